@@ -1,0 +1,127 @@
+// Engine: the ticket engine embedded in a host application. It validates
+// commands against the ticket's state, appends their events to the log and
+// updates the views, all in one atomic write; it answers queries from the
+// views and audits, replays and time-travels the log.
+//
+// Thread-safety: an Engine is thread-safe. Any number of threads may run
+// commands and queries at once. Commands of one account are serialised;
+// commands of different accounts run concurrently and share group commits.
+//
+// Ownership: Engine::Open returns the sole owner of the database directory;
+// a second Open of the same directory (in this or another process) fails
+// with busy until the first Engine is destroyed.
+#ifndef TICKETLOG_ENGINE_H_
+#define TICKETLOG_ENGINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ticketlog/commands.h"
+#include "ticketlog/events.h"
+#include "ticketlog/options.h"
+#include "ticketlog/status.h"
+#include "ticketlog/views.h"
+
+namespace ticketlog {
+
+// The last event of the log.
+struct LogHead {
+  uint64_t position = 0;  // 0 for an empty log
+  std::string hash;       // 64 hex digits; empty for an empty log
+};
+
+// What Verify found. ok() when the chain verifies, the views equal a rebuild
+// and the expected head (if any) is in the log.
+struct VerifyReport {
+  uint64_t events_checked = 0;
+  uint64_t view_keys_checked = 0;
+  std::vector<std::string> problems;  // one line per difference found
+  bool ok() const { return problems.empty(); }
+};
+
+class Engine {
+ public:
+  // Opens (or creates) the database at options.path.
+  // Returns busy when another Engine holds it, io_error when the directory
+  // cannot be opened, corruption when its metadata fails verification.
+  static StatusOr<std::unique_ptr<Engine>> Open(const Options& options);
+
+  virtual ~Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // ---- Commands ------------------------------------------------------------
+
+  // Validates `command` against the current state and, when accepted,
+  // appends its events and updates the views atomically.
+  // Returns the result, or one of the spec's error codes; on error nothing
+  // is written.
+  virtual StatusOr<CommandResult> Execute(const Command& command) = 0;
+
+  // ---- Queries -------------------------------------------------------------
+
+  // Returns the ticket's view, or not_found (also for another account's).
+  virtual StatusOr<TicketView> GetTicket(const std::string& account,
+                                         const std::string& ticket) = 0;
+
+  // Returns page `page` (1-based) of the ticket's messages, oldest first.
+  // Customer-invisible notes are included; check Message::kind.
+  virtual StatusOr<MessagePage> GetMessages(const std::string& account,
+                                            const std::string& ticket,
+                                            uint32_t page) = 0;
+
+  // Returns one page of the account's tickets that match `query`.
+  // invalid_argument for a malformed cursor or a cursor of another query.
+  virtual StatusOr<ListPage> List(const ListQuery& query) = 0;
+
+  // Returns the ticket's events, oldest first.
+  virtual StatusOr<std::vector<Event>> History(const std::string& account,
+                                               const std::string& ticket) = 0;
+
+  // Returns the ticket as it was right after its event `version`, replayed
+  // from the log. not_found when the ticket or version does not exist.
+  virtual StatusOr<TicketView> GetTicketAtVersion(const std::string& account,
+                                                  const std::string& ticket,
+                                                  uint64_t version) = 0;
+
+  // Returns the ticket as it was at time `at_us` (its events that occurred
+  // at or before it), replayed from the log. not_found when the ticket did
+  // not exist yet.
+  virtual StatusOr<TicketView> GetTicketAsOf(const std::string& account,
+                                             const std::string& ticket,
+                                             TimeUs at_us) = 0;
+
+  // Returns the account's counters and medians.
+  virtual StatusOr<Stats> GetStats(const std::string& account) = 0;
+
+  // ---- The log ---------------------------------------------------------------
+
+  // Calls `fn` for each event from `from_position` on, in log order, until it
+  // returns false. Stored bytes are verified; a bad record is corruption.
+  virtual Status ReadLog(uint64_t from_position,
+                         const std::function<bool(const Event&)>& fn) = 0;
+
+  // Returns the position and hash of the last event.
+  virtual StatusOr<LogHead> Head() = 0;
+
+  // Drops every view and rebuilds them from the log.
+  virtual Status Rebuild() = 0;
+
+  // Checks the hash chain of the whole log, that views rebuilt from the log
+  // equal the live ones, and, when `expect` is set, that the log still holds
+  // that event with that hash. Returns io_error or corruption only when the
+  // check itself cannot run; differences are listed in the report.
+  virtual StatusOr<VerifyReport> Verify(
+      const std::optional<LogHead>& expect = std::nullopt) = 0;
+
+ protected:
+  Engine() = default;
+};
+
+}  // namespace ticketlog
+
+#endif  // TICKETLOG_ENGINE_H_

@@ -1,0 +1,47 @@
+// Small text helpers shared by every layer: UTF-8 checks, hex, UUIDs and
+// ISO-8601 times.
+#ifndef TICKETLOG_BASE_TEXT_H_
+#define TICKETLOG_BASE_TEXT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ticketlog/types.h"
+
+namespace ticketlog::base {
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, no
+// code points past U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// Number of code points in well-formed UTF-8 `text`.
+size_t Utf8Length(std::string_view text);
+
+// Lower-case hex of `bytes`, and back (nullopt for odd length or non-hex).
+std::string ToHex(std::string_view bytes);
+std::optional<std::string> FromHex(std::string_view hex);
+
+// A new random (version 4) UUID as canonical lower-case text.
+std::string NewUuid();
+
+// The canonical lower-case text of a UUID written with or without braces and
+// dashes, in either case; nullopt when `text` is not a UUID.
+std::optional<std::string> ParseUuid(std::string_view text);
+
+// ISO-8601 UTC: "2024-03-01T12:30:00Z", with a fraction of a second when
+// there is one ("2024-03-01T12:30:00.250Z").
+std::string FormatTime(TimeUs at_us);
+
+// Parses ISO-8601: a date ("2024-03-01"), or date and time with optional
+// seconds, fraction and "Z" or "+hh:mm" offset. nullopt when malformed.
+std::optional<TimeUs> ParseTime(std::string_view text);
+
+// The system clock, in µs since the epoch.
+TimeUs NowUs();
+
+}  // namespace ticketlog::base
+
+#endif  // TICKETLOG_BASE_TEXT_H_

@@ -1,0 +1,466 @@
+#include "store/event_store.h"
+
+#include <openssl/evp.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <array>
+#include <unordered_map>
+#include <utility>
+
+#include "schema/codec.h"
+#include "store/keys.h"
+
+namespace ticketlog::store {
+namespace {
+
+// Part of the on-disk format: family names never change. Index = Family.
+constexpr std::array<const char*, kFamilyCount> kFamilyNames = {
+    "log", "streams", "heads", "idempotency", "views", "meta"};
+
+constexpr std::string_view kHeadKey = "head";
+constexpr size_t kHashBytes = 32;
+// At most this many appenders share one group commit, so that a leader does
+// not make the first of them wait for an unbounded batch.
+constexpr size_t kMaxGroup = 256;
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  std::string message(what);
+  message += ": ";
+  message += s.ToString();
+  if (s.IsCorruption()) return Status::Corruption(std::move(message));
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status(Code::kBusy,
+                  message + " (the database is open in another engine)");
+  }
+  return Status::IoError(std::move(message));
+}
+
+std::string EncodeHead(uint64_t version, uint64_t position) {
+  std::string out;
+  PutBigEndian64(out, version);
+  PutBigEndian64(out, position);
+  return out;
+}
+
+}  // namespace
+
+struct EventStore::Writer {
+  AppendRequest* request;
+  StatusOr<AppendResult> result = AppendResult{};
+  bool done = false;
+  std::condition_variable cv;
+};
+
+std::string ChainHash(std::string_view prev_hash, uint64_t position,
+                      uint64_t version, std::string_view body) {
+  // One context per thread: EVP_MD_CTX allocation costs more than hashing a
+  // small event.
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  std::string numbers;
+  PutBigEndian64(numbers, position);
+  PutBigEndian64(numbers, version);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size());
+  EVP_DigestUpdate(ctx.get(), numbers.data(), numbers.size());
+  EVP_DigestUpdate(ctx.get(), body.data(), body.size());
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string EventStore::StreamKey(std::string_view stream, uint64_t version) {
+  std::string key;
+  key.reserve(stream.size() + 10);
+  PutComponent(key, stream);
+  PutBigEndian64(key, version);
+  return key;
+}
+
+StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const Options& options) {
+  std::unique_ptr<EventStore> store(new EventStore());
+  TICKETLOG_RETURN_IF_ERROR(store->OpenDb(options));
+  return store;
+}
+
+Status EventStore::OpenDb(const Options& options) {
+  read_only_ = options.read_only;
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  // Group commits of concurrent appenders already merge their batches; let
+  // RocksDB also pipeline WAL and memtable writes.
+  db_options.enable_pipelined_write = true;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.cache_index_and_filter_blocks = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.write_buffer_size = options.write_buffer_bytes;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : kFamilyNames) {
+    families.emplace_back(name, cf_options);
+  }
+  // RocksDB requires the default family to be listed; it stays empty.
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s =
+      read_only_ ? rocksdb::DB::OpenForReadOnly(db_options, options.path,
+                                                families, &handles, &raw)
+                 : rocksdb::DB::Open(db_options, options.path, families,
+                                     &handles, &raw);
+  if (!s.ok()) return FromRocks(s, "opening " + options.path);
+  db_.reset(raw);
+  handles_ = std::move(handles);
+  write_options_.sync = options.sync;
+
+  std::string value;
+  s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kHeadKey, &value);
+  if (s.ok()) {
+    if (value.size() != 8 + kHashBytes) {
+      return Status::Corruption("meta/head has " +
+                                std::to_string(value.size()) + " bytes");
+    }
+    head_.position = GetBigEndian64(value);
+    head_.hash = value.substr(8);
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading meta/head");
+  }
+  return Status::OK();
+}
+
+EventStore::~EventStore() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+}
+
+StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
+  if (read_only_) return Status::IoError("the store is open read-only");
+  Writer w;
+  w.request = &request;
+  std::unique_lock lock(mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) return std::move(w.result);
+
+  // This writer leads: it commits itself and every appender queued behind
+  // it, in queue order, as one RocksDB write.
+  std::vector<Writer*> group;
+  for (Writer* queued : writers_) {
+    group.push_back(queued);
+    if (group.size() == kMaxGroup) break;
+  }
+  LogHead head = head_;
+  rocksdb::WriteBatch batch;
+  BuildGroup(group, batch, head);
+
+  // Appenders that arrive meanwhile queue behind the group; the lock is not
+  // held during the write so they can.
+  lock.unlock();
+  rocksdb::Status s = batch.Count() > 0
+                          ? db_->Write(write_options_, &batch)
+                          : rocksdb::Status::OK();
+  lock.lock();
+
+  if (s.ok()) {
+    head_ = head;
+  } else {
+    Status failed = FromRocks(s, "appending");
+    for (Writer* member : group) {
+      if (member->result.ok()) member->result = failed;
+    }
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    writers_.pop_front();
+    group[i]->done = true;
+    if (group[i] != &w) group[i]->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return std::move(w.result);
+}
+
+void EventStore::BuildGroup(std::vector<Writer*>& group,
+                            rocksdb::WriteBatch& batch, LogHead& head) {
+  // Heads and command keys written earlier in this group are not in the
+  // database yet: remember them here.
+  std::unordered_map<std::string, StreamHead> group_heads;
+  std::unordered_map<std::string, AppendResult> group_commands;
+
+  for (Writer* w : group) {
+    AppendRequest& req = *w->request;
+
+    if (!req.command_key.empty()) {
+      auto seen = group_commands.find(req.command_key);
+      if (seen != group_commands.end()) {
+        w->result = seen->second;
+        continue;
+      }
+      auto recorded = LookupCommand(req.command_key);
+      if (!recorded.ok()) {
+        w->result = recorded.status();
+        continue;
+      }
+      if (recorded->has_value()) {
+        w->result = std::move(**recorded);
+        continue;
+      }
+    }
+
+    StreamHead current;
+    auto in_group = group_heads.find(req.stream);
+    if (in_group != group_heads.end()) {
+      current = in_group->second;
+    } else {
+      auto stored = GetStreamHead(req.stream);
+      if (!stored.ok()) {
+        w->result = stored.status();
+        continue;
+      }
+      current = *stored;
+    }
+    if (req.expected_version != kAnyVersion &&
+        req.expected_version != current.version) {
+      w->result = Status::Conflict(req.expected_version, current.version);
+      continue;
+    }
+
+    AppendResult result;
+    for (const std::string& body : req.events) {
+      uint64_t position = head.position + 1;
+      uint64_t version = current.version + 1;
+      std::string hash = ChainHash(head.hash, position, version, body);
+      batch.Put(handle(Family::kLog), BigEndian64(position),
+                schema::EncodeEnvelope(position, version, head.hash, hash,
+                                       body));
+      batch.Put(handle(Family::kStreams), StreamKey(req.stream, version),
+                BigEndian64(position));
+      if (result.first_position == 0) result.first_position = position;
+      head.position = position;
+      head.hash = std::move(hash);
+      current = {version, position};
+    }
+    result.last_position = current.position;
+    result.last_version = current.version;
+    if (!req.events.empty()) {
+      batch.Put(handle(Family::kHeads), req.stream,
+                EncodeHead(current.version, current.position));
+      group_heads[req.stream] = current;
+    }
+    if (!req.command_key.empty()) {
+      std::string record = EncodeHead(result.last_position, result.last_version);
+      record += req.command_result;
+      batch.Put(handle(Family::kIdempotency), req.command_key, record);
+      AppendResult repeat = result;
+      repeat.first_position = 0;
+      repeat.duplicate = true;
+      repeat.command_result = req.command_result;
+      group_commands.emplace(req.command_key, std::move(repeat));
+    }
+    for (const ViewOp& op : req.view_ops) {
+      if (op.kind == ViewOp::Kind::kPut) {
+        batch.Put(handle(Family::kViews), op.key, op.value);
+      } else {
+        batch.Delete(handle(Family::kViews), op.key);
+      }
+    }
+    w->result = std::move(result);
+  }
+  if (batch.Count() > 0) {
+    std::string value;
+    PutBigEndian64(value, head.position);
+    value += head.hash;
+    batch.Put(handle(Family::kMeta), kHeadKey, value);
+  }
+}
+
+StatusOr<EventStore::StreamHead> EventStore::GetStreamHead(
+    std::string_view stream) {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(Family::kHeads), stream, &value);
+  if (s.IsNotFound()) return StreamHead{};
+  if (!s.ok()) return FromRocks(s, "reading a stream head");
+  if (value.size() != 16) return Status::Corruption("malformed stream head");
+  return StreamHead{GetBigEndian64(value),
+                    GetBigEndian64(std::string_view(value).substr(8))};
+}
+
+StatusOr<std::optional<AppendResult>> EventStore::LookupCommand(
+    std::string_view command_key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(),
+                               handle(Family::kIdempotency), command_key,
+                               &value);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  if (!s.ok()) return FromRocks(s, "reading an idempotency record");
+  if (value.size() < 16) {
+    return Status::Corruption("malformed idempotency record");
+  }
+  AppendResult result;
+  result.last_position = GetBigEndian64(value);
+  result.last_version = GetBigEndian64(std::string_view(value).substr(8));
+  result.duplicate = true;
+  result.command_result = value.substr(16);
+  return std::optional<AppendResult>(std::move(result));
+}
+
+StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
+                                           std::string record) {
+  StoredEvent event;
+  event.record = std::move(record);
+  auto envelope = schema::DecodeEnvelope(event.record);
+  if (!envelope.ok()) {
+    return Status::Corruption("log record at key " +
+                              std::to_string(GetBigEndian64(key)) + ": " +
+                              envelope.status().message());
+  }
+  if (key.size() != 8 || envelope->position != GetBigEndian64(key)) {
+    return Status::Corruption("log record stored under position " +
+                              std::to_string(GetBigEndian64(key)) +
+                              " claims position " +
+                              std::to_string(envelope->position));
+  }
+  event.position = envelope->position;
+  event.version = envelope->version;
+  event.prev_hash = std::string(envelope->prev_hash);
+  event.hash = std::string(envelope->hash);
+  event.body = envelope->body;
+  return event;
+}
+
+Status EventStore::ReadLog(uint64_t from_position,
+                           const std::function<bool(const StoredEvent&)>& fn) {
+  auto it = NewIterator(Family::kLog);
+  for (it->Seek(BigEndian64(from_position)); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) {
+      return Status::Corruption("log key of " +
+                                std::to_string(it->key().size()) + " bytes");
+    }
+    auto event = Verified(it->key().ToStringView(), it->value().ToString());
+    if (!event.ok()) return event.status();
+    if (!fn(*event)) return Status::OK();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+  return Status::OK();
+}
+
+StatusOr<StoredEvent> EventStore::ReadEvent(uint64_t position) {
+  std::string key = BigEndian64(position);
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(Family::kLog), key, &value);
+  if (s.IsNotFound()) {
+    return Status::NotFound("no event at position " + std::to_string(position));
+  }
+  if (!s.ok()) return FromRocks(s, "reading the log");
+  return Verified(key, std::move(value));
+}
+
+Status EventStore::ReadStream(
+    std::string_view stream, uint64_t from_version,
+    const std::function<bool(const StoredEvent&)>& fn) {
+  std::string prefix;
+  PutComponent(prefix, stream);
+  rocksdb::ReadOptions read_options;
+  // Pin one snapshot so the stream index and the log agree.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  read_options.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, handle(Family::kStreams)));
+  Status status;
+  uint64_t expected = std::max<uint64_t>(from_version, 1);
+  for (it->Seek(StreamKey(stream, expected)); it->Valid(); it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
+      status = Status::Corruption("malformed stream index entry");
+      break;
+    }
+    std::string log_key = it->value().ToString();
+    std::string record;
+    rocksdb::Status s =
+        db_->Get(read_options, handle(Family::kLog), log_key, &record);
+    if (!s.ok()) {
+      status = s.IsNotFound()
+                   ? Status::Corruption("stream index points at missing "
+                                        "position " +
+                                        std::to_string(GetBigEndian64(log_key)))
+                   : FromRocks(s, "reading the log");
+      break;
+    }
+    auto event = Verified(log_key, std::move(record));
+    if (!event.ok()) {
+      status = event.status();
+      break;
+    }
+    if (event->version != expected) {
+      status = Status::Corruption("stream version " +
+                                  std::to_string(event->version) +
+                                  " where " + std::to_string(expected) +
+                                  " was expected");
+      break;
+    }
+    ++expected;
+    if (!fn(*event)) break;
+  }
+  if (status.ok() && !it->status().ok()) {
+    status = FromRocks(it->status(), "reading a stream");
+  }
+  it.reset();
+  db_->ReleaseSnapshot(snapshot);
+  return status;
+}
+
+EventStore::LogHead EventStore::Head() const {
+  std::lock_guard lock(mu_);
+  return head_;
+}
+
+StatusOr<std::optional<std::string>> EventStore::GetView(std::string_view key) {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(Family::kViews), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading a view");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status EventStore::WriteViews(const std::vector<ViewOp>& ops) {
+  if (read_only_) return Status::IoError("the store is open read-only");
+  rocksdb::WriteBatch batch;
+  for (const ViewOp& op : ops) {
+    if (op.kind == ViewOp::Kind::kPut) {
+      batch.Put(handle(Family::kViews), op.key, op.value);
+    } else {
+      batch.Delete(handle(Family::kViews), op.key);
+    }
+  }
+  rocksdb::Status s = db_->Write(write_options_, &batch);
+  return s.ok() ? Status::OK() : FromRocks(s, "writing views");
+}
+
+Status EventStore::ClearViews() {
+  if (read_only_) return Status::IoError("the store is open read-only");
+  // Every view key starts with a prefix byte below 0xff (src/projections).
+  rocksdb::Status s = db_->DeleteRange(write_options_, handle(Family::kViews),
+                                       std::string_view(""),
+                                       std::string_view("\xff", 1));
+  return s.ok() ? Status::OK() : FromRocks(s, "clearing views");
+}
+
+std::unique_ptr<rocksdb::Iterator> EventStore::NewIterator(
+    Family family) const {
+  return std::unique_ptr<rocksdb::Iterator>(
+      db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+}
+
+}  // namespace ticketlog::store

@@ -1,0 +1,187 @@
+// EventStore: the append-only event log on RocksDB, with the stream index,
+// stream heads, idempotency records, views and metadata in their own column
+// families (docs/format.md has the key layout).
+//
+// Append writes a command's events, its stream head, its idempotency record
+// and the caller's view updates as one WriteBatch. Concurrent appends are
+// grouped (one leader writes the batches of every waiting appender in one
+// RocksDB write), and positions and hash-chain links are assigned in commit
+// order, so positions stay dense and the chain unbroken under concurrency.
+//
+// Thread-safety: all methods are thread-safe.
+#ifndef TICKETLOG_STORE_EVENT_STORE_H_
+#define TICKETLOG_STORE_EVENT_STORE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "ticketlog/options.h"
+#include "ticketlog/status.h"
+
+namespace ticketlog::store {
+
+// Column families. Their names are part of the on-disk format.
+enum class Family : uint8_t {
+  kLog = 0,          // "log":         be64(position) -> Envelope
+  kStreams = 1,      // "streams":     component(stream) be64(version) -> be64(position)
+  kHeads = 2,        // "heads":       stream -> be64(version) be64(position)
+  kIdempotency = 3,  // "idempotency": command key -> be64(position) be64(version) result
+  kViews = 4,        // "views":       projection keys (src/projections)
+  kMeta = 5,         // "meta":        "head" -> be64(position) hash[32]
+};
+inline constexpr int kFamilyCount = 6;
+
+// No expected-version check.
+inline constexpr uint64_t kAnyVersion = UINT64_MAX;
+
+// SHA-256 of nothing in particular: the prev_hash of position 1.
+inline const std::string kZeroHash(32, '\0');
+
+struct ViewOp {
+  enum class Kind : uint8_t { kPut, kDelete };
+  Kind kind = Kind::kPut;
+  std::string key;
+  std::string value;
+};
+
+struct AppendRequest {
+  // Opaque stream key chosen by the caller (< 65536 bytes).
+  std::string stream;
+  // kAnyVersion, or the version the stream must be at (0: must not exist).
+  uint64_t expected_version = kAnyVersion;
+  // Encoded fb::Event bodies, in stream order. May be empty when only the
+  // idempotency record is to be written.
+  std::vector<std::string> events;
+  // Idempotency key; empty for none. A key already recorded makes the append
+  // a duplicate: nothing is written and the first result is returned.
+  std::string command_key;
+  // Opaque bytes stored with the idempotency record and returned on repeats.
+  std::string command_result;
+  // Applied to the views family in the same WriteBatch.
+  std::vector<ViewOp> view_ops;
+};
+
+struct AppendResult {
+  uint64_t first_position = 0;  // 0 when nothing was appended
+  uint64_t last_position = 0;   // the stream's last position
+  uint64_t last_version = 0;    // the stream's version after the append
+  bool duplicate = false;       // the command key was recorded already
+  std::string command_result;   // on duplicates: the stored result
+};
+
+// One stored event, verified: the envelope fields and the raw body bytes.
+struct StoredEvent {
+  uint64_t position = 0;
+  uint64_t version = 0;
+  std::string prev_hash;  // 32 raw bytes
+  std::string hash;       // 32 raw bytes
+  std::string record;     // the whole stored Envelope
+  std::string_view body;  // the nested fb::Event, pointing into `record`
+};
+
+// SHA-256(prev_hash || be64(position) || be64(version) || body): the hash
+// every stored event carries.
+std::string ChainHash(std::string_view prev_hash, uint64_t position,
+                      uint64_t version, std::string_view body);
+
+class EventStore {
+ public:
+  // Opens or creates the store at options.path. busy when the directory is
+  // locked by another open store, io_error when it cannot be opened.
+  static StatusOr<std::unique_ptr<EventStore>> Open(const Options& options);
+  ~EventStore();
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Appends atomically. conflict (with the current version) when
+  // expected_version does not match; io_error when the write fails, in which
+  // case nothing was written.
+  StatusOr<AppendResult> Append(AppendRequest request);
+
+  // The stream's current version and last position; {0, 0} when it does not
+  // exist.
+  struct StreamHead {
+    uint64_t version = 0;
+    uint64_t position = 0;
+  };
+  StatusOr<StreamHead> GetStreamHead(std::string_view stream);
+
+  // The recorded result of a command key: last position, version and the
+  // stored bytes; nullopt when the key is new.
+  StatusOr<std::optional<AppendResult>> LookupCommand(
+      std::string_view command_key);
+
+  // Calls fn for each event of `stream` from `from_version` on, until fn
+  // returns false. corruption when a record fails verification.
+  Status ReadStream(std::string_view stream, uint64_t from_version,
+                    const std::function<bool(const StoredEvent&)>& fn);
+
+  // Calls fn for each event of the log from `from_position` on, until fn
+  // returns false. corruption when a record fails verification.
+  Status ReadLog(uint64_t from_position,
+                 const std::function<bool(const StoredEvent&)>& fn);
+
+  // Reads one event; not_found past the end.
+  StatusOr<StoredEvent> ReadEvent(uint64_t position);
+
+  // The last committed position and its hash (zero hash when empty).
+  struct LogHead {
+    uint64_t position = 0;
+    std::string hash = kZeroHash;
+  };
+  LogHead Head() const;
+
+  // ---- Views ----------------------------------------------------------------
+
+  // A view value; nullopt when absent.
+  StatusOr<std::optional<std::string>> GetView(std::string_view key);
+  // Applies view ops outside any append (rebuilds). `sync` as the store's.
+  Status WriteViews(const std::vector<ViewOp>& ops);
+  // Deletes every view key.
+  Status ClearViews();
+
+  // ---- Raw access for projections, audits and tests -------------------------
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* handle(Family family) const {
+    return handles_[static_cast<int>(family)];
+  }
+  // A consistent snapshot iterator over one family.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
+
+  // Key of `stream`'s event `version` in the streams family.
+  static std::string StreamKey(std::string_view stream, uint64_t version);
+
+ private:
+  struct Writer;
+  EventStore() = default;
+  Status OpenDb(const Options& options);
+  StatusOr<StoredEvent> Verified(std::string_view key, std::string record);
+  // Leader only: checks, assigns positions and hashes, builds the batch.
+  void BuildGroup(std::vector<Writer*>& group, rocksdb::WriteBatch& batch,
+                  LogHead& head);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::WriteOptions write_options_;
+  bool read_only_ = false;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Writer*> writers_;  // guarded by mu_
+  LogHead head_;                 // guarded by mu_; last committed
+};
+
+}  // namespace ticketlog::store
+
+#endif  // TICKETLOG_STORE_EVENT_STORE_H_

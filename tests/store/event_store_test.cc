@@ -1,0 +1,313 @@
+#include "store/event_store.h"
+
+#include <catch2/catch.hpp>
+#include <rocksdb/db.h>
+
+#include <map>
+#include <set>
+#include <thread>
+
+#include "base/text.h"
+#include "schema/codec.h"
+#include "store/keys.h"
+#include "support/temp_dir.h"
+
+using namespace ticketlog;
+using store::AppendRequest;
+using store::EventStore;
+using ticketlog::testing::TempDir;
+
+namespace {
+
+Options StoreOptions(const TempDir& dir, bool sync = false) {
+  Options options;
+  options.path = dir.Sub("db");
+  options.sync = sync;
+  return options;
+}
+
+std::unique_ptr<EventStore> OpenStore(const Options& options) {
+  auto store = EventStore::Open(options);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+// An encoded event body carrying `text` as a comment on `stream`.
+std::string Body(const std::string& stream, const std::string& text) {
+  Event event;
+  event.event_id = base::NewUuid();
+  event.account = "acme";
+  event.stream = stream;
+  event.occurred_at_us = 1'700'000'000'000'000;
+  event.recorded_at_us = event.occurred_at_us;
+  event.actor = {ActorKind::kOperator, "op-1"};
+  Message message;
+  message.seq = 1;
+  message.kind = MessageKind::kNote;
+  message.author = ActorKind::kOperator;
+  message.author_id = "op-1";
+  message.content = text;
+  event.payload = MessageAdded{message};
+  return schema::EncodeEventBody(event);
+}
+
+AppendRequest Request(const std::string& stream, uint64_t expected,
+                      std::vector<std::string> texts) {
+  AppendRequest request;
+  request.stream = stream;
+  request.expected_version = expected;
+  for (const auto& text : texts) request.events.push_back(Body(stream, text));
+  return request;
+}
+
+// The log as text, one line per event: "position stream@version content".
+std::string PrintLog(EventStore& store) {
+  std::string out;
+  Status s = store.ReadLog(1, [&](const store::StoredEvent& stored) {
+    Event event;
+    REQUIRE(schema::DecodeEventBody(stored.body, event).ok());
+    out += std::to_string(stored.position) + " " + event.stream + "@" +
+           std::to_string(stored.version) + " " +
+           std::get<MessageAdded>(event.payload).message.content + "\n";
+    return true;
+  });
+  REQUIRE(s.ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("append then read returns the events in order", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  auto first = store->Append(Request("t1", 0, {"hello", "world"}));
+  REQUIRE(first.ok());
+  CHECK(first->first_position == 1);
+  CHECK(first->last_position == 2);
+  CHECK(first->last_version == 2);
+  auto second = store->Append(Request("t2", 0, {"other"}));
+  REQUIRE(second.ok());
+  auto third = store->Append(Request("t1", 2, {"again"}));
+  REQUIRE(third.ok());
+  CHECK(third->last_version == 3);
+
+  CHECK(PrintLog(*store) ==
+        "1 t1@1 hello\n"
+        "2 t1@2 world\n"
+        "3 t2@1 other\n"
+        "4 t1@3 again\n");
+
+  std::string stream;
+  REQUIRE(store->ReadStream("t1", 2, [&](const store::StoredEvent& e) {
+                 stream += std::to_string(e.position) + "@" +
+                           std::to_string(e.version) + " ";
+                 return true;
+               }).ok());
+  CHECK(stream == "2@2 4@3 ");
+  auto head = store->GetStreamHead("t1");
+  REQUIRE(head.ok());
+  CHECK(head->version == 3);
+  CHECK(head->position == 4);
+  CHECK(store->Head().position == 4);
+}
+
+TEST_CASE("append refuses a stale expected version", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("t1", 0, {"a", "b"})).ok());
+  auto stale = store->Append(Request("t1", 1, {"c"}));
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.status().code() == Code::kConflict);
+  CHECK(stale.status().current_version() == 2u);
+  auto exists = store->Append(Request("t1", 0, {"c"}));
+  CHECK(exists.status().code() == Code::kConflict);
+  CHECK(store->Head().position == 2);
+  CHECK(store->Append(Request("t1", store::kAnyVersion, {"c"})).ok());
+}
+
+TEST_CASE("a repeated command key appends nothing and returns the first result",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  AppendRequest request = Request("t1", 0, {"a"});
+  request.command_key = "acme/cmd-1";
+  request.command_result = "first";
+  auto first = store->Append(request);
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->duplicate);
+
+  AppendRequest again = Request("t1", store::kAnyVersion, {"a"});
+  again.command_key = "acme/cmd-1";
+  again.command_result = "second";
+  auto repeat = store->Append(again);
+  REQUIRE(repeat.ok());
+  CHECK(repeat->duplicate);
+  CHECK(repeat->command_result == "first");
+  CHECK(repeat->last_position == first->last_position);
+  CHECK(repeat->last_version == first->last_version);
+  CHECK(store->Head().position == 1);
+}
+
+TEST_CASE("positions stay dense with four threads appending", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  constexpr int kThreads = 4;
+  constexpr int kAppends = 200;
+  std::vector<std::thread> threads;
+  std::atomic<int> conflicts{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAppends; ++i) {
+        // Odd appends go to a stream of this thread's own, even ones to a
+        // stream every thread shares.
+        std::string stream = i % 2 ? "own-" + std::to_string(t) : "shared";
+        auto r = store->Append(
+            Request(stream, store::kAnyVersion,
+                    {std::to_string(t) + ":" + std::to_string(i)}));
+        if (!r.ok()) conflicts++;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(conflicts == 0);
+
+  uint64_t expected_position = 1;
+  std::map<std::string, uint64_t> versions;
+  std::set<std::string> contents;
+  REQUIRE(store->ReadLog(1, [&](const store::StoredEvent& stored) {
+                 CHECK(stored.position == expected_position);
+                 ++expected_position;
+                 Event event;
+                 REQUIRE(schema::DecodeEventBody(stored.body, event).ok());
+                 CHECK(stored.version == ++versions[event.stream]);
+                 contents.insert(
+                     std::get<MessageAdded>(event.payload).message.content);
+                 return true;
+               }).ok());
+  CHECK(expected_position - 1 == kThreads * kAppends);
+  CHECK(contents.size() == kThreads * kAppends);
+  CHECK(versions["shared"] == kThreads * kAppends / 2);
+  CHECK(store->Head().position == kThreads * kAppends);
+}
+
+TEST_CASE("concurrent appends with expected versions on one stream never "
+          "both win",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (uint64_t v = 0; v < 50; ++v) {
+        if (store->Append(Request("hot", v, {"x"})).ok()) accepted++;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  // Each version can be claimed once: exactly 50 appends succeed.
+  CHECK(accepted == 50);
+  CHECK(store->GetStreamHead("hot")->version == 50);
+}
+
+TEST_CASE("every event's hash links to its predecessor", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE(store->Append(Request("t" + std::to_string(i % 3),
+                                  store::kAnyVersion, {std::to_string(i)}))
+                .ok());
+  }
+  std::string prev = store::kZeroHash;
+  int count = 0;
+  REQUIRE(store->ReadLog(1, [&](const store::StoredEvent& e) {
+                 CHECK(e.prev_hash == prev);
+                 CHECK(e.hash ==
+                       store::ChainHash(e.prev_hash, e.position, e.version,
+                                        e.body));
+                 prev = e.hash;
+                 ++count;
+                 return true;
+               }).ok());
+  CHECK(count == 20);
+  CHECK(store->Head().hash == prev);
+}
+
+TEST_CASE("a store closed and reopened goes on where it stopped", "[store]") {
+  TempDir dir;
+  Options options = StoreOptions(dir, /*sync=*/true);
+  std::string head_hash;
+  {
+    auto store = OpenStore(options);
+    REQUIRE(store->Append(Request("t1", 0, {"a", "b"})).ok());
+    AppendRequest keyed = Request("t2", 0, {"c"});
+    keyed.command_key = "k";
+    REQUIRE(store->Append(keyed).ok());
+    head_hash = store->Head().hash;
+  }
+  auto store = OpenStore(options);
+  CHECK(store->Head().position == 3);
+  CHECK(store->Head().hash == head_hash);
+  auto next = store->Append(Request("t1", 2, {"d"}));
+  REQUIRE(next.ok());
+  CHECK(next->last_position == 4);
+  CHECK(next->last_version == 3);
+  AppendRequest keyed = Request("t2", store::kAnyVersion, {"c"});
+  keyed.command_key = "k";
+  CHECK(store->Append(keyed)->duplicate);
+  CHECK(PrintLog(*store) ==
+        "1 t1@1 a\n"
+        "2 t1@2 b\n"
+        "3 t2@1 c\n"
+        "4 t1@3 d\n");
+}
+
+TEST_CASE("a second open of the same directory is refused as busy", "[store]") {
+  TempDir dir;
+  Options options = StoreOptions(dir);
+  auto first = OpenStore(options);
+  auto second = EventStore::Open(options);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == Code::kBusy);
+}
+
+TEST_CASE("a log record overwritten with garbage is reported as corruption",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("t1", 0, {"a", "b", "c"})).ok());
+  rocksdb::WriteOptions write;
+  REQUIRE(store->db()
+              ->Put(write, store->handle(store::Family::kLog),
+                    store::BigEndian64(2), "\x01garbage that is no envelope")
+              .ok());
+
+  auto read = store->ReadEvent(2);
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.status().code() == Code::kCorruption);
+  CHECK_THAT(read.status().message(), Catch::Contains("2"));
+
+  std::vector<uint64_t> seen;
+  Status scan = store->ReadLog(1, [&](const store::StoredEvent& e) {
+    seen.push_back(e.position);
+    return true;
+  });
+  CHECK(scan.code() == Code::kCorruption);
+  CHECK(seen == std::vector<uint64_t>{1});
+
+  Status stream = store->ReadStream("t1", 1, [](const auto&) { return true; });
+  CHECK(stream.code() == Code::kCorruption);
+}
+
+TEST_CASE("a valid record moved to another position is corruption", "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("t1", 0, {"a", "b"})).ok());
+  auto first = store->ReadEvent(1);
+  REQUIRE(first.ok());
+  REQUIRE(store->db()
+              ->Put(rocksdb::WriteOptions(), store->handle(store::Family::kLog),
+                    store::BigEndian64(2), first->record)
+              .ok());
+  CHECK(store->ReadEvent(2).status().code() == Code::kCorruption);
+}
