@@ -1,0 +1,246 @@
+// The audit path: reading the log, its head, rebuilding and verifying.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/text.h"
+#include "engine/engine_impl.h"
+#include "engine/streams.h"
+#include "projections/keys.h"
+#include "projections/view_builder.h"
+
+namespace ticketlog::engine {
+namespace {
+
+// Rebuilds write views in batches of this many entries.
+constexpr size_t kRebuildBatch = 4096;
+// Verify lists at most this many differences, then counts the rest.
+constexpr size_t kMaxProblems = 100;
+
+void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
+  if (report.problems.size() < kMaxProblems) {
+    report.problems.push_back(std::move(problem));
+  } else {
+    ++suppressed;
+  }
+}
+
+std::string Printable(std::string_view key) {
+  std::string out;
+  for (unsigned char c : key) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x" + base::ToHex(std::string(1, static_cast<char>(c)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status EngineImpl::ReadLog(uint64_t from_position,
+                           const std::function<bool(const Event&)>& fn) {
+  Status decode;
+  TICKETLOG_RETURN_IF_ERROR(
+      store_->ReadLog(from_position, [&](const store::StoredEvent& stored) {
+        auto event = ToEvent(stored);
+        if (!event.ok()) {
+          decode = event.status();
+          return false;
+        }
+        return fn(*event);
+      }));
+  return decode;
+}
+
+StatusOr<LogHead> EngineImpl::Head() {
+  store::EventStore::LogHead head = store_->Head();
+  LogHead out;
+  out.position = head.position;
+  if (head.position > 0) out.hash = base::ToHex(head.hash);
+  return out;
+}
+
+Status EngineImpl::Rebuild() {
+  std::unique_lock lock(engine_mu_);
+  TICKETLOG_RETURN_IF_ERROR(store_->ClearViews());
+  std::vector<store::ViewOp> batch;
+  auto put = [&](const std::string& key, const std::string& value) -> Status {
+    batch.push_back({store::ViewOp::Kind::kPut, key, value});
+    if (batch.size() < kRebuildBatch) return Status::OK();
+    Status s = store_->WriteViews(batch);
+    batch.clear();
+    return s;
+  };
+  projections::ViewBuilder builder(put);
+  Status apply;
+  TICKETLOG_RETURN_IF_ERROR(ReadLog(1, [&](const Event& event) {
+    apply = builder.Apply(event);
+    return apply.ok();
+  }));
+  TICKETLOG_RETURN_IF_ERROR(apply);
+  TICKETLOG_RETURN_IF_ERROR(builder.Finish(put));
+  if (!batch.empty()) TICKETLOG_RETURN_IF_ERROR(store_->WriteViews(batch));
+  return Status::OK();
+}
+
+StatusOr<VerifyReport> EngineImpl::Verify(const std::optional<LogHead>& expect) {
+  std::unique_lock lock(engine_mu_);
+  VerifyReport report;
+  TICKETLOG_RETURN_IF_ERROR(VerifyChain(report));
+  if (expect) {
+    auto event = store_->ReadEvent(expect->position);
+    if (!event.ok() && event.status().code() == Code::kNotFound) {
+      report.problems.push_back(
+          "the log does not hold position " + std::to_string(expect->position) +
+          " (it ends at " + std::to_string(store_->Head().position) +
+          "): events were lost or the log was truncated");
+    } else if (!event.ok()) {
+      report.problems.push_back("position " + std::to_string(expect->position) +
+                                ": " + event.status().ToString());
+    } else if (base::ToHex(event->hash) != expect->hash) {
+      report.problems.push_back(
+          "position " + std::to_string(expect->position) + " has hash " +
+          base::ToHex(event->hash) + ", expected " + expect->hash);
+    }
+  }
+  TICKETLOG_RETURN_IF_ERROR(VerifyViews(report));
+  return report;
+}
+
+Status EngineImpl::VerifyChain(VerifyReport& report) {
+  size_t suppressed = 0;
+  std::string prev = store::kZeroHash;
+  uint64_t expected_position = 1;
+  std::unordered_map<std::string, uint64_t> versions;
+  auto it = store_->NewIterator(store::Family::kLog);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    uint64_t position = key.size() == 8 ? store::GetBigEndian64(key) : 0;
+    std::string where = "position " + std::to_string(position);
+    auto stored = store_->ReadEvent(position);
+    ++report.events_checked;
+    if (!stored.ok()) {
+      Report(report, suppressed, where + ": " + stored.status().ToString());
+      prev.clear();
+      expected_position = position + 1;
+      continue;
+    }
+    if (position != expected_position) {
+      Report(report, suppressed,
+             where + ": expected position " + std::to_string(expected_position) +
+                 " (the log has a gap)");
+    }
+    expected_position = position + 1;
+    if (stored->prev_hash != prev) {
+      Report(report, suppressed,
+             where + ": prev_hash " + base::ToHex(stored->prev_hash) +
+                 " does not match the hash of the previous event");
+    }
+    std::string hash = store::ChainHash(stored->prev_hash, stored->position,
+                                        stored->version, stored->body);
+    if (hash != stored->hash) {
+      Report(report, suppressed,
+             where + ": content does not match its hash (stored " +
+                 base::ToHex(stored->hash) + ", computed " + base::ToHex(hash) +
+                 ")");
+    }
+    auto event = ToEvent(*stored);
+    if (!event.ok()) {
+      Report(report, suppressed, where + ": " + event.status().ToString());
+    } else {
+      uint64_t& version = versions[StreamKey(event->account, event->stream)];
+      if (stored->version != version + 1) {
+        Report(report, suppressed,
+               where + ": stream " + event->account + "/" + event->stream +
+                   " jumps from version " + std::to_string(version) + " to " +
+                   std::to_string(stored->version));
+      }
+      version = stored->version;
+    }
+    prev = stored->hash;
+  }
+  if (!it->status().ok()) return Status::IoError(it->status().ToString());
+  store::EventStore::LogHead head = store_->Head();
+  if (head.position != expected_position - 1 ||
+      (head.position > 0 && head.hash != prev)) {
+    Report(report, suppressed,
+           "the recorded head (position " + std::to_string(head.position) +
+               ") is not the last event of the log (position " +
+               std::to_string(expected_position - 1) + ")");
+  }
+  if (suppressed > 0) {
+    report.problems.push_back("... and " + std::to_string(suppressed) +
+                              " more problems in the log");
+  }
+  return Status::OK();
+}
+
+Status EngineImpl::VerifyViews(VerifyReport& report) {
+  size_t suppressed = 0;
+  std::unordered_set<std::string> message_keys;
+  auto it = store_->NewIterator(store::Family::kViews);
+  projections::ViewBuilder builder(
+      [&](const std::string& key, const std::string& value) -> Status {
+        message_keys.insert(key);
+        auto live = store_->GetView(key);
+        if (!live.ok()) return live.status();
+        if (!live->has_value()) {
+          Report(report, suppressed, "view key " + Printable(key) +
+                                         " is missing (a message)");
+        } else if (**live != value) {
+          Report(report, suppressed, "view key " + Printable(key) +
+                                         " differs from the log (a message)");
+        }
+        return Status::OK();
+      });
+  Status apply;
+  Status read = ReadLog(1, [&](const Event& event) {
+    apply = builder.Apply(event);
+    return apply.ok();
+  });
+  // A log that cannot be read was reported by VerifyChain already.
+  if (read.code() == Code::kIoError) return read;
+  TICKETLOG_RETURN_IF_ERROR(apply);
+
+  std::unordered_map<std::string, std::string> expected;
+  TICKETLOG_RETURN_IF_ERROR(
+      builder.Finish([&](const std::string& key, const std::string& value) {
+        expected.emplace(key, value);
+        return Status::OK();
+      }));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report.view_keys_checked;
+    std::string key = it->key().ToString();
+    if (!key.empty() &&
+        key[0] == static_cast<char>(projections::Prefix::kMessage)) {
+      if (!message_keys.count(key)) {
+        Report(report, suppressed,
+               "view key " + Printable(key) + " is not backed by the log");
+      }
+      continue;
+    }
+    auto want = expected.find(key);
+    if (want == expected.end()) {
+      Report(report, suppressed,
+             "view key " + Printable(key) + " is not backed by the log");
+    } else {
+      if (want->second != it->value().ToStringView()) {
+        Report(report, suppressed,
+               "view key " + Printable(key) + " differs from a rebuild");
+      }
+      expected.erase(want);
+    }
+  }
+  if (!it->status().ok()) return Status::IoError(it->status().ToString());
+  for (const auto& [key, value] : expected) {
+    Report(report, suppressed, "view key " + Printable(key) + " is missing");
+  }
+  if (suppressed > 0) {
+    report.problems.push_back("... and " + std::to_string(suppressed) +
+                              " more differences in the views");
+  }
+  return Status::OK();
+}
+
+}  // namespace ticketlog::engine

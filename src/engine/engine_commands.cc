@@ -1,0 +1,347 @@
+// Engine::Open and Execute: the command path.
+#include <functional>
+
+#include "base/text.h"
+#include "engine/engine_impl.h"
+#include "engine/streams.h"
+#include "projections/contacts.h"
+#include "projections/keys.h"
+#include "projections/ticket_projection.h"
+#include "schema/codec.h"
+
+namespace ticketlog {
+
+StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
+  auto store = store::EventStore::Open(options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Engine>(
+      std::make_unique<engine::EngineImpl>(std::move(*store)));
+}
+
+namespace engine {
+namespace {
+
+bool IsDirectoryCommand(const CommandBody& body) {
+  return std::holds_alternative<DefineDepartment>(body) ||
+         std::holds_alternative<RegisterOperator>(body) ||
+         std::holds_alternative<RemoveOperator>(body) ||
+         std::holds_alternative<DefineStatus>(body);
+}
+
+// The ticket a ticket command names.
+const std::string& TicketOf(const CommandBody& body) {
+  return std::visit(
+      [](const auto& c) -> const std::string& {
+        if constexpr (requires { c.ticket; }) {
+          return c.ticket;
+        } else {
+          static const std::string kNone;
+          return kNone;
+        }
+      },
+      body);
+}
+
+// Who an event is attributed to.
+Actor ActorOf(const EventPayload& payload, const TicketView& before) {
+  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
+    if (opened->message && opened->message->kind == MessageKind::kOutgoing) {
+      return {ActorKind::kOperator, opened->operator_id};
+    }
+    if (opened->message && opened->message->kind == MessageKind::kActivity) {
+      return {ActorKind::kSystem, ""};
+    }
+    return {ActorKind::kCustomer, opened->customer.contact};
+  }
+  if (const auto* added = std::get_if<MessageAdded>(&payload)) {
+    return {added->message.author, added->message.author_id};
+  }
+  if (const auto* reopened = std::get_if<TicketReopened>(&payload)) {
+    if (reopened->by_customer_reply) {
+      return {ActorKind::kCustomer, before.customer.contact};
+    }
+  }
+  return {ActorKind::kSystem, ""};
+}
+
+// What the idempotency record keeps beyond position and version.
+std::string EncodeCommandResult(const std::string& ticket, uint64_t number) {
+  std::string out;
+  store::PutComponent(out, ticket);
+  store::PutBigEndian64(out, number);
+  return out;
+}
+
+StatusOr<CommandResult> DecodeCommandResult(const store::AppendResult& stored) {
+  const std::string& bytes = stored.command_result;
+  if (bytes.size() < 10) return Status::Corruption("malformed command record");
+  size_t n = (static_cast<unsigned char>(bytes[0]) << 8) |
+             static_cast<unsigned char>(bytes[1]);
+  if (bytes.size() != 2 + n + 8) {
+    return Status::Corruption("malformed command record");
+  }
+  CommandResult result;
+  result.ticket = bytes.substr(2, n);
+  result.number = store::GetBigEndian64(std::string_view(bytes).substr(2 + n));
+  result.version = stored.last_version;
+  result.position = stored.last_position;
+  return result;
+}
+
+}  // namespace
+
+std::mutex& EngineImpl::AccountMutex(const std::string& account) {
+  return account_mu_[std::hash<std::string>{}(account) % kAccountStripes];
+}
+
+StatusOr<CommandResult> EngineImpl::Execute(const Command& command) {
+  TICKETLOG_RETURN_IF_ERROR(domain::ValidateEnvelope(command));
+  std::shared_lock engine_lock(engine_mu_);
+  std::lock_guard account_lock(AccountMutex(command.account));
+  if (!command.command_id.empty()) {
+    auto seen = store_->LookupCommand(CommandKey(command.account,
+                                                 command.command_id));
+    if (!seen.ok()) return seen.status();
+    if (seen->has_value()) return DecodeCommandResult(**seen);
+  }
+  TimeUs now = command.at_us ? *command.at_us : base::NowUs();
+  if (IsDirectoryCommand(command.body)) return ExecuteDirectory(command, now);
+  return ExecuteTicket(command, now);
+}
+
+StatusOr<domain::DirectoryState> EngineImpl::LoadDirectory(
+    const std::string& account) {
+  {
+    std::lock_guard lock(directory_mu_);
+    auto it = directories_.find(account);
+    if (it != directories_.end()) return it->second;
+  }
+  domain::DirectoryState state;
+  Status status = store_->ReadStream(
+      StreamKey(account, kDirectoryStream), 1,
+      [&](const store::StoredEvent& stored) {
+        auto event = ToEvent(stored);
+        if (!event.ok()) {
+          state.version = UINT64_MAX;  // signals the failure below
+          return false;
+        }
+        domain::EvolveDirectory(state, *event);
+        return true;
+      });
+  TICKETLOG_RETURN_IF_ERROR(status);
+  if (state.version == UINT64_MAX) {
+    return Status::Corruption("a directory event of account " + account +
+                              " is malformed");
+  }
+  std::lock_guard lock(directory_mu_);
+  directories_[account] = state;
+  return state;
+}
+
+StatusOr<CommandResult> EngineImpl::ExecuteDirectory(const Command& command,
+                                                     TimeUs now) {
+  auto directory = LoadDirectory(command.account);
+  if (!directory.ok()) return directory.status();
+  if (command.expected_version &&
+      *command.expected_version != directory->version) {
+    return Status::Conflict(*command.expected_version, directory->version);
+  }
+  domain::DirectoryContext context;
+  context.now_us = now;
+  Status counter_error;
+  context.linked_open_tickets = [&](const std::string& operator_id) {
+    auto bytes = store_->GetView(projections::CounterKey(
+        command.account, projections::Dim::kOperatorNotClosed, operator_id));
+    if (!bytes.ok()) {
+      counter_error = bytes.status();
+      return uint64_t{1};  // refuse the removal rather than guess
+    }
+    return bytes->has_value()
+               ? static_cast<uint64_t>(projections::DecodeCount(**bytes))
+               : uint64_t{0};
+  };
+  auto payloads = domain::DecideDirectory(*directory, command.body, context);
+  TICKETLOG_RETURN_IF_ERROR(counter_error);
+  if (!payloads.ok()) return payloads.status();
+
+  store::AppendRequest request;
+  request.stream = StreamKey(command.account, kDirectoryStream);
+  request.expected_version = directory->version;
+  if (!command.command_id.empty()) {
+    request.command_key = CommandKey(command.account, command.command_id);
+    request.command_result = EncodeCommandResult("", 0);
+  }
+  domain::DirectoryState next = *directory;
+  uint64_t version = directory->version;
+  TimeUs recorded = base::NowUs();
+  for (auto& payload : *payloads) {
+    Event event;
+    event.event_id = base::NewUuid();
+    event.account = command.account;
+    event.stream = std::string(kDirectoryStream);
+    event.occurred_at_us = now;
+    event.recorded_at_us = recorded;
+    event.command_id = command.command_id;
+    event.schema_version = schema::kSchemaVersion;
+    event.version = ++version;
+    event.payload = std::move(payload);
+    domain::EvolveDirectory(next, event);
+    request.events.push_back(schema::EncodeEventBody(event));
+  }
+  if (request.events.empty() && request.command_key.empty()) {
+    auto head = store_->GetStreamHead(request.stream);
+    if (!head.ok()) return head.status();
+    return CommandResult{"", 0, head->version, head->position, 0};
+  }
+  uint32_t appended = static_cast<uint32_t>(request.events.size());
+  auto result = store_->Append(std::move(request));
+  if (!result.ok()) return result.status();
+  if (result->duplicate) return DecodeCommandResult(*result);
+  {
+    std::lock_guard lock(directory_mu_);
+    directories_[command.account] = std::move(next);
+  }
+  return CommandResult{"", 0, result->last_version, result->last_position,
+                       appended};
+}
+
+StatusOr<std::optional<TicketView>> EngineImpl::ReadTicket(
+    const std::string& account, const std::string& ticket) {
+  auto bytes = store_->GetView(projections::TicketKey(account, ticket));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::optional<TicketView>();
+  TicketView view;
+  TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(**bytes, view));
+  return std::optional<TicketView>(std::move(view));
+}
+
+Status EngineImpl::AddCounterOps(const projections::Counters& deltas,
+                                 std::vector<store::ViewOp>& ops) {
+  for (const auto& [key, delta] : deltas) {
+    auto bytes = store_->GetView(key);
+    if (!bytes.ok()) return bytes.status();
+    int64_t count =
+        (bytes->has_value() ? projections::DecodeCount(**bytes) : 0) + delta;
+    // A zero counter is absent, as it would be after a rebuild.
+    if (count == 0) {
+      ops.push_back({store::ViewOp::Kind::kDelete, key, {}});
+    } else {
+      ops.push_back({store::ViewOp::Kind::kPut, key,
+                     projections::EncodeCount(count)});
+    }
+  }
+  return Status::OK();
+}
+
+StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
+                                                  TimeUs now) {
+  const auto* open = std::get_if<OpenTicket>(&command.body);
+  std::string ticket;
+  if (open && open->ticket.empty()) {
+    ticket = base::NewUuid();
+  } else {
+    auto canonical = domain::CanonicalUuid(TicketOf(command.body), "ticket");
+    if (!canonical.ok()) return canonical.status();
+    ticket = std::move(*canonical);
+  }
+  auto current = ReadTicket(command.account, ticket);
+  if (!current.ok()) return current.status();
+  const std::optional<TicketView>& before = *current;
+  uint64_t base_version = before ? before->version : 0;
+  if (command.expected_version && *command.expected_version != base_version) {
+    return Status::Conflict(*command.expected_version, base_version);
+  }
+
+  auto directory = LoadDirectory(command.account);
+  if (!directory.ok()) return directory.status();
+  domain::TicketContext context;
+  context.directory = &*directory;
+  context.now_us = now;
+  context.ticket = ticket;
+  projections::ViewReader read = [this](const std::string& key) {
+    return store_->GetView(key);
+  };
+  if (open && !before) {
+    TICKETLOG_RETURN_IF_ERROR(domain::ValidateCustomerRef(open->customer));
+    auto found = projections::FindContact(command.account, open->customer, read);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      context.resolved_customer = std::move(**found);
+    } else {
+      context.resolved_customer = open->customer;
+      context.resolved_customer.contact = base::NewUuid();
+      context.new_contact = true;
+    }
+    auto last = store_->GetView(projections::NumberKey(command.account));
+    if (!last.ok()) return last.status();
+    context.number =
+        (last->has_value() ? projections::DecodeCount(**last) : 0) + 1;
+  }
+
+  auto payloads = domain::DecideTicket(before, command.body, context);
+  if (!payloads.ok()) return payloads.status();
+
+  store::AppendRequest request;
+  request.stream = StreamKey(command.account, ticket);
+  request.expected_version = base_version;
+  TicketView after = before.value_or(TicketView{});
+  TimeUs recorded = base::NowUs();
+  for (auto& payload : *payloads) {
+    Event event;
+    event.event_id = base::NewUuid();
+    event.account = command.account;
+    event.stream = ticket;
+    event.occurred_at_us = now;
+    event.recorded_at_us = recorded;
+    event.actor = ActorOf(payload, after);
+    event.command_id = command.command_id;
+    event.schema_version = schema::kSchemaVersion;
+    event.version = base_version + request.events.size() + 1;
+    event.payload = std::move(payload);
+    domain::EvolveTicket(after, event);
+    request.events.push_back(schema::EncodeEventBody(event));
+
+    const Message* message = nullptr;
+    if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
+      if (opened->message) message = &*opened->message;
+      TICKETLOG_RETURN_IF_ERROR(projections::ApplyContact(
+          command.account, opened->customer, read, request.view_ops));
+      request.view_ops.push_back(
+          {store::ViewOp::Kind::kPut, projections::NumberKey(command.account),
+           projections::EncodeCount(static_cast<int64_t>(opened->number))});
+    } else if (const auto* added = std::get_if<MessageAdded>(&event.payload)) {
+      message = &added->message;
+    }
+    if (message) {
+      request.view_ops.push_back(
+          {store::ViewOp::Kind::kPut,
+           projections::MessageKey(command.account, ticket, message->seq),
+           schema::EncodeMessage(*message)});
+    }
+  }
+
+  uint64_t number = after.number;
+  if (!command.command_id.empty()) {
+    request.command_key = CommandKey(command.account, command.command_id);
+    request.command_result = EncodeCommandResult(ticket, number);
+  }
+  if (request.events.empty() && request.command_key.empty()) {
+    auto head = store_->GetStreamHead(request.stream);
+    if (!head.ok()) return head.status();
+    return CommandResult{ticket, number, head->version, head->position, 0};
+  }
+  if (!request.events.empty()) {
+    projections::DiffTicketEntries(before, after, request.view_ops);
+    TICKETLOG_RETURN_IF_ERROR(AddCounterOps(
+        projections::CounterDeltas(before, after), request.view_ops));
+  }
+  uint32_t appended = static_cast<uint32_t>(request.events.size());
+  auto result = store_->Append(std::move(request));
+  if (!result.ok()) return result.status();
+  if (result->duplicate) return DecodeCommandResult(*result);
+  return CommandResult{ticket, number, result->last_version,
+                       result->last_position, appended};
+}
+
+}  // namespace engine
+}  // namespace ticketlog

@@ -1,0 +1,84 @@
+// EngineImpl: the facade behind ticketlog::Engine. It loads a ticket's view,
+// asks the domain to decide, encodes the events, computes the projection
+// updates and appends everything in one atomic write.
+//
+// Concurrency: commands of one account are serialised by a striped mutex
+// (the per-account counters, ticket numbers and contacts are read-modified-
+// written under it); commands of different accounts run concurrently and
+// share group commits in the store. Rebuild and Verify take the engine
+// exclusively.
+#ifndef TICKETLOG_ENGINE_ENGINE_IMPL_H_
+#define TICKETLOG_ENGINE_ENGINE_IMPL_H_
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "domain/decide.h"
+#include "projections/ticket_projection.h"
+#include "store/event_store.h"
+#include "ticketlog/engine.h"
+
+namespace ticketlog::engine {
+
+class EngineImpl final : public Engine {
+ public:
+  explicit EngineImpl(std::unique_ptr<store::EventStore> store)
+      : store_(std::move(store)) {}
+
+  StatusOr<CommandResult> Execute(const Command& command) override;
+  StatusOr<TicketView> GetTicket(const std::string& account,
+                                 const std::string& ticket) override;
+  StatusOr<MessagePage> GetMessages(const std::string& account,
+                                    const std::string& ticket,
+                                    uint32_t page) override;
+  StatusOr<ListPage> List(const ListQuery& query) override;
+  StatusOr<std::vector<Event>> History(const std::string& account,
+                                       const std::string& ticket) override;
+  StatusOr<TicketView> GetTicketAtVersion(const std::string& account,
+                                          const std::string& ticket,
+                                          uint64_t version) override;
+  StatusOr<TicketView> GetTicketAsOf(const std::string& account,
+                                     const std::string& ticket,
+                                     TimeUs at_us) override;
+  StatusOr<Stats> GetStats(const std::string& account) override;
+  Status ReadLog(uint64_t from_position,
+                 const std::function<bool(const Event&)>& fn) override;
+  StatusOr<LogHead> Head() override;
+  Status Rebuild() override;
+  StatusOr<VerifyReport> Verify(const std::optional<LogHead>& expect) override;
+
+ private:
+  static constexpr size_t kAccountStripes = 64;
+
+  std::mutex& AccountMutex(const std::string& account);
+  StatusOr<domain::DirectoryState> LoadDirectory(const std::string& account);
+  StatusOr<CommandResult> ExecuteDirectory(const Command& command, TimeUs now);
+  StatusOr<CommandResult> ExecuteTicket(const Command& command, TimeUs now);
+  StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
+                                                 const std::string& ticket);
+  Status AddCounterOps(const projections::Counters& deltas,
+                       std::vector<store::ViewOp>& ops);
+  // Replays a ticket's stream while `keep(event)` holds.
+  StatusOr<TicketView> Replay(const std::string& account,
+                              const std::string& ticket,
+                              const std::function<bool(const Event&)>& keep);
+  Status VerifyChain(VerifyReport& report);
+  Status VerifyViews(VerifyReport& report);
+
+  std::unique_ptr<store::EventStore> store_;
+  // Shared by commands and queries; exclusive for Rebuild and Verify.
+  std::shared_mutex engine_mu_;
+  std::array<std::mutex, kAccountStripes> account_mu_;
+  std::mutex directory_mu_;
+  // guarded by directory_mu_; an entry is only changed under its account's
+  // stripe.
+  std::unordered_map<std::string, domain::DirectoryState> directories_;
+};
+
+}  // namespace ticketlog::engine
+
+#endif  // TICKETLOG_ENGINE_ENGINE_IMPL_H_

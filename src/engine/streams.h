@@ -1,0 +1,47 @@
+// How the engine names streams and command keys in the store.
+#ifndef TICKETLOG_ENGINE_STREAMS_H_
+#define TICKETLOG_ENGINE_STREAMS_H_
+
+#include <string>
+#include <string_view>
+
+#include "base/text.h"
+#include "schema/codec.h"
+#include "store/event_store.h"
+#include "store/keys.h"
+#include "ticketlog/events.h"
+
+namespace ticketlog::engine {
+
+// component(account) + stream name: a ticket UUID or "directory". Part of
+// the on-disk format.
+inline std::string StreamKey(std::string_view account, std::string_view stream) {
+  std::string key;
+  store::PutComponent(key, account);
+  key.append(stream);
+  return key;
+}
+
+// component(account) + command id. Part of the on-disk format.
+inline std::string CommandKey(std::string_view account,
+                              std::string_view command_id) {
+  std::string key;
+  store::PutComponent(key, account);
+  key.append(command_id);
+  return key;
+}
+
+// A stored event as a public Event. corruption when the body is malformed.
+inline StatusOr<Event> ToEvent(const store::StoredEvent& stored) {
+  Event event;
+  TICKETLOG_RETURN_IF_ERROR(schema::DecodeEventBody(stored.body, event));
+  event.position = stored.position;
+  event.version = stored.version;
+  event.prev_hash = base::ToHex(stored.prev_hash);
+  event.hash = base::ToHex(stored.hash);
+  return event;
+}
+
+}  // namespace ticketlog::engine
+
+#endif  // TICKETLOG_ENGINE_STREAMS_H_

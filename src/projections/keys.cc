@@ -1,0 +1,116 @@
+#include "projections/keys.h"
+
+#include "store/keys.h"
+
+namespace ticketlog::projections {
+namespace {
+
+using store::PutBigEndian32;
+using store::PutBigEndian64;
+using store::PutComponent;
+
+// Flipping the sign bit makes signed times sort correctly as bytes.
+constexpr uint64_t kSignBit = uint64_t{1} << 63;
+
+}  // namespace
+
+std::string AccountPrefix(Prefix prefix, std::string_view account) {
+  std::string key(1, static_cast<char>(prefix));
+  PutComponent(key, account);
+  return key;
+}
+
+std::string TicketKey(std::string_view account, std::string_view ticket) {
+  std::string key = AccountPrefix(Prefix::kTicket, account);
+  key.append(ticket);
+  return key;
+}
+
+std::string MessagePrefix(std::string_view account, std::string_view ticket) {
+  std::string key = AccountPrefix(Prefix::kMessage, account);
+  PutComponent(key, ticket);
+  return key;
+}
+
+std::string MessageKey(std::string_view account, std::string_view ticket,
+                       uint32_t seq) {
+  std::string key = MessagePrefix(account, ticket);
+  PutBigEndian32(key, seq);
+  return key;
+}
+
+std::string IndexPrefix(std::string_view account, Dim dim,
+                        std::string_view value, SortField sort) {
+  std::string key = AccountPrefix(Prefix::kIndex, account);
+  key.push_back(static_cast<char>(dim));
+  PutComponent(key, value);
+  key.push_back(static_cast<char>(sort));
+  return key;
+}
+
+std::string IndexKey(std::string_view prefix, TimeUs time, uint64_t number) {
+  std::string key(prefix);
+  PutBigEndian64(key, static_cast<uint64_t>(time) ^ kSignBit);
+  PutBigEndian64(key, number);
+  return key;
+}
+
+void DecodeIndexPosition(std::string_view key, size_t prefix_size,
+                         TimeUs& time, uint64_t& number) {
+  time = static_cast<TimeUs>(store::GetBigEndian64(key.substr(prefix_size)) ^
+                             kSignBit);
+  number = store::GetBigEndian64(key.substr(prefix_size + 8));
+}
+
+std::string CounterKey(std::string_view account, Dim dim,
+                       std::string_view value) {
+  std::string key = AccountPrefix(Prefix::kCounter, account);
+  key.push_back(static_cast<char>(dim));
+  PutComponent(key, value);
+  return key;
+}
+
+std::string DurationPrefix(std::string_view account, char kind) {
+  std::string key = AccountPrefix(Prefix::kDuration, account);
+  key.push_back(kind);
+  return key;
+}
+
+std::string DurationKey(std::string_view account, char kind,
+                        int64_t duration_us, std::string_view ticket) {
+  std::string key = DurationPrefix(account, kind);
+  PutBigEndian64(key, static_cast<uint64_t>(duration_us) ^ kSignBit);
+  key.append(ticket);
+  return key;
+}
+
+std::string ContactKey(std::string_view account, std::string_view contact) {
+  std::string key = AccountPrefix(Prefix::kContact, account);
+  key.append(contact);
+  return key;
+}
+
+std::string ContactByKey(std::string_view account, ContactField field,
+                         std::string_view value) {
+  std::string key = AccountPrefix(Prefix::kContactBy, account);
+  key.push_back(static_cast<char>(field));
+  key.append(value);
+  return key;
+}
+
+std::string NumberKey(std::string_view account) {
+  return AccountPrefix(Prefix::kNumber, account);
+}
+
+std::string EncodeCount(int64_t count) {
+  std::string out;
+  PutBigEndian64(out, static_cast<uint64_t>(count));
+  return out;
+}
+
+int64_t DecodeCount(std::string_view bytes) {
+  if (bytes.size() != 8) return 0;
+  return static_cast<int64_t>(store::GetBigEndian64(bytes));
+}
+
+}  // namespace ticketlog::projections

@@ -1,0 +1,82 @@
+// Key layout of the views column family. Every key starts with a one-byte
+// prefix followed by the length-prefixed account, so one account's keys
+// never mix with another's. docs/format.md describes each key.
+//
+// Prefix bytes are part of the on-disk format; never renumber. They must
+// stay below 0xff (EventStore::ClearViews relies on it).
+#ifndef TICKETLOG_PROJECTIONS_KEYS_H_
+#define TICKETLOG_PROJECTIONS_KEYS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ticketlog/types.h"
+
+namespace ticketlog::projections {
+
+enum class Prefix : char {
+  kTicket = 'T',    // T acct ticket                          -> TicketViewRecord
+  kMessage = 'M',   // M acct ticket be32(seq)                -> Message
+  kIndex = 'I',     // I acct dim comp(value) sort time number -> IndexRecord
+  kCounter = 'C',   // C acct dim comp(value)                 -> be64(count)
+  kDuration = 'S',  // S acct kind be64(duration) ticket      -> ""
+  kContact = 'K',   // K acct contact                         -> Customer record
+  kContactBy = 'k', // k acct field comp(value)               -> contact id
+  kNumber = 'N',    // N acct                                 -> be64(last number)
+};
+
+// List dimensions (index and counter keys). Part of the on-disk format.
+enum class Dim : char {
+  kAll = 'a',
+  kStatus = 's',
+  kDepartment = 'd',
+  kOperator = 'o',   // "" = unassigned
+  kCustomer = 'c',   // contact id
+  kChannel = 'h',
+  kPriority = 'p',
+  kLabel = 'l',
+  kAwaiting = 'w',
+  // Counter-only dimensions.
+  kOperatorLoad = 'L',       // open + pending tickets per operator
+  kOperatorNotClosed = 'X',  // tickets not closed per operator
+  kFirstResponses = 'F',     // tickets with a first response (value "")
+  kResolutions = 'R',        // tickets with a resolution time (value "")
+};
+
+// Sort field byte in index keys.
+enum class SortField : char { kUpdated = 'u', kCreated = 'c' };
+
+// Contact lookup fields.
+enum class ContactField : char { kId = 'i', kEmail = 'e', kPhone = 'p' };
+
+std::string AccountPrefix(Prefix prefix, std::string_view account);
+std::string TicketKey(std::string_view account, std::string_view ticket);
+std::string MessageKey(std::string_view account, std::string_view ticket,
+                       uint32_t seq);
+std::string MessagePrefix(std::string_view account, std::string_view ticket);
+// Prefix of one index list: everything before the sort key.
+std::string IndexPrefix(std::string_view account, Dim dim,
+                        std::string_view value, SortField sort);
+// Full index key: IndexPrefix + be64(time, sign-flipped) + be64(number).
+std::string IndexKey(std::string_view prefix, TimeUs time, uint64_t number);
+// Sort position (time, number) of an index key with the given prefix size.
+void DecodeIndexPosition(std::string_view key, size_t prefix_size,
+                         TimeUs& time, uint64_t& number);
+std::string CounterKey(std::string_view account, Dim dim,
+                       std::string_view value);
+std::string DurationPrefix(std::string_view account, char kind);
+std::string DurationKey(std::string_view account, char kind,
+                        int64_t duration_us, std::string_view ticket);
+std::string ContactKey(std::string_view account, std::string_view contact);
+std::string ContactByKey(std::string_view account, ContactField field,
+                         std::string_view value);
+std::string NumberKey(std::string_view account);
+
+// Counters are stored as 8-byte big-endian signed values.
+std::string EncodeCount(int64_t count);
+int64_t DecodeCount(std::string_view bytes);
+
+}  // namespace ticketlog::projections
+
+#endif  // TICKETLOG_PROJECTIONS_KEYS_H_

@@ -1,0 +1,179 @@
+#include "projections/ticket_projection.h"
+
+#include <algorithm>
+
+#include "projections/keys.h"
+#include "schema/codec.h"
+#include "store/keys.h"
+
+namespace ticketlog::projections {
+namespace {
+
+constexpr size_t kUuidLength = 36;
+
+// The (dimension, value) lists a ticket appears in.
+std::vector<std::pair<Dim, std::string>> ListMemberships(const TicketView& v) {
+  std::vector<std::pair<Dim, std::string>> out = {
+      {Dim::kAll, ""},
+      {Dim::kStatus, std::string(Name(v.status))},
+      {Dim::kDepartment, v.department},
+      {Dim::kOperator, v.operator_id},
+      {Dim::kCustomer, v.customer.contact},
+      {Dim::kChannel, std::string(Name(v.channel))},
+      {Dim::kPriority, std::string(Name(v.priority))},
+      {Dim::kAwaiting, std::string(Name(v.awaiting))},
+  };
+  // Labels may repeat in a command; a ticket is in each label's list once.
+  std::vector<std::string> labels = v.labels;
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  for (auto& label : labels) out.emplace_back(Dim::kLabel, std::move(label));
+  return out;
+}
+
+bool NotClosed(const TicketView& v) { return v.status != TicketStatus::kClosed; }
+bool Active(const TicketView& v) {
+  return v.status == TicketStatus::kOpen || v.status == TicketStatus::kPending;
+}
+// A reopened ticket keeps its last resolution time in the view but no longer
+// counts as resolved.
+bool Resolved(const TicketView& v) {
+  return v.resolution_us && (v.status == TicketStatus::kFinished ||
+                             v.status == TicketStatus::kClosed);
+}
+
+}  // namespace
+
+std::string EncodeIndexRecord(const TicketView& v) {
+  std::string out;
+  out.reserve(96 + v.department.size() + v.operator_id.size());
+  out.append(v.ticket);
+  out.push_back(static_cast<char>(v.status));
+  out.push_back(static_cast<char>(v.channel));
+  out.push_back(static_cast<char>(v.priority));
+  out.push_back(static_cast<char>(v.awaiting));
+  store::PutBigEndian64(out, static_cast<uint64_t>(v.created_at_us));
+  store::PutBigEndian64(out, static_cast<uint64_t>(v.updated_at_us));
+  store::PutComponent(out, v.department);
+  store::PutComponent(out, v.operator_id);
+  store::PutComponent(out, v.customer.contact);
+  for (const auto& label : v.labels) store::PutComponent(out, label);
+  return out;
+}
+
+bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
+  constexpr size_t kFixed = kUuidLength + 4 + 16;
+  if (bytes.size() < kFixed) return false;
+  r.ticket.assign(bytes.substr(0, kUuidLength));
+  size_t pos = kUuidLength;
+  r.status = static_cast<TicketStatus>(bytes[pos++]);
+  r.channel = static_cast<Channel>(bytes[pos++]);
+  r.priority = static_cast<Priority>(bytes[pos++]);
+  r.awaiting = static_cast<Awaiting>(bytes[pos++]);
+  r.created_at_us = static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos)));
+  r.updated_at_us =
+      static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos + 8)));
+  pos += 16;
+  auto component = [&](std::string& out) {
+    if (pos + 2 > bytes.size()) return false;
+    size_t n = (static_cast<unsigned char>(bytes[pos]) << 8) |
+               static_cast<unsigned char>(bytes[pos + 1]);
+    if (pos + 2 + n > bytes.size()) return false;
+    out.assign(bytes.substr(pos + 2, n));
+    pos += 2 + n;
+    return true;
+  };
+  if (!component(r.department) || !component(r.operator_id) ||
+      !component(r.contact)) {
+    return false;
+  }
+  r.labels.clear();
+  while (pos < bytes.size()) {
+    if (!component(r.labels.emplace_back())) return false;
+  }
+  return true;
+}
+
+void AppendTicketEntries(const TicketView& v, Entries& out) {
+  out.emplace_back(TicketKey(v.account, v.ticket), schema::EncodeTicketView(v));
+  std::string record = EncodeIndexRecord(v);
+  for (const auto& [dim, value] : ListMemberships(v)) {
+    out.emplace_back(
+        IndexKey(IndexPrefix(v.account, dim, value, SortField::kUpdated),
+                 v.updated_at_us, v.number),
+        record);
+    out.emplace_back(
+        IndexKey(IndexPrefix(v.account, dim, value, SortField::kCreated),
+                 v.created_at_us, v.number),
+        record);
+  }
+  if (v.first_response_us) {
+    out.emplace_back(DurationKey(v.account, 'f', *v.first_response_us, v.ticket),
+                     "");
+  }
+  if (Resolved(v)) {
+    out.emplace_back(DurationKey(v.account, 'r', *v.resolution_us, v.ticket),
+                     "");
+  }
+}
+
+void AddTicketCounters(const TicketView& v, Counters& out) {
+  for (const auto& [dim, value] : ListMemberships(v)) {
+    out[CounterKey(v.account, dim, value)] += 1;
+  }
+  if (!v.operator_id.empty()) {
+    if (Active(v)) out[CounterKey(v.account, Dim::kOperatorLoad, v.operator_id)] += 1;
+    if (NotClosed(v)) {
+      out[CounterKey(v.account, Dim::kOperatorNotClosed, v.operator_id)] += 1;
+    }
+  }
+  if (v.first_response_us) out[CounterKey(v.account, Dim::kFirstResponses, "")] += 1;
+  if (Resolved(v)) {
+    out[CounterKey(v.account, Dim::kResolutions, "")] += 1;
+  }
+}
+
+void DiffTicketEntries(const std::optional<TicketView>& before,
+                       const TicketView& after,
+                       std::vector<store::ViewOp>& ops) {
+  Entries old_entries;
+  if (before) AppendTicketEntries(*before, old_entries);
+  Entries new_entries;
+  AppendTicketEntries(after, new_entries);
+  std::sort(old_entries.begin(), old_entries.end());
+  std::sort(new_entries.begin(), new_entries.end());
+  auto o = old_entries.begin();
+  auto n = new_entries.begin();
+  while (o != old_entries.end() || n != new_entries.end()) {
+    if (n == new_entries.end() || (o != old_entries.end() && o->first < n->first)) {
+      ops.push_back({store::ViewOp::Kind::kDelete, std::move(o->first), {}});
+      ++o;
+    } else if (o == old_entries.end() || n->first < o->first) {
+      ops.push_back({store::ViewOp::Kind::kPut, std::move(n->first),
+                     std::move(n->second)});
+      ++n;
+    } else {
+      if (o->second != n->second) {
+        ops.push_back({store::ViewOp::Kind::kPut, std::move(n->first),
+                       std::move(n->second)});
+      }
+      ++o;
+      ++n;
+    }
+  }
+}
+
+Counters CounterDeltas(const std::optional<TicketView>& before,
+                       const TicketView& after) {
+  Counters deltas;
+  AddTicketCounters(after, deltas);
+  if (before) {
+    Counters old_counts;
+    AddTicketCounters(*before, old_counts);
+    for (const auto& [key, count] : old_counts) deltas[key] -= count;
+  }
+  std::erase_if(deltas, [](const auto& entry) { return entry.second == 0; });
+  return deltas;
+}
+
+}  // namespace ticketlog::projections

@@ -1,0 +1,62 @@
+// The ticket projection: which view keys a ticket contributes, as a pure
+// function of its TicketView. Live updates write the difference between a
+// ticket's entries before and after a command; a rebuild writes the entries
+// of every ticket's final view. Because both come from the same function, a
+// rebuilt view equals the live one byte for byte.
+#ifndef TICKETLOG_PROJECTIONS_TICKET_PROJECTION_H_
+#define TICKETLOG_PROJECTIONS_TICKET_PROJECTION_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/event_store.h"
+#include "ticketlog/views.h"
+
+namespace ticketlog::projections {
+
+// What an index entry carries, so that list filters are checked without
+// reading the ticket view.
+struct IndexRecord {
+  std::string ticket;
+  TicketStatus status = TicketStatus::kOpen;
+  Channel channel = Channel::kApi;
+  Priority priority = Priority::kNormal;
+  Awaiting awaiting = Awaiting::kOperator;
+  TimeUs created_at_us = 0;
+  TimeUs updated_at_us = 0;
+  std::string department;
+  std::string operator_id;
+  std::string contact;
+  std::vector<std::string> labels;
+};
+std::string EncodeIndexRecord(const TicketView& view);
+// False when `bytes` is malformed.
+bool DecodeIndexRecord(std::string_view bytes, IndexRecord& record);
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+using Counters = std::map<std::string, int64_t>;
+
+// Appends every (key, value) the ticket contributes to the views, except its
+// messages and contact: the ticket record, list index entries for both sort
+// fields, and duration entries for the medians.
+void AppendTicketEntries(const TicketView& view, Entries& out);
+
+// Adds 1 to every counter the ticket counts in.
+void AddTicketCounters(const TicketView& view, Counters& out);
+
+// View ops that turn `before`'s entries (none when nullopt) into `after`'s.
+void DiffTicketEntries(const std::optional<TicketView>& before,
+                       const TicketView& after,
+                       std::vector<store::ViewOp>& ops);
+
+// Counter changes from `before` to `after` (zero deltas omitted).
+Counters CounterDeltas(const std::optional<TicketView>& before,
+                       const TicketView& after);
+
+}  // namespace ticketlog::projections
+
+#endif  // TICKETLOG_PROJECTIONS_TICKET_PROJECTION_H_
