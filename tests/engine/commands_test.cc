@@ -61,7 +61,8 @@ TEST_CASE("a ticket's whole lifecycle shows in its view", "[engine]") {
   CHECK(messages->total == 6);
   REQUIRE(messages->items.size() == 6);
   CHECK(messages->items[0].content == "It is on fire.");
-  CHECK(messages->items[3].kind == MessageKind::kNote);
+  CHECK(messages->items[2].kind == MessageKind::kNote);
+  CHECK(messages->items[3].content == "Fixed.");
   CHECK(messages->items[5].content == "Replaced the printer.");
 }
 
