@@ -109,7 +109,7 @@ StatusOr<CommandResult> EngineImpl::Execute(const Command& command) {
   return ExecuteTicket(command, now);
 }
 
-StatusOr<domain::DirectoryState> EngineImpl::LoadDirectory(
+StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
     const std::string& account) {
   {
     std::lock_guard lock(directory_mu_);
@@ -133,18 +133,19 @@ StatusOr<domain::DirectoryState> EngineImpl::LoadDirectory(
     return Status::Corruption("a directory event of account " + account +
                               " is malformed");
   }
+  auto loaded = std::make_shared<const domain::DirectoryState>(std::move(state));
   std::lock_guard lock(directory_mu_);
-  directories_[account] = state;
-  return state;
+  directories_[account] = loaded;
+  return loaded;
 }
 
 StatusOr<CommandResult> EngineImpl::ExecuteDirectory(const Command& command,
                                                      TimeUs now) {
   auto directory = LoadDirectory(command.account);
   if (!directory.ok()) return directory.status();
-  if (command.expected_version &&
-      *command.expected_version != directory->version) {
-    return Status::Conflict(*command.expected_version, directory->version);
+  const domain::DirectoryState& current = **directory;
+  if (command.expected_version && *command.expected_version != current.version) {
+    return Status::Conflict(*command.expected_version, current.version);
   }
   domain::DirectoryContext context;
   context.now_us = now;
@@ -160,19 +161,19 @@ StatusOr<CommandResult> EngineImpl::ExecuteDirectory(const Command& command,
                ? static_cast<uint64_t>(projections::DecodeCount(**bytes))
                : uint64_t{0};
   };
-  auto payloads = domain::DecideDirectory(*directory, command.body, context);
+  auto payloads = domain::DecideDirectory(current, command.body, context);
   TICKETLOG_RETURN_IF_ERROR(counter_error);
   if (!payloads.ok()) return payloads.status();
 
   store::AppendRequest request;
   request.stream = StreamKey(command.account, kDirectoryStream);
-  request.expected_version = directory->version;
+  request.expected_version = current.version;
   if (!command.command_id.empty()) {
     request.command_key = CommandKey(command.account, command.command_id);
     request.command_result = EncodeCommandResult("", 0);
   }
-  domain::DirectoryState next = *directory;
-  uint64_t version = directory->version;
+  domain::DirectoryState next = current;
+  uint64_t version = current.version;
   TimeUs recorded = base::NowUs();
   for (auto& payload : *payloads) {
     Event event;
@@ -199,7 +200,8 @@ StatusOr<CommandResult> EngineImpl::ExecuteDirectory(const Command& command,
   if (result->duplicate) return DecodeCommandResult(*result);
   {
     std::lock_guard lock(directory_mu_);
-    directories_[command.account] = std::move(next);
+    directories_[command.account] =
+        std::make_shared<const domain::DirectoryState>(std::move(next));
   }
   return CommandResult{"", 0, result->last_version, result->last_position,
                        appended};
@@ -255,7 +257,7 @@ StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
   auto directory = LoadDirectory(command.account);
   if (!directory.ok()) return directory.status();
   domain::TicketContext context;
-  context.directory = &*directory;
+  context.directory = directory->get();
   context.now_us = now;
   context.ticket = ticket;
   projections::ViewReader read = [this](const std::string& key) {

@@ -55,7 +55,10 @@ class EngineImpl final : public Engine {
   static constexpr size_t kAccountStripes = 64;
 
   std::mutex& AccountMutex(const std::string& account);
-  StatusOr<domain::DirectoryState> LoadDirectory(const std::string& account);
+  // The account's directory. Snapshots are immutable and shared: a command
+  // that changes the directory installs a new one.
+  using DirectoryPtr = std::shared_ptr<const domain::DirectoryState>;
+  StatusOr<DirectoryPtr> LoadDirectory(const std::string& account);
   StatusOr<CommandResult> ExecuteDirectory(const Command& command, TimeUs now);
   StatusOr<CommandResult> ExecuteTicket(const Command& command, TimeUs now);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
@@ -76,7 +79,7 @@ class EngineImpl final : public Engine {
   std::mutex directory_mu_;
   // guarded by directory_mu_; an entry is only changed under its account's
   // stripe.
-  std::unordered_map<std::string, domain::DirectoryState> directories_;
+  std::unordered_map<std::string, DirectoryPtr> directories_;
 };
 
 }  // namespace ticketlog::engine
