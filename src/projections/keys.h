@@ -36,8 +36,8 @@ enum class Dim : char {
   kChannel = 'h',
   kPriority = 'p',
   kLabel = 'l',
-  kAwaiting = 'w',
   // Counter-only dimensions.
+  kAwaiting = 'w',  // awaiting flips on most replies: filtered, not listed
   kOperatorLoad = 'L',       // open + pending tickets per operator
   kOperatorNotClosed = 'X',  // tickets not closed per operator
   kFirstResponses = 'F',     // tickets with a first response (value "")

@@ -148,6 +148,11 @@ Status DecodeCursor(std::string_view text, uint64_t fingerprint,
   return Status::OK();
 }
 
+// True when checking `q` needs the fields only hot index records carry.
+bool NeedsHotFields(const ListQuery& q) {
+  return q.awaiting || q.updated_from_us || q.updated_to_us;
+}
+
 bool Matches(const ListQuery& q, const IndexRecord& r) {
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(), r.status) ==
@@ -201,6 +206,9 @@ class Lister {
     return total;
   }
   StatusOr<Plan> Choose();
+  // Completes a cold record with the awaiting and updated fields of the
+  // ticket's view.
+  Status Heat(IndexRecord& record);
   StatusOr<std::vector<TicketView>> Load(const std::vector<std::string>& ids);
 
   store::EventStore& store_;
@@ -240,19 +248,38 @@ StatusOr<Plan> Lister::Choose() {
   if (q_.channel) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kChannel, {std::string(Name(*q_.channel))}));
   if (q_.priority) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kPriority, {std::string(Name(*q_.priority))}));
   if (q_.label) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kLabel, {*q_.label}));
-  if (q_.awaiting) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kAwaiting, {std::string(Name(*q_.awaiting))}));
   bool time_filter = q_.created_from_us || q_.created_to_us ||
                      q_.updated_from_us || q_.updated_to_us;
   if (candidates.empty()) {
-    auto total = Count(Dim::kAll, {""});
+    // Awaiting has no list of its own (it flips on most replies): a query
+    // on it alone reads the whole list and takes its total from a counter.
+    auto total = q_.awaiting
+                     ? Count(Dim::kAwaiting, {std::string(Name(*q_.awaiting))})
+                     : Count(Dim::kAll, {""});
     if (!total.ok()) return total.status();
     candidates.push_back({Dim::kAll, {""}, *total, true});
   }
+  if (q_.awaiting) ++filters;
   Plan best = *std::min_element(
       candidates.begin(), candidates.end(),
       [](const Plan& a, const Plan& b) { return a.total < b.total; });
   best.exact = filters <= 1 && !time_filter;
   return best;
+}
+
+Status Lister::Heat(IndexRecord& record) {
+  auto bytes = Read(TicketKey(q_.account, record.ticket));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return Status::Corruption("list index names ticket " + record.ticket +
+                              " whose view is missing");
+  }
+  TicketView view;
+  TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(**bytes, view));
+  record.awaiting = view.awaiting;
+  record.updated_at_us = view.updated_at_us;
+  record.hot = true;
+  return Status::OK();
 }
 
 StatusOr<std::vector<TicketView>> Lister::Load(
@@ -345,6 +372,7 @@ StatusOr<ListPage> Lister::Run() {
     if (!DecodeIndexRecord(next->Value(), record)) {
       return Status::Corruption("malformed list index entry");
     }
+    if (!record.hot && NeedsHotFields(q_)) TICKETLOG_RETURN_IF_ERROR(Heat(record));
     if (Matches(q_, record)) {
       if (skip > 0) {
         --skip;

@@ -21,7 +21,6 @@ std::vector<std::pair<Dim, std::string>> ListMemberships(const TicketView& v) {
       {Dim::kCustomer, v.customer.contact},
       {Dim::kChannel, std::string(Name(v.channel))},
       {Dim::kPriority, std::string(Name(v.priority))},
-      {Dim::kAwaiting, std::string(Name(v.awaiting))},
   };
   // Labels may repeat in a command; a ticket is in each label's list once.
   std::vector<std::string> labels = v.labels;
@@ -44,16 +43,22 @@ bool Resolved(const TicketView& v) {
 
 }  // namespace
 
-std::string EncodeIndexRecord(const TicketView& v) {
+// Layout: ticket[36] hot status channel priority be64(created)
+// [awaiting be64(updated) when hot] comp(department) comp(operator)
+// comp(contact) comp(label)*.
+std::string EncodeIndexRecord(const TicketView& v, bool hot) {
   std::string out;
   out.reserve(96 + v.department.size() + v.operator_id.size());
   out.append(v.ticket);
+  out.push_back(hot ? 1 : 0);
   out.push_back(static_cast<char>(v.status));
   out.push_back(static_cast<char>(v.channel));
   out.push_back(static_cast<char>(v.priority));
-  out.push_back(static_cast<char>(v.awaiting));
   store::PutBigEndian64(out, static_cast<uint64_t>(v.created_at_us));
-  store::PutBigEndian64(out, static_cast<uint64_t>(v.updated_at_us));
+  if (hot) {
+    out.push_back(static_cast<char>(v.awaiting));
+    store::PutBigEndian64(out, static_cast<uint64_t>(v.updated_at_us));
+  }
   store::PutComponent(out, v.department);
   store::PutComponent(out, v.operator_id);
   store::PutComponent(out, v.customer.contact);
@@ -62,18 +67,24 @@ std::string EncodeIndexRecord(const TicketView& v) {
 }
 
 bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
-  constexpr size_t kFixed = kUuidLength + 4 + 16;
+  constexpr size_t kFixed = kUuidLength + 4 + 8;
+  constexpr size_t kHot = 1 + 8;
   if (bytes.size() < kFixed) return false;
   r.ticket.assign(bytes.substr(0, kUuidLength));
   size_t pos = kUuidLength;
+  r.hot = bytes[pos++] != 0;
   r.status = static_cast<TicketStatus>(bytes[pos++]);
   r.channel = static_cast<Channel>(bytes[pos++]);
   r.priority = static_cast<Priority>(bytes[pos++]);
-  r.awaiting = static_cast<Awaiting>(bytes[pos++]);
   r.created_at_us = static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos)));
-  r.updated_at_us =
-      static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos + 8)));
-  pos += 16;
+  pos += 8;
+  if (r.hot) {
+    if (bytes.size() < pos + kHot) return false;
+    r.awaiting = static_cast<Awaiting>(bytes[pos++]);
+    r.updated_at_us =
+        static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos)));
+    pos += 8;
+  }
   auto component = [&](std::string& out) {
     if (pos + 2 > bytes.size()) return false;
     size_t n = (static_cast<unsigned char>(bytes[pos]) << 8) |
@@ -94,18 +105,21 @@ bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
   return true;
 }
 
-void AppendTicketEntries(const TicketView& v, Entries& out) {
-  out.emplace_back(TicketKey(v.account, v.ticket), schema::EncodeTicketView(v));
-  std::string record = EncodeIndexRecord(v);
+namespace {
+
+// Every entry but the ticket record itself.
+void AppendDerivedEntries(const TicketView& v, Entries& out) {
+  std::string hot = EncodeIndexRecord(v, true);
+  std::string cold = EncodeIndexRecord(v, false);
   for (const auto& [dim, value] : ListMemberships(v)) {
     out.emplace_back(
         IndexKey(IndexPrefix(v.account, dim, value, SortField::kUpdated),
                  v.updated_at_us, v.number),
-        record);
+        hot);
     out.emplace_back(
         IndexKey(IndexPrefix(v.account, dim, value, SortField::kCreated),
                  v.created_at_us, v.number),
-        record);
+        cold);
   }
   if (v.first_response_us) {
     out.emplace_back(DurationKey(v.account, 'f', *v.first_response_us, v.ticket),
@@ -117,10 +131,18 @@ void AppendTicketEntries(const TicketView& v, Entries& out) {
   }
 }
 
+}  // namespace
+
+void AppendTicketEntries(const TicketView& v, Entries& out) {
+  out.emplace_back(TicketKey(v.account, v.ticket), schema::EncodeTicketView(v));
+  AppendDerivedEntries(v, out);
+}
+
 void AddTicketCounters(const TicketView& v, Counters& out) {
   for (const auto& [dim, value] : ListMemberships(v)) {
     out[CounterKey(v.account, dim, value)] += 1;
   }
+  out[CounterKey(v.account, Dim::kAwaiting, Name(v.awaiting))] += 1;
   if (!v.operator_id.empty()) {
     if (Active(v)) out[CounterKey(v.account, Dim::kOperatorLoad, v.operator_id)] += 1;
     if (NotClosed(v)) {
@@ -136,10 +158,14 @@ void AddTicketCounters(const TicketView& v, Counters& out) {
 void DiffTicketEntries(const std::optional<TicketView>& before,
                        const TicketView& after,
                        std::vector<store::ViewOp>& ops) {
+  // The ticket record changes with every event (its version does): put it
+  // without comparing.
+  ops.push_back({store::ViewOp::Kind::kPut, TicketKey(after.account, after.ticket),
+                 schema::EncodeTicketView(after)});
   Entries old_entries;
-  if (before) AppendTicketEntries(*before, old_entries);
+  if (before) AppendDerivedEntries(*before, old_entries);
   Entries new_entries;
-  AppendTicketEntries(after, new_entries);
+  AppendDerivedEntries(after, new_entries);
   std::sort(old_entries.begin(), old_entries.end());
   std::sort(new_entries.begin(), new_entries.end());
   auto o = old_entries.begin();

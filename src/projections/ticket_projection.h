@@ -19,9 +19,13 @@
 namespace ticketlog::projections {
 
 // What an index entry carries, so that list filters are checked without
-// reading the ticket view.
+// reading the ticket view. Entries of the updated-time lists carry every
+// field ("hot" records); entries of the created-time lists leave out the two
+// fields that change on almost every command (awaiting, updated time), so
+// that a reply rewrites no created-time entry.
 struct IndexRecord {
   std::string ticket;
+  bool hot = false;  // awaiting and updated_at_us are set
   TicketStatus status = TicketStatus::kOpen;
   Channel channel = Channel::kApi;
   Priority priority = Priority::kNormal;
@@ -33,7 +37,7 @@ struct IndexRecord {
   std::string contact;
   std::vector<std::string> labels;
 };
-std::string EncodeIndexRecord(const TicketView& view);
+std::string EncodeIndexRecord(const TicketView& view, bool hot);
 // False when `bytes` is malformed.
 bool DecodeIndexRecord(std::string_view bytes, IndexRecord& record);
 
