@@ -60,6 +60,8 @@ struct TicketContext {
 struct DirectoryContext {
   TimeUs now_us = 0;
   // Number of tickets that are not closed and have this operator linked.
+  // When unset, every operator counts as linked to none (the engine always
+  // sets it).
   std::function<uint64_t(const std::string& operator_id)> linked_open_tickets;
 };
 
@@ -93,7 +95,8 @@ StatusOr<std::vector<EventPayload>> DecideDirectory(
 
 // Folds one event of a ticket stream into its view. `view` is empty
 // (default-constructed) for the first event. Uses event.version,
-// event.position, event.occurred_at_us, event.account and event.actor.
+// event.occurred_at_us, event.account and the payload; never the log
+// position, which is assigned only when the event is committed.
 void EvolveTicket(TicketView& view, const Event& event);
 
 // Folds one event of a directory stream into the directory.
