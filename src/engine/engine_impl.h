@@ -69,6 +69,9 @@ class EngineImpl final : public Engine {
   StatusOr<TicketView> Replay(const std::string& account,
                               const std::string& ticket,
                               const std::function<bool(const Event&)>& keep);
+  // Every view entry the log implies, sorted by key.
+  using ViewEntries = std::vector<std::pair<std::string, std::string>>;
+  StatusOr<ViewEntries> ExpectedViews();
   Status VerifyChain(VerifyReport& report);
   Status VerifyViews(VerifyReport& report);
 

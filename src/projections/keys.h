@@ -3,7 +3,7 @@
 // never mix with another's. docs/format.md describes each key.
 //
 // Prefix bytes are part of the on-disk format; never renumber. They must
-// stay below 0xff (EventStore::ClearViews relies on it).
+// stay below 0xff (EventStore::ReplaceViews relies on it).
 #ifndef TICKETLOG_PROJECTIONS_KEYS_H_
 #define TICKETLOG_PROJECTIONS_KEYS_H_
 

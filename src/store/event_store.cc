@@ -3,10 +3,12 @@
 #include <openssl/evp.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <filesystem>
 #include <unordered_map>
 #include <utility>
 
@@ -89,6 +91,7 @@ StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const Options& options) {
 
 Status EventStore::OpenDb(const Options& options) {
   read_only_ = options.read_only;
+  path_ = options.path;
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
@@ -434,27 +437,56 @@ StatusOr<std::optional<std::string>> EventStore::GetView(std::string_view key) {
   return std::optional<std::string>(std::move(value));
 }
 
-Status EventStore::WriteViews(const std::vector<ViewOp>& ops) {
-  if (read_only_) return Status::IoError("the store is open read-only");
-  rocksdb::WriteBatch batch;
-  for (const ViewOp& op : ops) {
-    if (op.kind == ViewOp::Kind::kPut) {
-      batch.Put(handle(Family::kViews), op.key, op.value);
-    } else {
-      batch.Delete(handle(Family::kViews), op.key);
-    }
-  }
-  rocksdb::Status s = db_->Write(write_options_, &batch);
-  return s.ok() ? Status::OK() : FromRocks(s, "writing views");
-}
-
-Status EventStore::ClearViews() {
+Status EventStore::ReplaceViews(
+    const std::vector<std::pair<std::string, std::string>>& entries) {
   if (read_only_) return Status::IoError("the store is open read-only");
   // Every view key starts with a prefix byte below 0xff (src/projections).
   rocksdb::Status s = db_->DeleteRange(write_options_, handle(Family::kViews),
                                        std::string_view(""),
                                        std::string_view("\xff", 1));
-  return s.ok() ? Status::OK() : FromRocks(s, "clearing views");
+  if (!s.ok()) return FromRocks(s, "clearing views");
+  if (entries.empty()) return Status::OK();
+
+  // Sorted input: the files do not overlap, so they all land in one level.
+  constexpr uint64_t kFileBytes = 256u << 20;
+  std::filesystem::path dir = std::filesystem::path(path_) / "rebuild";
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError("creating " + dir.string() + ": " + ec.message());
+  rocksdb::ColumnFamilyDescriptor descriptor;
+  handle(Family::kViews)->GetDescriptor(&descriptor);
+  rocksdb::Options file_options(db_->GetDBOptions(), descriptor.options);
+  std::vector<std::string> files;
+  std::unique_ptr<rocksdb::SstFileWriter> writer;
+  uint64_t bytes = 0;
+  auto finish = [&]() -> Status {
+    if (!writer) return Status::OK();
+    rocksdb::Status done = writer->Finish();
+    writer.reset();
+    return done.ok() ? Status::OK() : FromRocks(done, "writing rebuilt views");
+  };
+  for (const auto& [key, value] : entries) {
+    if (!writer || bytes >= kFileBytes) {
+      TICKETLOG_RETURN_IF_ERROR(finish());
+      files.push_back((dir / ("views-" + std::to_string(files.size()) + ".sst"))
+                          .string());
+      writer = std::make_unique<rocksdb::SstFileWriter>(
+          rocksdb::EnvOptions(), file_options, handle(Family::kViews));
+      s = writer->Open(files.back());
+      if (!s.ok()) return FromRocks(s, "opening " + files.back());
+      bytes = 0;
+    }
+    s = writer->Put(key, value);
+    if (!s.ok()) return FromRocks(s, "writing rebuilt views");
+    bytes += key.size() + value.size();
+  }
+  TICKETLOG_RETURN_IF_ERROR(finish());
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;
+  s = db_->IngestExternalFile(handle(Family::kViews), files, ingest);
+  std::filesystem::remove_all(dir, ec);
+  return s.ok() ? Status::OK() : FromRocks(s, "ingesting rebuilt views");
 }
 
 std::unique_ptr<rocksdb::Iterator> EventStore::NewIterator(

@@ -145,10 +145,12 @@ class EventStore {
 
   // A view value; nullopt when absent.
   StatusOr<std::optional<std::string>> GetView(std::string_view key);
-  // Applies view ops outside any append (rebuilds). `sync` as the store's.
-  Status WriteViews(const std::vector<ViewOp>& ops);
-  // Deletes every view key.
-  Status ClearViews();
+  // Replaces every view key with `entries`, which must be sorted by key with
+  // no key twice. They are written as SST files next to the database and
+  // ingested, which costs a fraction of writing them through the memtable.
+  // The caller must keep appenders away meanwhile.
+  Status ReplaceViews(
+      const std::vector<std::pair<std::string, std::string>>& entries);
 
   // ---- Raw access for projections, audits and tests -------------------------
 
@@ -171,6 +173,7 @@ class EventStore {
   void BuildGroup(std::vector<Writer*>& group, rocksdb::WriteBatch& batch,
                   LogHead& head);
 
+  std::string path_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_options_;
