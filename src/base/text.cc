@@ -147,6 +147,7 @@ std::optional<std::string> ParseUuid(std::string_view text) {
 }
 
 std::string FormatTime(TimeUs at_us) {
+  // Floor division keeps times before the epoch on the right day.
   int64_t seconds = at_us / kUsPerSecond;
   int64_t micros = at_us % kUsPerSecond;
   if (micros < 0) {
@@ -159,13 +160,21 @@ std::string FormatTime(TimeUs at_us) {
     rem += kSecondsPerDay;
     --days;
   }
-  boost::gregorian::date date = kEpoch + boost::gregorian::days(days);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d",
-                        static_cast<int>(date.year()),
-                        static_cast<int>(date.month()),
-                        static_cast<int>(date.day()),
-                        static_cast<int>(rem / 3600),
+  // Civil date from days since the epoch (H. Hinnant's algorithm): total
+  // over int64, unlike a calendar library with a bounded range.
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d",
+                        static_cast<long long>(year), static_cast<int>(month),
+                        static_cast<int>(day), static_cast<int>(rem / 3600),
                         static_cast<int>(rem / 60 % 60),
                         static_cast<int>(rem % 60));
   std::string out(buf, n);

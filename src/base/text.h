@@ -31,8 +31,14 @@ std::string NewUuid();
 // dashes, in either case; nullopt when `text` is not a UUID.
 std::optional<std::string> ParseUuid(std::string_view text);
 
+// The times the library accepts: 1970-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999999Z, the range ISO-8601's four-digit years write.
+inline constexpr TimeUs kMinTimeUs = 0;
+inline constexpr TimeUs kMaxTimeUs = 253402300800LL * 1000000 - 1;
+
 // ISO-8601 UTC: "2024-03-01T12:30:00Z", with a fraction of a second when
-// there is one ("2024-03-01T12:30:00.250Z").
+// there is one ("2024-03-01T12:30:00.250Z"). Defined for every value; years
+// outside 0000-9999 are written with more digits or a sign.
 std::string FormatTime(TimeUs at_us);
 
 // Parses ISO-8601: a date ("2024-03-01"), or date and time with optional

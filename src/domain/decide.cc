@@ -553,6 +553,11 @@ Decision Decide(const DirectoryState& state, const DefineStatus& c,
 
 Status ValidateEnvelope(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(CheckAccount(command.account));
+  if (command.at_us &&
+      (*command.at_us < base::kMinTimeUs || *command.at_us > base::kMaxTimeUs)) {
+    return Status::InvalidArgument(
+        "at", "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+  }
   return CheckId("command_id", command.command_id, /*required=*/false);
 }
 

@@ -33,7 +33,13 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   message += ": ";
   message += s.ToString();
   if (s.IsCorruption()) return Status::Corruption(std::move(message));
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+  // RocksDB's words when another holder has the LOCK file: another process
+  // ("While lock file"), or this one ("lock hold by current process"). A
+  // LOCK file that cannot be opened at all is an I/O error, not busy.
+  const std::string text = s.ToString();
+  if (s.IsIOError() && (text.find("While lock file") != std::string::npos ||
+                        text.find("lock hold by current process") !=
+                            std::string::npos)) {
     return Status(Code::kBusy,
                   message + " (the database is open in another engine)");
   }

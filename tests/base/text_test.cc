@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "ticketlog/status.h"
 
 using namespace ticketlog;
@@ -51,6 +53,17 @@ TEST_CASE("ISO-8601 times parse and format in UTC", "[base]") {
   CHECK_FALSE(base::ParseTime("2024-03-01T25:00:00Z").has_value());
   CHECK_FALSE(base::ParseTime("yesterday").has_value());
   CHECK_FALSE(base::ParseTime("2024-03-01T12:30:00Zjunk").has_value());
+  CHECK(base::FormatTime(0) == "1970-01-01T00:00:00Z");
+  CHECK(base::FormatTime(base::kMaxTimeUs) == "9999-12-31T23:59:59.999999Z");
+  CHECK(base::FormatTime(-1) == "1969-12-31T23:59:59.999999Z");
+  CHECK(base::ParseTime("2000-02-29T00:00:00Z") == 951782400LL * 1000000);
+  CHECK(base::FormatTime(951782400LL * 1000000) == "2000-02-29T00:00:00Z");
+}
+
+TEST_CASE("formatting any time never throws", "[base]") {
+  CHECK_NOTHROW(base::FormatTime(std::numeric_limits<TimeUs>::min()));
+  CHECK_NOTHROW(base::FormatTime(std::numeric_limits<TimeUs>::max()));
+  CHECK(base::FormatTime(std::numeric_limits<TimeUs>::max()).back() == 'Z');
 }
 
 TEST_CASE("status codes have stable wire names", "[base]") {
