@@ -1,0 +1,350 @@
+// `ticketlog demo`: a tour of the engine on a real embedded store.
+//
+// It writes to DIR/demo (DIR from --db, default ./ticketlog-data), which it
+// recreates on every run. So that it can never wipe someone's data, it only
+// deletes a DIR/demo that it made itself (marked by a DEMO_MADE_BY_TICKETLOG
+// file) and refuses (exit 2) any other non-empty DIR/demo. The store stays
+// behind for exploring with the other subcommands.
+//
+// Steps: the incident event log imported into "acme" with its own
+// directory (--incidents FILE, default tests/data/incident_event_log.csv of
+// the source tree); directories for three accounts; generated ticket lifecycles in all three accounts,
+// one thread per account (commands of different accounts run concurrently
+// and share group commits); then a readable summary. Writes are buffered
+// so that the tour takes seconds, not a minute; --sync runs it with the
+// library's default synced writes (a disk flush per commit). Progress goes
+// to stderr when it is a terminal.
+#include "cli/demo.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "cli/args.h"
+#include "cli/demo_workload.h"
+#include "cli/subcommands.h"
+#include "import/incident_import.h"
+
+namespace ticketlog::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kMarker = "DEMO_MADE_BY_TICKETLOG";
+const std::vector<std::string> kAccounts = {"acme", "globex", "initech"};
+// 2024-01-01T00:00:00Z: the generated desks start here and run 60 days.
+constexpr TimeUs kWorkloadStartUs = 1704067200LL * 1000000;
+constexpr TimeUs kWorkloadWindowUs = 60LL * 24 * 3600 * 1000000;
+
+// Empties `dir` for the demo, or says why it will not.
+Status PrepareDirectory(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    bool ours = fs::exists(dir / kMarker, ec);
+    bool empty = fs::is_directory(dir, ec) && fs::is_empty(dir, ec);
+    if (!ours && !empty) {
+      return Status::IoError(dir.string() +
+                             " exists and was not made by the demo; remove "
+                             "it or pass another --db");
+    }
+    fs::remove_all(dir, ec);
+    if (ec)
+      return Status::IoError("cannot remove " + dir.string() + ": " +
+                             ec.message());
+  }
+  fs::create_directories(dir, ec);
+  if (ec)
+    return Status::IoError("cannot create " + dir.string() + ": " +
+                           ec.message());
+  std::ofstream marker(dir / kMarker);
+  marker << "Made by `ticketlog demo`; the next demo run deletes this "
+            "directory.\n";
+  if (!marker) return Status::IoError("cannot write in " + dir.string());
+  return Status::OK();
+}
+
+// Shows `done` out of `total` on a terminal's stderr until `finished`.
+class Progress {
+ public:
+  Progress(Context& ctx, std::string label, uint64_t total)
+      : show_(&ctx.err == &std::cerr && isatty(STDERR_FILENO)),
+        ctx_(ctx),
+        label_(std::move(label)),
+        total_(total) {}
+
+  std::atomic<uint64_t>& counter() { return done_; }
+
+  // Runs `work` while refreshing the line every 200 ms.
+  template <typename Work>
+  void Run(Work work) {
+    std::atomic<bool> finished{false};
+    std::thread painter([&] {
+      while (show_ && !finished.load()) {
+        ctx_.err << "\r  " << label_ << ": " << done_.load() << "/" << total_
+                 << std::flush;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+    work();
+    finished = true;
+    painter.join();
+    if (show_) ctx_.err << "\r\033[K" << std::flush;
+  }
+
+ private:
+  bool show_;
+  Context& ctx_;
+  std::string label_;
+  uint64_t total_;
+  std::atomic<uint64_t> done_{0};
+};
+
+// The incident with the longest accepted story: the most rows, among those
+// the import took.
+std::string LongestIncident(const std::vector<import::IncidentRow>& rows,
+                            const import::ImportReport& report) {
+  std::map<std::string, size_t> row_counts;
+  for (const auto& row : rows) {
+    if (report.last_accepted.count(row.number)) ++row_counts[row.number];
+  }
+  std::string best;
+  size_t best_rows = 0;
+  for (const auto& [number, count] : row_counts) {
+    if (count > best_rows) best = number, best_rows = count;
+  }
+  return best;
+}
+
+std::string DefaultIncidentLog() {
+  return std::string(TICKETLOG_SOURCE_DIR) +
+         "/tests/data/incident_event_log.csv";
+}
+
+}  // namespace
+
+void Tally::Add(const Tally& other) {
+  commands += other.commands;
+  accepted += other.accepted;
+  no_ops += other.no_ops;
+  events += other.events;
+  for (const auto& [code, count] : other.refused) refused[code] += count;
+  if (failure.ok()) failure = other.failure;
+}
+
+uint64_t Tally::refused_total() const {
+  uint64_t total = 0;
+  for (const auto& [code, count] : refused) total += count;
+  return total;
+}
+
+Tally RunCommands(Engine& engine, const std::vector<Command>& commands,
+                  std::atomic<uint64_t>* progress) {
+  Tally tally;
+  auto start = Clock::now();
+  for (const Command& command : commands) {
+    auto result = engine.Execute(command);
+    ++tally.commands;
+    if (progress != nullptr) ++*progress;
+    if (result.ok()) {
+      ++tally.accepted;
+      tally.events += result->events_appended;
+      if (result->events_appended == 0) ++tally.no_ops;
+    } else if (IsSystemError(result.status().code())) {
+      tally.failure = result.status();
+      break;
+    } else {
+      ++tally.refused[std::string(CodeName(result.status().code()))];
+    }
+  }
+  tally.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return tally;
+}
+
+namespace {
+
+// Runs the generated lifecycles of every account, one thread per account:
+// commands of different accounts run concurrently and share group commits.
+Tally RunWorkload(Context& ctx, Engine& engine, uint32_t per_account,
+                  uint64_t seed) {
+  std::vector<std::vector<Command>> workloads;
+  uint64_t total = 0;
+  for (size_t i = 0; i < kAccounts.size(); ++i) {
+    WorkloadOptions w;
+    w.account = kAccounts[i];
+    w.tickets = per_account;
+    w.seed = seed + i;
+    w.start_us = kWorkloadStartUs;
+    w.window_us = kWorkloadWindowUs;
+    workloads.push_back(DemoLifecycles(w));
+    total += workloads.back().size();
+  }
+  std::vector<Tally> tallies(kAccounts.size());
+  Progress progress(ctx, "workload (commands)", total);
+  auto start = Clock::now();
+  progress.Run([&] {
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < workloads.size(); ++i) {
+      threads.emplace_back([&, i] {
+        tallies[i] = RunCommands(engine, workloads[i], &progress.counter());
+      });
+    }
+    for (auto& thread : threads) thread.join();
+  });
+  Tally workload;
+  for (const Tally& tally : tallies) workload.Add(tally);
+  // The threads overlap: the batch took the wall time, not the sum.
+  workload.seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  return workload;
+}
+
+}  // namespace
+
+int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
+  auto args = Args::Parse(
+      raw, {{"incidents"}, {"tickets"}, {"seed"}, {"sync", false}}, 0, 0);
+  if (!args.ok()) return UsageError(ctx, args.status().message());
+  auto tickets = args->GetUnsigned("tickets", 0, 1'000'000);
+  if (!tickets.ok()) return UsageError(ctx, tickets.status().message());
+  auto seed = args->GetUnsigned("seed", 0, UINT64_MAX);
+  if (!seed.ok()) return UsageError(ctx, seed.status().message());
+  std::string incidents = args->Get("incidents").value_or(DefaultIncidentLog());
+  bool sync = args->Has("sync");
+
+  fs::path dir = fs::path(ctx.db) / "demo";
+  if (Status prepared = PrepareDirectory(dir); !prepared.ok()) {
+    return UsageError(ctx, prepared.message());
+  }
+  Options options;
+  options.path = dir.string();
+  options.sync = sync;
+  auto opened = Engine::Open(options);
+  if (!opened.ok()) {
+    return UsageError(
+        ctx, "cannot open " + dir.string() + ": " + opened.status().ToString());
+  }
+  Engine& engine = **opened;
+  std::ostream& out = ctx.out;
+  Printf(out, "ticketlog demo: an event-sourced help desk on RocksDB at %s\n",
+         dir.string().c_str());
+  Printf(out, "  writes are %s\n\n",
+         sync ? "synced (--sync: each acknowledged command survives a power "
+                "cut)"
+              : "buffered (they survive a crash, not a power cut; --sync "
+                "syncs each command, the library's default)");
+
+  // 1. The incident log comes first: its directory (one department per
+  // assignment group, one operator per assignee) is dated 2016, and an
+  // account's directory, like a ticket, never goes back in time.
+  Printf(out, "1. Import: the IT incident event log into %s\n",
+         kAccounts[0].c_str());
+  std::ifstream csv(incidents, std::ios::binary);
+  auto rows = csv ? import::ReadIncidentRows(csv)
+                  : StatusOr<std::vector<import::IncidentRow>>(
+                        Status::IoError("cannot read " + incidents));
+  std::optional<import::ImportReport> report;
+  Tally import;
+  if (!rows.ok()) {
+    Printf(out, "    skipped: %s (pass --incidents FILE)\n",
+           rows.status().message().c_str());
+  } else {
+    Progress progress(ctx, "import (rows)", rows->size());
+    auto start = Clock::now();
+    StatusOr<import::ImportReport> done = Status::OK();
+    progress.Run([&] {
+      done = import::ImportIncidents(engine, kAccounts[0], *rows,
+                                     [&](size_t n) { progress.counter() = n; });
+    });
+    import.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!done.ok()) {
+      ctx.out.flush();
+      return UsageError(ctx, "the store failed: " + done.status().ToString());
+    }
+    report = std::move(*done);
+    Printf(out,
+           "    %zu rows of %zu incidents from %s: %zu rows taken, %zu "
+           "refused\n",
+           report->rows, report->last_accepted.size(), incidents.c_str(),
+           report->rows_accepted, report->rows - report->rows_accepted);
+    Printf(out, "    %zu commands in %.2f s: %.0f commands/s\n",
+           report->commands, import.seconds,
+           import.seconds > 0 ? report->commands / import.seconds : 0.0);
+    for (const auto& [code, count] : report->refused_by_code) {
+      Printf(out, "    refused %-18s %zu\n", code.c_str(), count);
+    }
+    if (!report->refusals.empty()) {
+      Printf(out, "    e.g. %s\n", report->refusals.front().c_str());
+    }
+    out << "    (a row out of time order is refused on \"at\": a ticket's "
+           "events never go back in time; a row after its incident was "
+           "closed is refused as ticket_closed)\n";
+  }
+
+  // 2. Directories of the generated desks.
+  Tally directory;
+  for (const auto& account : kAccounts) {
+    directory.Add(
+        RunCommands(engine, DemoDirectory(account, kWorkloadStartUs)));
+  }
+  Printf(out,
+         "\n2. Directory: departments, operators and custom statuses for %s, "
+         "%s and %s\n",
+         kAccounts[0].c_str(), kAccounts[1].c_str(), kAccounts[2].c_str());
+  PrintTally(out, directory);
+
+  // 3. Generated desks.
+  uint32_t per_account = static_cast<uint32_t>(tickets->value_or(400));
+  Printf(out,
+         "\n3. Workload: %u ticket lifecycles per account, %zu accounts in "
+         "parallel threads\n",
+         per_account, kAccounts.size());
+  Tally workload = RunWorkload(ctx, engine, per_account, seed->value_or(42));
+  PrintTally(out, workload);
+
+  Tally all = directory;
+  all.Add(workload);
+  if (!all.failure.ok()) {
+    ctx.out.flush();
+    return UsageError(ctx, "the store failed: " + all.failure.ToString());
+  }
+
+  // 4. What the views and the log say now.
+  Status shown = Status::OK();
+  out << "\n4. Queries\n";
+  shown = PrintListPage(out, engine, kAccounts[1], 5);
+  for (size_t i = 0; shown.ok() && i < kAccounts.size(); ++i) {
+    if (i == 0) out << "    stats:\n";
+    shown = PrintStats(out, engine, kAccounts[i]);
+  }
+  if (shown.ok() && report && !report->last_accepted.empty()) {
+    out << "\n5. History and time travel of an imported incident\n";
+    std::string number = LongestIncident(*rows, *report);
+    out << "    " << number << ", the incident with the longest story\n";
+    shown = PrintTicketStory(out, engine, kAccounts[0],
+                             import::IncidentTicketId(number));
+  }
+  bool verified = false;
+  if (shown.ok()) {
+    out << "\n6. Audit\n";
+    shown = PrintRebuildAndVerify(out, engine, verified);
+  }
+  if (!shown.ok()) {
+    ctx.out.flush();
+    ctx.err << "ticketlog: demo: " << shown.ToString() << "\n";
+    return IsSystemError(shown.code()) ? kExitUsage : kExitFailed;
+  }
+  Printf(out,
+         "\nExplore it: ticketlog --db %s list --account %s --status open\n",
+         dir.string().c_str(), kAccounts[1].c_str());
+  return verified ? kExitOk : kExitFailed;
+}
+
+}  // namespace ticketlog::cli

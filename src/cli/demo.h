@@ -1,0 +1,63 @@
+// Pieces of `ticketlog demo` shared by its driver (demo.cc) and its report
+// (demo_report.cc): running a batch of commands with a tally, and printing
+// the readable sections of the summary. Not JSON: the demo is for people.
+#ifndef TICKETLOG_CLI_DEMO_H_
+#define TICKETLOG_CLI_DEMO_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ticketlog/engine.h"
+
+namespace ticketlog::cli {
+
+// What running a batch of commands did.
+struct Tally {
+  uint64_t commands = 0;
+  uint64_t accepted = 0;
+  uint64_t no_ops = 0;  // accepted, nothing appended (incl. retried ids)
+  uint64_t events = 0;
+  std::map<std::string, uint64_t> refused;  // by error code
+  double seconds = 0;
+  Status failure;  // the io_error/corruption/busy that stopped the batch
+
+  void Add(const Tally& other);
+  uint64_t refused_total() const;
+};
+
+// Executes `commands` in order, counting each in `progress` when given.
+// Stops at the first io_error, corruption or busy (kept in failure).
+Tally RunCommands(Engine& engine, const std::vector<Command>& commands,
+                  std::atomic<uint64_t>* progress = nullptr);
+
+// printf into `out`.
+void Printf(std::ostream& out, const char* format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+// "1234 commands in 1.23 s (1003 commands/s); 5678 events; refused: ..."
+void PrintTally(std::ostream& out, const Tally& tally);
+
+// The first `rows` tickets of the account's default list page.
+Status PrintListPage(std::ostream& out, Engine& engine,
+                     const std::string& account, size_t rows);
+
+// A ticket's events, then the ticket as of a time half-way through its
+// life and as of its first version, next to its current view.
+Status PrintTicketStory(std::ostream& out, Engine& engine,
+                        const std::string& account, const std::string& ticket);
+
+// Counts by status and department, open load and medians.
+Status PrintStats(std::ostream& out, Engine& engine,
+                  const std::string& account);
+
+// Rebuilds the views and verifies the log against its current head; returns
+// false in `verified` when verify found a problem.
+Status PrintRebuildAndVerify(std::ostream& out, Engine& engine, bool& verified);
+
+}  // namespace ticketlog::cli
+
+#endif  // TICKETLOG_CLI_DEMO_H_

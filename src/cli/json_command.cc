@@ -1,0 +1,327 @@
+#include "cli/json_command.h"
+
+#include <string>
+#include <utility>
+
+#include "cli/json_reader.h"
+
+namespace ticketlog::cli {
+namespace {
+
+using nlohmann::json;
+
+// Says why a line failed to parse, naming the key whose value was being
+// read when the parser gave up ("expected_version" for a number too large
+// for a double), or "line" when the error is not inside a value. Used only
+// on lines that already failed.
+class SyntaxErrorFinder final : public nlohmann::json_sax<json> {
+ public:
+  bool null() override { return Value(); }
+  bool boolean(bool) override { return Value(); }
+  bool number_integer(number_integer_t) override { return Value(); }
+  bool number_unsigned(number_unsigned_t) override { return Value(); }
+  bool number_float(number_float_t, const string_t&) override {
+    return Value();
+  }
+  bool string(string_t&) override { return Value(); }
+  bool binary(binary_t&) override { return Value(); }
+  bool start_object(std::size_t) override { return Value(); }
+  bool key(string_t& key) override {
+    key_ = key;
+    return true;
+  }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return Value(); }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&,
+                   const nlohmann::detail::exception& ex) override {
+    message_ = ex.what();
+    return false;
+  }
+
+  Status Error() const {
+    // nlohmann's message without its "[json.exception.parse_error.101] "
+    // tag, cut short: its "last read" part can quote a multi-megabyte token.
+    std::string text = message_;
+    if (size_t tag_end = text.find("] "); tag_end != std::string::npos) {
+      text.erase(0, tag_end + 2);
+    }
+    constexpr size_t kMaxMessageBytes = 200;
+    if (text.size() > kMaxMessageBytes) {
+      text.resize(kMaxMessageBytes);
+      text += "...";
+    }
+    return Status::InvalidArgument(key_.empty() ? "line" : key_,
+                                   "not valid JSON: " + text);
+  }
+
+ private:
+  // A value began or ended: the key before it is no longer being read.
+  bool Value() {
+    key_.clear();
+    return true;
+  }
+
+  std::string key_;
+  std::string message_;
+};
+
+Status SyntaxError(std::string_view line) {
+  SyntaxErrorFinder finder;
+  json::sax_parse(line.begin(), line.end(), &finder);
+  return finder.Error();
+}
+
+// ---- One parser per op
+// ------------------------------------------------------- Each reads the op's
+// fields into its command; the caller checks the reader's status and the fields
+// nobody read.
+
+CommandBody ParseDefineDepartment(ObjectReader& r) {
+  DefineDepartment c;
+  r.String("department", c.department);
+  r.String("name", c.name);
+  return c;
+}
+
+CommandBody ParseRegisterOperator(ObjectReader& r) {
+  RegisterOperator c;
+  r.String("operator", c.operator_id);
+  r.String("name", c.name);
+  r.StringList("departments", c.departments);
+  return c;
+}
+
+CommandBody ParseRemoveOperator(ObjectReader& r) {
+  RemoveOperator c;
+  r.String("operator", c.operator_id);
+  return c;
+}
+
+CommandBody ParseDefineStatus(ObjectReader& r) {
+  DefineStatus c;
+  r.String("status", c.status);
+  r.String("name", c.name);
+  return c;
+}
+
+CommandBody ParseOpenTicket(ObjectReader& r) {
+  OpenTicket c;
+  r.String("ticket", c.ticket);
+  r.String("subject", c.subject);
+  r.String("department", c.department);
+  r.String("operator", c.operator_id);
+  r.Customer("customer", c.customer);
+  r.Channel("channel", c.channel);
+  r.Priority("priority", c.priority);
+  r.String("category", c.category);
+  r.StringList("labels", c.labels);
+  r.Attributes("custom_attributes", c.custom_attributes);
+  std::string status;
+  r.String("status", status);
+  if (status == "pending") {
+    c.pending = true;
+  } else if (!status.empty() && status != "open") {
+    r.Fail("status", "must be open or pending when opening a ticket");
+  }
+  r.Message("message", c.message);
+  return c;
+}
+
+CommandBody ParseReply(ObjectReader& r) {
+  Reply c;
+  r.String("ticket", c.ticket);
+  r.Author("author", c.author);
+  r.Text({"content", "message"}, c.content);
+  r.Attachments("attachments", c.attachments);
+  return c;
+}
+
+CommandBody ParseComment(ObjectReader& r) {
+  AddComment c;
+  r.String("ticket", c.ticket);
+  r.String("operator", c.operator_id);
+  r.Text({"content", "comment"}, c.content);
+  r.Attachments("attachments", c.attachments);
+  return c;
+}
+
+CommandBody ParseTransfer(ObjectReader& r) {
+  Transfer c;
+  r.String("ticket", c.ticket);
+  r.String("department", c.department);
+  r.String("operator", c.operator_id);
+  return c;
+}
+
+CommandBody ParseLinkOperator(ObjectReader& r) {
+  LinkOperator c;
+  r.String("ticket", c.ticket);
+  r.String("operator", c.operator_id);
+  return c;
+}
+
+CommandBody ParseUnlinkOperator(ObjectReader& r) {
+  UnlinkOperator c;
+  r.String("ticket", c.ticket);
+  return c;
+}
+
+CommandBody ParseStartStatus(ObjectReader& r) {
+  StartStatus c;
+  r.String("ticket", c.ticket);
+  r.String("status", c.status);
+  return c;
+}
+
+CommandBody ParseStopStatus(ObjectReader& r) {
+  StopStatus c;
+  r.String("ticket", c.ticket);
+  return c;
+}
+
+CommandBody ParseFinish(ObjectReader& r) {
+  Finish c;
+  r.String("ticket", c.ticket);
+  r.Text({"content", "message"}, c.content);
+  r.String("resolution", c.resolution);
+  r.Attachments("attachments", c.attachments);
+  return c;
+}
+
+CommandBody ParseReopen(ObjectReader& r) {
+  Reopen c;
+  r.String("ticket", c.ticket);
+  return c;
+}
+
+CommandBody ParseClose(ObjectReader& r) {
+  Close c;
+  r.String("ticket", c.ticket);
+  return c;
+}
+
+CommandBody ParseUpdate(ObjectReader& r) {
+  Update c;
+  r.String("ticket", c.ticket);
+  r.OptionalString("subject", c.subject);
+  r.OptionalChannel("channel", c.channel);
+  r.OptionalPriority("priority", c.priority);
+  r.OptionalString("category", c.category);
+  r.OptionalStringList("labels", c.labels);
+  r.AttributeChanges("custom_attributes", c.custom_attributes);
+  return c;
+}
+
+struct OpEntry {
+  std::string_view name;
+  CommandBody (*parse)(ObjectReader&);
+};
+
+// Same order as CommandBody, so OpName() of a parsed body is its op.
+constexpr OpEntry kOps[] = {
+    {"define_department", ParseDefineDepartment},
+    {"register_operator", ParseRegisterOperator},
+    {"remove_operator", ParseRemoveOperator},
+    {"define_status", ParseDefineStatus},
+    {"open_ticket", ParseOpenTicket},
+    {"reply", ParseReply},
+    {"comment", ParseComment},
+    {"transfer", ParseTransfer},
+    {"link_operator", ParseLinkOperator},
+    {"unlink_operator", ParseUnlinkOperator},
+    {"start_status", ParseStartStatus},
+    {"stop_status", ParseStopStatus},
+    {"finish", ParseFinish},
+    {"reopen", ParseReopen},
+    {"close", ParseClose},
+    {"update", ParseUpdate},
+};
+
+}  // namespace
+
+bool NestedDeeperThan(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '[':
+      case '{':
+        if (++depth > max_depth) return true;
+        break;
+      case ']':
+      case '}':
+        // Unbalanced closers make the line invalid JSON; the parser says so.
+        if (depth > 0) --depth;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+StatusOr<Command> ParseCommandLine(std::string_view line) {
+  if (line.size() > kMaxCommandLineBytes) {
+    return Status::InvalidArgument(
+        "line", "longer than " + std::to_string(kMaxCommandLineBytes) +
+                    " bytes (16 MiB)");
+  }
+  // nlohmann's parser keeps its own stack, but a value nested a million
+  // levels deep still costs memory and a deep recursive destruction: refuse
+  // it before parsing.
+  if (NestedDeeperThan(line, kMaxJsonDepth)) {
+    return Status::InvalidArgument(
+        "line",
+        "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  json value = json::parse(line.begin(), line.end(), nullptr,
+                           /*allow_exceptions=*/false);
+  if (value.is_discarded()) return SyntaxError(line);
+  return CommandFromJson(value);
+}
+
+StatusOr<Command> CommandFromJson(const json& value) {
+  if (!value.is_object()) {
+    return Status::InvalidArgument("line", "must be a JSON object");
+  }
+  ObjectReader r(value, "");
+  std::string op;
+  r.RequiredString("op", op);
+  if (!r.ok()) return r.status();
+  const OpEntry* entry = nullptr;
+  for (const OpEntry& candidate : kOps) {
+    if (candidate.name == op) entry = &candidate;
+  }
+  if (entry == nullptr) {
+    constexpr size_t kMaxQuotedBytes = 64;
+    if (op.size() > kMaxQuotedBytes) op = op.substr(0, kMaxQuotedBytes) + "...";
+    return Status::InvalidArgument("op", "unknown op \"" + op + "\"");
+  }
+
+  Command command;
+  r.RequiredString("account", command.account);
+  r.String("command_id", command.command_id);
+  r.UInt("expected_version", command.expected_version);
+  r.Time("at", command.at_us);
+  command.body = entry->parse(r);
+  r.CheckNoUnknownFields("for op " + op);
+  if (!r.ok()) return r.status();
+  return command;
+}
+
+}  // namespace ticketlog::cli

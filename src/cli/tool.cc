@@ -1,0 +1,159 @@
+// The `ticketlog` tool: global flags, dispatch to the subcommands and the
+// failure reporting they share.
+//
+// Contract decisions where SPEC section 4 leaves room (docs/cli.md repeats
+// them for users):
+//  - `--db DIR` may come before or after the subcommand; the default is
+//    ./ticketlog-data.
+//  - `apply` exits 0 when every command line was accepted and 1 when at
+//    least one was refused (the spec's "a command was refused"); every line
+//    is still processed and answered. It stops with exit 2 at the first
+//    io_error, corruption or busy from the engine, after printing that
+//    line's result: the store is failing and later commands would too.
+//    Blank lines are skipped without a result line.
+//  - Engine failures io_error, corruption and busy are "I/O errors": one
+//    line on stderr, exit 2. Every other engine code (not_found,
+//    invalid_argument for a bad cursor, ...) is a refusal: the error object
+//    on stdout, exit 1. Malformed flags are usage errors (exit 2).
+//  - Queries, history, dump, head and verify open the store read-only and
+//    never create it: a missing database is an I/O error (exit 2). apply,
+//    rebuild and demo open it for writing and create it when missing.
+#include "cli/tool.h"
+
+#include <iostream>
+#include <string_view>
+
+#include "cli/args.h"
+#include "cli/json_view.h"
+#include "cli/subcommands.h"
+
+namespace ticketlog::cli {
+namespace {
+
+constexpr std::string_view kUsage =
+    R"(usage: ticketlog [--db DIR] SUBCOMMAND [ARGS]
+
+DIR is the database directory (default ./ticketlog-data).
+
+Commands:
+  apply [FILE|-]                      run JSON Lines commands, one result per line
+Queries:
+  show --account A TICKET [--at-version N | --as-of TIME]
+  messages --account A TICKET [--page N]
+  list --account A [--status S[,S...]] [--department D]
+       [--operator O | --unassigned] [--customer C] [--channel C]
+       [--priority P] [--label L] [--awaiting operator|customer]
+       [--created-from TIME] [--created-to TIME]
+       [--updated-from TIME] [--updated-to TIME]
+       [--sort updated|created] [--order desc|asc] [--page N | --cursor C]
+  chats --account A [--page N | --cursor C]
+  stats --account A
+Audit:
+  history --account A TICKET          a ticket's events, one per line
+  dump [--from POSITION]              the whole log, one event per line
+  head                                position and hash of the last event
+  rebuild                             rebuild every view from the log
+  verify [--expect POSITION:HASH]     check the hash chain and the views
+Tour:
+  demo [--incidents FILE] [--tickets N] [--seed N] [--sync]
+                                      run a realistic workload on DIR/demo
+
+Exit status: 0 success; 1 refused, not found or check failed (stdout
+carries {"ok":false,"error":{...}}); 2 usage or I/O error (stderr).
+See docs/cli.md.
+)";
+
+using Runner = int (*)(Context&, const std::vector<std::string>&);
+
+struct Subcommand {
+  std::string_view name;
+  Runner run;
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"apply", RunApply},     {"show", RunShow},     {"messages", RunMessages},
+    {"list", RunList},       {"chats", RunChats},   {"stats", RunStats},
+    {"history", RunHistory}, {"dump", RunDump},     {"head", RunHead},
+    {"rebuild", RunRebuild}, {"verify", RunVerify}, {"demo", RunDemo},
+};
+
+bool IsHelp(std::string_view arg) {
+  return arg == "--help" || arg == "-h" || arg == "help";
+}
+
+}  // namespace
+
+int UsageError(Context& ctx, std::string_view message) {
+  ctx.err << "ticketlog: " << message << "\n";
+  return kExitUsage;
+}
+
+bool IsSystemError(Code code) {
+  return code == Code::kIoError || code == Code::kCorruption ||
+         code == Code::kBusy;
+}
+
+int ReportFailure(Context& ctx, const Status& status) {
+  if (IsSystemError(status.code())) {
+    ctx.err << "ticketlog: " << CodeName(status.code()) << ": "
+            << status.message() << "\n";
+    return kExitUsage;
+  }
+  ctx.out << Dump(ErrorJson(status)) << "\n";
+  return kExitFailed;
+}
+
+std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only) {
+  Options options;
+  options.path = ctx.db;
+  options.read_only = read_only;
+  options.create_if_missing = !read_only;
+  auto engine = Engine::Open(options);
+  if (!engine.ok()) {
+    ctx.err << "ticketlog: cannot open database " << ctx.db << ": "
+            << engine.status().ToString() << "\n";
+    return nullptr;
+  }
+  return std::move(*engine);
+}
+
+int RunTool(const std::vector<std::string>& args, std::istream& in,
+            std::ostream& out, std::ostream& err) {
+  Context ctx{"./ticketlog-data", in, out, err};
+  std::vector<std::string> rest = args;
+  if (Status db = ExtractDbFlag(rest, ctx.db); !db.ok()) {
+    return UsageError(ctx, db.message());
+  }
+  if (rest.empty()) {
+    err << kUsage;
+    return kExitUsage;
+  }
+  if (IsHelp(rest.front())) {
+    out << kUsage;
+    return kExitOk;
+  }
+  const Subcommand* subcommand = nullptr;
+  for (const Subcommand& candidate : kSubcommands) {
+    if (candidate.name == rest.front()) subcommand = &candidate;
+  }
+  if (subcommand == nullptr) {
+    return UsageError(ctx, "unknown subcommand \"" + rest.front() + "\"");
+  }
+  std::vector<std::string> sub_args(rest.begin() + 1, rest.end());
+  for (const std::string& arg : sub_args) {
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h") {
+      out << kUsage;
+      return kExitOk;
+    }
+  }
+  int status = subcommand->run(ctx, sub_args);
+  out.flush();
+  if (!out) {
+    err << "ticketlog: cannot write to standard output\n";
+    return kExitUsage;
+  }
+  return status;
+}
+
+}  // namespace ticketlog::cli
