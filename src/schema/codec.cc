@@ -14,6 +14,9 @@
 // different things (TicketUpdated's optional strings and labels).
 #include "schema/codec.h"
 
+#include <cstring>
+#include <vector>
+
 #include <flatbuffers/flatbuffers.h>
 
 #include <cstdint>
@@ -79,6 +82,27 @@ const uint8_t* AsBytes(std::string_view bytes) {
 std::string_view AsView(const flatbuffers::Vector<uint8_t>& v) {
   return std::string_view(reinterpret_cast<const char*>(v.data()), v.size());
 }
+
+// FlatBuffers reads scalars in place and needs them aligned (8 bytes: the
+// widest scalar in the schemas), but RocksDB hands out values at any address
+// (iterator slices, pinned blocks). Misaligned input is copied once.
+class AlignedBytes {
+ public:
+  explicit AlignedBytes(std::string_view bytes) : view_(bytes) {
+    if (reinterpret_cast<uintptr_t>(bytes.data()) % sizeof(uint64_t) == 0) {
+      return;
+    }
+    copy_.resize((bytes.size() + sizeof(uint64_t) - 1) / sizeof(uint64_t));
+    std::memcpy(copy_.data(), bytes.data(), bytes.size());
+    view_ = std::string_view(reinterpret_cast<const char*>(copy_.data()),
+                             bytes.size());
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  std::vector<uint64_t> copy_;
+  std::string_view view_;
+};
 
 // Verifies `bytes` as a buffer whose root is T, without file identifier.
 template <typename T>
@@ -786,7 +810,9 @@ std::string EncodeEventBody(const Event& event) {
   return ToBytes(b);
 }
 
-Status DecodeEventBody(std::string_view bytes, Event& event) {
+Status DecodeEventBody(std::string_view input, Event& event) {
+  AlignedBytes aligned(input);
+  std::string_view bytes = aligned.view();
   if (!VerifyRoot<fb::Event>(bytes)) {
     return Status::Corruption("event body fails verification");
   }
@@ -853,8 +879,9 @@ StatusOr<EnvelopeView> DecodeEnvelope(std::string_view bytes) {
   return view;
 }
 
-StatusOr<Event> DecodeEvent(std::string_view record_bytes) {
-  StatusOr<EnvelopeView> envelope = DecodeEnvelope(record_bytes);
+StatusOr<Event> DecodeEvent(std::string_view input) {
+  AlignedBytes aligned(input);
+  StatusOr<EnvelopeView> envelope = DecodeEnvelope(aligned.view());
   if (!envelope.ok()) return envelope.status();
   Event event;
   event.position = envelope->position;
@@ -876,7 +903,9 @@ std::string EncodeTicketView(const TicketView& view) {
   return ToBytes(b);
 }
 
-Status DecodeTicketView(std::string_view bytes, TicketView& view) {
+Status DecodeTicketView(std::string_view input, TicketView& view) {
+  AlignedBytes aligned(input);
+  std::string_view bytes = aligned.view();
   if (!VerifyRoot<fb::TicketViewRecord>(bytes)) {
     return Status::Corruption("ticket view record fails verification");
   }
@@ -891,7 +920,9 @@ std::string EncodeMessage(const Message& message) {
   return ToBytes(b);
 }
 
-Status DecodeMessage(std::string_view bytes, Message& message) {
+Status DecodeMessage(std::string_view input, Message& message) {
+  AlignedBytes aligned(input);
+  std::string_view bytes = aligned.view();
   if (!VerifyRoot<fb::Message>(bytes)) {
     return Status::Corruption("message record fails verification");
   }

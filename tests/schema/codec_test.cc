@@ -591,3 +591,34 @@ TEST_CASE("an envelope missing its event, hashes or identifier is corruption",
             .status()));
   }
 }
+
+TEST_CASE("records decode from any address, as RocksDB hands them out",
+          "[schema]") {
+  ticketlog::TicketView view;
+  view.ticket = "0b8a6f56-5a3c-4f0e-9d6e-3f1c2a7b9e10";
+  view.account = "acme";
+  view.subject = "Misaligned";
+  view.labels = {"a", "b"};
+  view.first_response_at_us = 42;
+  std::string bytes = ticketlog::schema::EncodeTicketView(view);
+  ticketlog::Message message;
+  message.content = "hello";
+  std::string message_bytes = ticketlog::schema::EncodeMessage(message);
+  for (size_t offset = 1; offset < 8; ++offset) {
+    std::string shifted(offset, '\0');
+    shifted += bytes;
+    ticketlog::TicketView decoded;
+    REQUIRE(ticketlog::schema::DecodeTicketView(
+                std::string_view(shifted).substr(offset), decoded)
+                .ok());
+    CHECK(decoded == view);
+    std::string shifted_message(offset, '\0');
+    shifted_message += message_bytes;
+    ticketlog::Message decoded_message;
+    REQUIRE(ticketlog::schema::DecodeMessage(
+                std::string_view(shifted_message).substr(offset),
+                decoded_message)
+                .ok());
+    CHECK(decoded_message == message);
+  }
+}
