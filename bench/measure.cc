@@ -1,0 +1,155 @@
+#include "bench/measure.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace ticketlog::bench {
+namespace {
+
+// The resident set at the last ResetPeakRss() of this process.
+int64_t g_base_rss_kb = 0;
+
+int64_t StatusFieldKb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  size_t n = std::strlen(field);
+  while (std::getline(in, line)) {
+    if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':') {
+      return std::strtoll(line.c_str() + n + 1, nullptr, 10);
+    }
+  }
+  return 0;
+}
+
+bool WriteAll(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+int64_t CurrentRssKb() { return StatusFieldKb("VmRSS"); }
+int64_t PeakRssKb() { return StatusFieldKb("VmHWM"); }
+
+void ResetPeakRss() {
+  {
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";
+  }
+  g_base_rss_kb = CurrentRssKb();
+}
+
+ChildResult RunInChild(const std::function<std::string()>& fn) {
+  ChildResult result;
+  int fds[2];
+  if (pipe(fds) != 0) {
+    result.error = std::string("pipe: ") + std::strerror(errno);
+    return result;
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    result.error = std::string("fork: ") + std::strerror(errno);
+    close(fds[0]);
+    close(fds[1]);
+    return result;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    ResetPeakRss();
+    std::string output = fn();
+    std::ostringstream header;
+    header << PeakRssKb() << ' ' << g_base_rss_kb << '\n';
+    bool ok = WriteAll(fds[1], header.str() + output);
+    close(fds[1]);
+    std::fflush(stdout);
+    _exit(ok ? 0 : 3);
+  }
+  close(fds[1]);
+  std::string data;
+  char buf[65536];
+  while (true) {
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    result.error = WIFSIGNALED(status)
+                       ? "child killed by signal " +
+                             std::to_string(WTERMSIG(status))
+                       : "child exited with status " +
+                             std::to_string(WEXITSTATUS(status));
+    return result;
+  }
+  size_t eol = data.find('\n');
+  if (eol == std::string::npos) {
+    result.error = "child sent no result";
+    return result;
+  }
+  std::istringstream header(data.substr(0, eol));
+  header >> result.peak_rss_kb >> result.base_rss_kb;
+  result.output = data.substr(eol + 1);
+  result.ok = true;
+  return result;
+}
+
+Latency Summarise(std::vector<double> samples_us) {
+  Latency out;
+  out.samples = samples_us.size();
+  if (samples_us.empty()) return out;
+  std::sort(samples_us.begin(), samples_us.end());
+  auto at = [&](double q) {
+    size_t i = static_cast<size_t>(q * static_cast<double>(samples_us.size() - 1) + 0.5);
+    return samples_us[std::min(i, samples_us.size() - 1)];
+  };
+  out.median_us = at(0.5);
+  out.p90_us = at(0.9);
+  out.p99_us = at(0.99);
+  return out;
+}
+
+Latency TimeRepeated(int repeat, const std::function<void()>& fn) {
+  fn();
+  std::vector<double> samples;
+  samples.reserve(repeat);
+  for (int i = 0; i < repeat; ++i) {
+    Stopwatch watch;
+    fn();
+    samples.push_back(watch.Seconds() * 1e6);
+  }
+  return Summarise(std::move(samples));
+}
+
+std::string WithCommas(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count > 0 && count % 3 == 0) out.push_back(',');
+    out.push_back(*it);
+    ++count;
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace ticketlog::bench

@@ -1,0 +1,70 @@
+// Measurement helpers for the comparison: runs in a child process with their
+// own peak-memory figure, a monotonic stopwatch, and latency summaries.
+//
+// Each run forks so that runs do not pollute each other (allocator state,
+// caches, RocksDB's background threads) and so that each reports its own
+// peak resident set. The child resets its high-water mark (write "5" to
+// /proc/self/clear_refs) once its inputs are ready, so the figure is the
+// run's, not the workload generator's.
+#ifndef TICKETLOG_BENCH_MEASURE_H_
+#define TICKETLOG_BENCH_MEASURE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ticketlog::bench {
+
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start_)
+        .count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Resident set now and its high-water mark, in KiB (from /proc/self/status).
+int64_t CurrentRssKb();
+int64_t PeakRssKb();
+// Makes the high-water mark the current resident set.
+void ResetPeakRss();
+
+struct ChildResult {
+  bool ok = false;
+  std::string output;       // what the child's function returned
+  std::string error;        // why it failed, when !ok
+  int64_t base_rss_kb = 0;  // resident set when the peak was last reset
+  int64_t peak_rss_kb = 0;  // high-water mark at the end of the run
+};
+
+// Runs `fn` in a forked child and returns its output with the child's
+// memory figures. `fn` should call ResetPeakRss() once its inputs are
+// ready; it returns its result as text (the parent parses it). A child that
+// crashes or exits early is reported as !ok.
+ChildResult RunInChild(const std::function<std::string()>& fn);
+
+// Summary of a set of latencies, in microseconds.
+struct Latency {
+  double median_us = 0;
+  double p90_us = 0;
+  double p99_us = 0;
+  size_t samples = 0;
+};
+Latency Summarise(std::vector<double> samples_us);
+
+// Times `fn` `repeat` times (after one untimed warm-up call) and summarises.
+Latency TimeRepeated(int repeat, const std::function<void()>& fn);
+
+// Human-readable number with thousands separators: 1234567 -> "1,234,567".
+std::string WithCommas(uint64_t n);
+
+}  // namespace ticketlog::bench
+
+#endif  // TICKETLOG_BENCH_MEASURE_H_
