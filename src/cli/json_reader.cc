@@ -324,7 +324,9 @@ void ObjectReader::CheckNoUnknownFields(std::string_view context) {
     if (known_.count(key) == 0) {
       // The key is the client's text: quote at most a line's worth of it.
       constexpr size_t kMaxQuotedBytes = 64;
-      std::string shown = key.size() <= kMaxQuotedBytes
+      // An empty key is still named: as "" (found by fuzz_json_command).
+      std::string shown = key.empty() ? std::string("\"\"")
+                          : key.size() <= kMaxQuotedBytes
                               ? key
                               : key.substr(0, kMaxQuotedBytes) + "...";
       Fail(shown, "unknown field " + std::string(context));
