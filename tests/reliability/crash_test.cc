@@ -342,9 +342,9 @@ int RunCrashRounds(uint64_t seed, int rounds, bool sync) {
 
   for (int round = 0; round < rounds; ++round) {
     INFO("round " << round);
-    // Kill after this many acknowledgements, then after up to 3 ms more:
+    // Kill after 0-99 acknowledgements, then after up to 3 ms more:
     // usually inside a command, sometimes while the database is opening.
-    const int acks_before_kill = static_cast<int>(rng() % 48);
+    const int acks_before_kill = static_cast<int>(rng() % 100);
     const auto delay = std::chrono::microseconds(rng() % 3000);
     SpawnOptions spawn;
     spawn.argv = {SelfPath(), kChildTest};
