@@ -38,6 +38,7 @@
 #include "bench/limit_store.h"
 #include "bench/list_dataset.h"
 #include "bench/measure.h"
+#include "bench/settle.h"
 #include "bench/sqlite_peer.h"
 #include "bench/workload.h"
 #include "ticketlog/ticketlog.h"
@@ -474,6 +475,8 @@ void RunLists(const Config& c) {
       ChildResult queried = RunInChild([&]() -> std::string {
         ListDatasetOptions options;
         if (b == Backend::kEngine) {
+          Status settled = SettleRocksDb(path);
+          if (!settled.ok()) return "fatal=" + settled.ToString() + "\n";
           Options o;
           o.path = path;
           o.sync = false;
@@ -603,6 +606,8 @@ void RunViews(const Config& c, const Workload& workload,
       std::unique_ptr<Engine> engine;
       std::unique_ptr<SqlitePeer> peer;
       if (b == Backend::kEngine) {
+        Status settled = SettleRocksDb(engine_path);
+        if (!settled.ok()) return "fatal=" + settled.ToString() + "\n";
         Options o;
         o.path = engine_path;
         o.sync = false;
