@@ -51,7 +51,7 @@ class SyntaxErrorFinder final : public nlohmann::json_sax<json> {
       text.resize(kMaxMessageBytes);
       text += "...";
     }
-    return Status::InvalidArgument(key_.empty() ? "line" : key_,
+    return Status::InvalidArgument(key_.empty() ? "line" : ShownKey(key_),
                                    "not valid JSON: " + text);
   }
 

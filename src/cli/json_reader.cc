@@ -40,6 +40,28 @@ std::optional<uint64_t> NonNegativeInteger(const json& value) {
 
 }  // namespace
 
+std::string ShownKey(std::string_view key) {
+  constexpr size_t kMaxShownBytes = 64;
+  bool plain = !key.empty() && key.size() <= kMaxShownBytes;
+  for (char c : key) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    if (!ok) plain = false;
+  }
+  if (plain) return std::string(key);
+  // Cut before escaping, at a character boundary, so the literal stays
+  // valid UTF-8 (invalid bytes were refused by the JSON parser already).
+  size_t cut = key.size() <= kMaxShownBytes ? key.size() : kMaxShownBytes;
+  while (cut > 0 && cut < key.size() &&
+         (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  std::string shown = nlohmann::json(std::string(key.substr(0, cut))).dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (cut < key.size()) shown += "...";
+  return shown;
+}
+
 ObjectReader::ObjectReader(const json& object, std::string path)
     : object_(object), path_(std::move(path)) {}
 
@@ -243,7 +265,7 @@ void ObjectReader::Attributes(std::string_view key,
   if (!value->is_object()) return Fail(key, "must be an object");
   ticketlog::Attributes attributes;
   for (const auto& [name, item] : value->items()) {
-    auto v = AttributeValueOf(Path(key) + "." + name, item);
+    auto v = AttributeValueOf(Path(key) + "." + ShownKey(name), item);
     if (!v) return;
     attributes.emplace(name, std::move(*v));
   }
@@ -262,7 +284,7 @@ void ObjectReader::AttributeChanges(
       changes.emplace(name, std::nullopt);
       continue;
     }
-    auto v = AttributeValueOf(Path(key) + "." + name, item);
+    auto v = AttributeValueOf(Path(key) + "." + ShownKey(name), item);
     if (!v) return;
     changes.emplace(name, std::move(*v));
   }
@@ -322,14 +344,7 @@ void ObjectReader::CheckNoUnknownFields(std::string_view context) {
   if (!ok() || !object_.is_object()) return;
   for (const auto& [key, value] : object_.items()) {
     if (known_.count(key) == 0) {
-      // The key is the client's text: quote at most a line's worth of it.
-      constexpr size_t kMaxQuotedBytes = 64;
-      // An empty key is still named: as "" (found by fuzz_json_command).
-      std::string shown = key.empty() ? std::string("\"\"")
-                          : key.size() <= kMaxQuotedBytes
-                              ? key
-                              : key.substr(0, kMaxQuotedBytes) + "...";
-      Fail(shown, "unknown field " + std::string(context));
+      Fail(ShownKey(key), "unknown field " + std::string(context));
       return;
     }
   }

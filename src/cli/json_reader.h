@@ -32,6 +32,12 @@ namespace ticketlog::cli {
 // clients in other languages.
 inline constexpr uint64_t kMaxJsonInteger = 0x7fffffffffffffffULL;
 
+// How a key taken from the client's text is named in an error message: as
+// itself when it looks like a field name (letters, digits, '_', '-', '.'),
+// otherwise as a JSON string literal cut to 64 bytes, so that a key such as
+// "" or ": x" still reads as one field ahead of the message's ": ".
+std::string ShownKey(std::string_view key);
+
 class ObjectReader {
  public:
   // `object` must outlive the reader. `path` prefixes field names in errors:

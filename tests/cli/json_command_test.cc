@@ -317,6 +317,24 @@ TEST_CASE("fields an op does not take are refused", "[json_command]") {
       "departments: unknown field for op define_department");
 }
 
+TEST_CASE("a key that does not look like a field is quoted in the refusal",
+          "[json_command]") {
+  // Found by fuzz_json_command: an empty key, or one holding ": ", left
+  // the message without a field ahead of its first ": ".
+  CHECK(Refusal(R"({"op":"close","account":"a","ticket":"t","":1})") ==
+        R"("": unknown field for op close)");
+  CHECK(Refusal(R"({"op":"close","account":"a","ticket":"t",": x":1})") ==
+        R"(": x": unknown field for op close)");
+  CHECK(Refusal(R"({"op":"close","account":"a",": x":tru})")
+            .rfind(R"(": x": not valid JSON)", 0) == 0);
+  CHECK(Refusal(R"({"op":"update","account":"a","ticket":"t",)"
+                R"("custom_attributes":{"a b":[]}})") ==
+        R"(custom_attributes."a b": must be a string, number or bool)");
+  std::string long_key(100, 'k');
+  CHECK(Refusal(R"({"op":"close","account":"a",")" + long_key + R"(":1})") ==
+        "\"" + std::string(64, 'k') + "\"...: unknown field for op close");
+}
+
 TEST_CASE("numbers out of range name the field", "[json_command]") {
   for (const char* value :
        {"-1", "9223372036854775808", "18446744073709551615",
