@@ -109,7 +109,19 @@ Status EventStore::OpenDb(const Options& options) {
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // Index and filter blocks live in the block cache, so memory stays
+  // bounded by it, and are partitioned into 4 KiB blocks under a small
+  // pinned top level. Unpartitioned, a 64 MiB file's index and filter are
+  // megabytes each: more than one shard of the cache holds, so every read
+  // fetched and decompressed them again (a ticket view took 600 us instead
+  // of 3 us once the views outgrew a few files).
   table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.pin_top_level_index_and_filter = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   // Most point reads of a command miss: a new command id in idempotency,
   // a key that is not in the newest memtable or file. Bloom filters answer
   // those without reading (and decompressing) a data block per file.
