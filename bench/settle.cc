@@ -4,22 +4,25 @@
 #include <vector>
 
 #include <rocksdb/db.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/options.h>
+#include <rocksdb/utilities/options_util.h>
 
 namespace ticketlog::bench {
 
 Status SettleRocksDb(const std::string& path) {
-  std::vector<std::string> names;
-  rocksdb::Status s =
-      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
-  if (!s.ok()) return Status::IoError("settling " + path + ": " + s.ToString());
+  // The engine's own options, as it last persisted them (OPTIONS file), so
+  // the rewritten files keep its table format: partitioned indexes and
+  // Bloom filters (src/store/event_store.cc).
+  rocksdb::ConfigOptions config;
+  rocksdb::DBOptions db_options;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) {
-    families.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  }
+  rocksdb::Status s =
+      rocksdb::LoadLatestOptions(config, path, &db_options, &families);
+  if (!s.ok()) return Status::IoError("settling " + path + ": " + s.ToString());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  s = rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &raw);
+  s = rocksdb::DB::Open(db_options, path, families, &handles, &raw);
   if (!s.ok()) return Status::IoError("settling " + path + ": " + s.ToString());
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::CompactRangeOptions options;
