@@ -16,7 +16,9 @@
 namespace ticketlog::bench {
 
 // Compacts every column family of the closed RocksDB database at `path`
-// with plain RocksDB. io_error when it cannot be opened or compacted.
+// with plain RocksDB, using the options the engine last persisted there
+// (its OPTIONS file), so the files keep the engine's table format.
+// io_error when it cannot be opened or compacted.
 Status SettleRocksDb(const std::string& path);
 
 }  // namespace ticketlog::bench
