@@ -7,48 +7,6 @@
 namespace ticketlog::bench {
 namespace {
 
-bool IsDirectoryCommand(const CommandBody& body) {
-  return std::holds_alternative<DefineDepartment>(body) ||
-         std::holds_alternative<RegisterOperator>(body) ||
-         std::holds_alternative<RemoveOperator>(body) ||
-         std::holds_alternative<DefineStatus>(body);
-}
-
-const std::string& TicketOf(const CommandBody& body) {
-  return std::visit(
-      [](const auto& c) -> const std::string& {
-        if constexpr (requires { c.ticket; }) {
-          return c.ticket;
-        } else {
-          static const std::string kNone;
-          return kNone;
-        }
-      },
-      body);
-}
-
-// Who the engine attributes an event to (src/engine/engine_commands.cc).
-Actor ActorOf(const EventPayload& payload, const TicketView& before) {
-  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
-    if (opened->message && opened->message->kind == MessageKind::kOutgoing) {
-      return {ActorKind::kOperator, opened->operator_id};
-    }
-    if (opened->message && opened->message->kind == MessageKind::kActivity) {
-      return {ActorKind::kSystem, ""};
-    }
-    return {ActorKind::kCustomer, opened->customer.contact};
-  }
-  if (const auto* added = std::get_if<MessageAdded>(&payload)) {
-    return {added->message.author, added->message.author_id};
-  }
-  if (const auto* reopened = std::get_if<TicketReopened>(&payload)) {
-    if (reopened->by_customer_reply) {
-      return {ActorKind::kCustomer, before.customer.contact};
-    }
-  }
-  return {ActorKind::kSystem, ""};
-}
-
 void FillBlank(std::string& mine, const std::string& theirs) {
   if (mine.empty()) mine = theirs;
 }
@@ -73,7 +31,7 @@ StatusOr<std::vector<Event>> InMemoryModel::Apply(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(domain::ValidateEnvelope(command));
   Account& account = accounts_[command.account];
   TimeUs now = command.at_us ? *command.at_us : base::NowUs();
-  if (IsDirectoryCommand(command.body)) {
+  if (domain::IsDirectoryCommand(command.body)) {
     return ApplyDirectory(account, command, now);
   }
   return ApplyTicket(account, command, now);
@@ -157,7 +115,8 @@ StatusOr<std::vector<Event>> InMemoryModel::ApplyTicket(
   if (open && open->ticket.empty()) {
     ticket = base::NewUuid();
   } else {
-    auto canonical = domain::CanonicalUuid(TicketOf(command.body), "ticket");
+    auto canonical =
+        domain::CanonicalUuid(domain::TicketOf(command.body), "ticket");
     if (!canonical.ok()) return canonical.status();
     ticket = std::move(*canonical);
   }
@@ -190,7 +149,7 @@ StatusOr<std::vector<Event>> InMemoryModel::ApplyTicket(
     event.account = command.account;
     event.stream = ticket;
     event.occurred_at_us = now;
-    event.actor = ActorOf(payload, after);
+    event.actor = domain::ActorOf(payload, after);
     event.command_id = command.command_id;
     event.version = base_version + events.size() + 1;
     event.payload = std::move(payload);

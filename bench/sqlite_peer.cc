@@ -76,48 +76,6 @@ CREATE TABLE IF NOT EXISTS commands (
 )sql";
 }
 
-bool IsDirectoryCommand(const CommandBody& body) {
-  return std::holds_alternative<DefineDepartment>(body) ||
-         std::holds_alternative<RegisterOperator>(body) ||
-         std::holds_alternative<RemoveOperator>(body) ||
-         std::holds_alternative<DefineStatus>(body);
-}
-
-const std::string& TicketOf(const CommandBody& body) {
-  return std::visit(
-      [](const auto& c) -> const std::string& {
-        if constexpr (requires { c.ticket; }) {
-          return c.ticket;
-        } else {
-          static const std::string kNone;
-          return kNone;
-        }
-      },
-      body);
-}
-
-// Who an event is attributed to, as the engine does.
-Actor ActorOf(const EventPayload& payload, const TicketView& before) {
-  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
-    if (opened->message && opened->message->kind == MessageKind::kOutgoing) {
-      return {ActorKind::kOperator, opened->operator_id};
-    }
-    if (opened->message && opened->message->kind == MessageKind::kActivity) {
-      return {ActorKind::kSystem, ""};
-    }
-    return {ActorKind::kCustomer, opened->customer.contact};
-  }
-  if (const auto* added = std::get_if<MessageAdded>(&payload)) {
-    return {added->message.author, added->message.author_id};
-  }
-  if (const auto* reopened = std::get_if<TicketReopened>(&payload)) {
-    if (reopened->by_customer_reply) {
-      return {ActorKind::kCustomer, before.customer.contact};
-    }
-  }
-  return {ActorKind::kSystem, ""};
-}
-
 std::string EncodeAttachments(const std::vector<Attachment>& attachments) {
   std::string out = "[";
   for (size_t i = 0; i < attachments.size(); ++i) {
@@ -224,7 +182,7 @@ StatusOr<CommandResult> SqlitePeer::ExecuteInTransaction(
     if (seen->has_value()) return **seen;
   }
   TimeUs now = command.at_us ? *command.at_us : base::NowUs();
-  auto result = IsDirectoryCommand(command.body)
+  auto result = domain::IsDirectoryCommand(command.body)
                     ? ExecuteDirectory(command, now)
                     : ExecuteTicket(command, now);
   if (!result.ok() || command.command_id.empty()) return result;
@@ -508,7 +466,8 @@ StatusOr<CommandResult> SqlitePeer::ExecuteTicket(const Command& command,
   if (open && open->ticket.empty()) {
     ticket = base::NewUuid();
   } else {
-    auto canonical = domain::CanonicalUuid(TicketOf(command.body), "ticket");
+    auto canonical =
+        domain::CanonicalUuid(domain::TicketOf(command.body), "ticket");
     if (!canonical.ok()) return canonical.status();
     ticket = std::move(*canonical);
   }
@@ -559,7 +518,7 @@ StatusOr<CommandResult> SqlitePeer::ExecuteTicket(const Command& command,
     event.stream = ticket;
     event.occurred_at_us = now;
     event.recorded_at_us = recorded;
-    event.actor = ActorOf(payload, after);
+    event.actor = domain::ActorOf(payload, after);
     event.command_id = command.command_id;
     event.version = base_version + appended + 1;
     event.payload = std::move(payload);

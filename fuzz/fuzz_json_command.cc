@@ -67,10 +67,7 @@ const domain::DirectoryState& Directory() {
 void Decide(const Command& command, std::optional<TicketView> state,
             std::string_view line) {
   TimeUs now = command.at_us.value_or(1704067200LL * 1000000);
-  if (std::holds_alternative<DefineDepartment>(command.body) ||
-      std::holds_alternative<RegisterOperator>(command.body) ||
-      std::holds_alternative<RemoveOperator>(command.body) ||
-      std::holds_alternative<DefineStatus>(command.body)) {
+  if (domain::IsDirectoryCommand(command.body)) {
     domain::DirectoryContext context;
     context.now_us = now;
     context.linked_open_tickets = [](const std::string&) { return 0; };

@@ -551,6 +551,48 @@ Decision Decide(const DirectoryState& state, const DefineStatus& c,
 
 }  // namespace
 
+bool IsDirectoryCommand(const CommandBody& body) {
+  return std::visit(
+      [](const auto& c) {
+        return kIsDirectoryCommand<std::decay_t<decltype(c)>>;
+      },
+      body);
+}
+
+const std::string& TicketOf(const CommandBody& body) {
+  return std::visit(
+      [](const auto& c) -> const std::string& {
+        if constexpr (requires { c.ticket; }) {
+          return c.ticket;
+        } else {
+          static const std::string kNone;
+          return kNone;
+        }
+      },
+      body);
+}
+
+Actor ActorOf(const EventPayload& payload, const TicketView& before) {
+  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
+    if (opened->message && opened->message->kind == MessageKind::kOutgoing) {
+      return {ActorKind::kOperator, opened->operator_id};
+    }
+    if (opened->message && opened->message->kind == MessageKind::kActivity) {
+      return {ActorKind::kSystem, ""};
+    }
+    return {ActorKind::kCustomer, opened->customer.contact};
+  }
+  if (const auto* added = std::get_if<MessageAdded>(&payload)) {
+    return {added->message.author, added->message.author_id};
+  }
+  if (const auto* reopened = std::get_if<TicketReopened>(&payload)) {
+    if (reopened->by_customer_reply) {
+      return {ActorKind::kCustomer, before.customer.contact};
+    }
+  }
+  return {ActorKind::kSystem, ""};
+}
+
 Status ValidateEnvelope(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(CheckAccount(command.account));
   if (command.at_us &&

@@ -65,6 +65,21 @@ struct DirectoryContext {
   std::function<uint64_t(const std::string& operator_id)> linked_open_tickets;
 };
 
+// True for the commands that change the account's directory
+// (DefineDepartment, RegisterOperator, RemoveOperator, DefineStatus);
+// DecideDirectory takes these, DecideTicket the others.
+bool IsDirectoryCommand(const CommandBody& body);
+
+// The ticket a ticket command names as given (not canonicalised); empty for
+// directory commands and for an OpenTicket that lets the engine choose.
+const std::string& TicketOf(const CommandBody& body);
+
+// Who an event is attributed to: the author of a message, the customer who
+// opened the ticket or whose reply reopened it, the operator of an
+// outgoing opening message, otherwise the system. `before` is the ticket's
+// view before the event.
+Actor ActorOf(const EventPayload& payload, const TicketView& before);
+
 // Validates fields that every command shares: account (1-64 of
 // [A-Za-z0-9_.-]), command_id (<= 250 bytes, UTF-8).
 Status ValidateEnvelope(const Command& command);

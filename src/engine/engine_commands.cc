@@ -21,49 +21,6 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
 namespace engine {
 namespace {
 
-bool IsDirectoryCommand(const CommandBody& body) {
-  return std::holds_alternative<DefineDepartment>(body) ||
-         std::holds_alternative<RegisterOperator>(body) ||
-         std::holds_alternative<RemoveOperator>(body) ||
-         std::holds_alternative<DefineStatus>(body);
-}
-
-// The ticket a ticket command names.
-const std::string& TicketOf(const CommandBody& body) {
-  return std::visit(
-      [](const auto& c) -> const std::string& {
-        if constexpr (requires { c.ticket; }) {
-          return c.ticket;
-        } else {
-          static const std::string kNone;
-          return kNone;
-        }
-      },
-      body);
-}
-
-// Who an event is attributed to.
-Actor ActorOf(const EventPayload& payload, const TicketView& before) {
-  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
-    if (opened->message && opened->message->kind == MessageKind::kOutgoing) {
-      return {ActorKind::kOperator, opened->operator_id};
-    }
-    if (opened->message && opened->message->kind == MessageKind::kActivity) {
-      return {ActorKind::kSystem, ""};
-    }
-    return {ActorKind::kCustomer, opened->customer.contact};
-  }
-  if (const auto* added = std::get_if<MessageAdded>(&payload)) {
-    return {added->message.author, added->message.author_id};
-  }
-  if (const auto* reopened = std::get_if<TicketReopened>(&payload)) {
-    if (reopened->by_customer_reply) {
-      return {ActorKind::kCustomer, before.customer.contact};
-    }
-  }
-  return {ActorKind::kSystem, ""};
-}
-
 // What the idempotency record keeps beyond position and version.
 std::string EncodeCommandResult(const std::string& ticket, uint64_t number) {
   std::string out;
@@ -105,7 +62,9 @@ StatusOr<CommandResult> EngineImpl::Execute(const Command& command) {
     if (seen->has_value()) return DecodeCommandResult(**seen);
   }
   TimeUs now = command.at_us ? *command.at_us : base::NowUs();
-  if (IsDirectoryCommand(command.body)) return ExecuteDirectory(command, now);
+  if (domain::IsDirectoryCommand(command.body)) {
+    return ExecuteDirectory(command, now);
+  }
   return ExecuteTicket(command, now);
 }
 
@@ -242,7 +201,8 @@ StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
   if (open && open->ticket.empty()) {
     ticket = base::NewUuid();
   } else {
-    auto canonical = domain::CanonicalUuid(TicketOf(command.body), "ticket");
+    auto canonical =
+        domain::CanonicalUuid(domain::TicketOf(command.body), "ticket");
     if (!canonical.ok()) return canonical.status();
     ticket = std::move(*canonical);
   }
@@ -295,7 +255,7 @@ StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
     event.stream = ticket;
     event.occurred_at_us = now;
     event.recorded_at_us = recorded;
-    event.actor = ActorOf(payload, after);
+    event.actor = domain::ActorOf(payload, after);
     event.command_id = command.command_id;
     event.schema_version = schema::kSchemaVersion;
     event.version = base_version + request.events.size() + 1;

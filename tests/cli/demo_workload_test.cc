@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/text.h"
+#include "domain/decide.h"
 
 namespace ticketlog::cli {
 namespace {
@@ -23,19 +24,6 @@ WorkloadOptions Options(uint64_t seed) {
   options.start_us = kStart;
   options.window_us = 30 * kDay;
   return options;
-}
-
-// The ticket a command is about; empty for directory commands.
-std::string TicketOf(const Command& command) {
-  return std::visit(
-      [](const auto& body) -> std::string {
-        if constexpr (requires { body.ticket; }) {
-          return body.ticket;
-        } else {
-          return "";
-        }
-      },
-      command.body);
 }
 
 TEST_CASE("the same seed writes the same desk", "[demo_workload]") {
@@ -64,7 +52,7 @@ TEST_CASE("lifecycles interleave but each ticket moves forward",
     previous = *command.at_us;
     CHECK(command.account == "globex");
     CHECK_FALSE(command.command_id.empty());
-    std::string ticket = TicketOf(command);
+    std::string ticket = domain::TicketOf(command.body);
     REQUIRE_FALSE(ticket.empty());
     CHECK(base::ParseUuid(ticket) == std::optional<std::string>(ticket));
     if (std::holds_alternative<OpenTicket>(command.body)) opened.insert(ticket);
