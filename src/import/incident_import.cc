@@ -34,29 +34,12 @@ std::string Known(const std::string& value) {
   return value == kUnknown ? std::string() : value;
 }
 
-// "29-02-2016 01:16" (day first, UTC) to µs.
-std::optional<TimeUs> ParseRowTime(const std::string& text) {
-  if (text.size() != 16 || text[2] != '-' || text[5] != '-' || text[10] != ' ') {
-    return std::nullopt;
-  }
-  std::string iso = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" +
-                    text.substr(0, 2) + "T" + text.substr(11, 5) + ":00Z";
-  return base::ParseTime(iso);
-}
-
 Channel ChannelOf(const std::string& contact_type) {
   if (contact_type == "Phone") return Channel::kPhone;
   if (contact_type == "Email") return Channel::kEmail;
   if (contact_type == "Self service") return Channel::kWeb;
   if (contact_type == "Direct opening") return Channel::kAgent;
   return Channel::kApi;
-}
-
-Priority PriorityOf(const std::string& priority) {
-  if (priority.starts_with("1")) return Priority::kUrgent;
-  if (priority.starts_with("2")) return Priority::kHigh;
-  if (priority.starts_with("4")) return Priority::kLow;
-  return Priority::kNormal;
 }
 
 // "Awaiting User Info" -> "awaiting_user_info".
@@ -75,45 +58,6 @@ Command MakeCommand(const std::string& account, CommandBody body, TimeUs at) {
   command.body = std::move(body);
   command.at_us = at;
   return command;
-}
-
-// The commands that take a ticket from `view` to the row's target, after the
-// update that carries the row's time.
-std::vector<CommandBody> Transitions(const TicketView& view,
-                                     const RowTarget& target) {
-  std::vector<CommandBody> out;
-  const std::string& t = view.ticket;
-  if (!target.department.empty() && target.department != view.department) {
-    out.push_back(Transfer{t, target.department, target.operator_id});
-  } else if (target.operator_id != view.operator_id) {
-    if (target.operator_id.empty()) {
-      out.push_back(UnlinkOperator{t});
-    } else {
-      out.push_back(LinkOperator{t, target.operator_id});
-    }
-  }
-  bool finished = view.status == TicketStatus::kFinished;
-  bool running = !view.custom_status.empty();
-  switch (target.status) {
-    case TicketStatus::kOpen:
-      if (finished) out.push_back(Reopen{t});
-      if (!finished && running) out.push_back(StopStatus{t});
-      break;
-    case TicketStatus::kPending:
-      if (finished) out.push_back(Reopen{t});
-      if (!finished && view.custom_status == target.custom_status) break;
-      if (!finished && running) out.push_back(StopStatus{t});
-      out.push_back(StartStatus{t, target.custom_status});
-      break;
-    case TicketStatus::kFinished:
-      if (!finished) out.push_back(Finish{t, "Incident resolved.", "solved"});
-      break;
-    case TicketStatus::kClosed:
-      if (!finished) out.push_back(Finish{t, "Incident resolved.", "solved"});
-      out.push_back(Close{t});
-      break;
-  }
-  return out;
 }
 
 }  // namespace
@@ -192,11 +136,26 @@ std::string IncidentTicketId(const std::string& number) {
   return boost::uuids::to_string(generator(number));
 }
 
-StatusOr<ImportReport> ImportIncidents(
-    Engine& engine, const std::string& account,
-    const std::vector<IncidentRow>& rows,
-    const std::function<void(size_t)>& progress) {
-  ImportReport report;
+std::optional<TimeUs> ParseRowTime(const std::string& text) {
+  if (text.size() != 16 || text[2] != '-' || text[5] != '-' || text[10] != ' ') {
+    return std::nullopt;
+  }
+  std::string iso = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" +
+                    text.substr(0, 2) + "T" + text.substr(11, 5) + ":00Z";
+  return base::ParseTime(iso);
+}
+
+Priority PriorityOf(const IncidentRow& row) {
+  if (row.priority.starts_with("1")) return Priority::kUrgent;
+  if (row.priority.starts_with("2")) return Priority::kHigh;
+  if (row.priority.starts_with("4")) return Priority::kLow;
+  return Priority::kNormal;
+}
+
+std::string CategoryOf(const IncidentRow& row) { return Known(row.category); }
+
+std::vector<Command> DirectoryCommands(const std::string& account,
+                                       const std::vector<IncidentRow>& rows) {
   TimeUs first_time = INT64_MAX;
   std::set<std::string> groups, operators, states;
   for (const auto& row : rows) {
@@ -216,7 +175,71 @@ StatusOr<ImportReport> ImportIncidents(
   for (const auto& s : states) {
     directory.push_back(MakeCommand(account, DefineStatus{StatusId(s), s}, first_time));
   }
-  for (const auto& command : directory) {
+  return directory;
+}
+
+Opening OpeningOf(const IncidentRow& row, const RowTarget& target, TimeUs at) {
+  Opening out;
+  OpenTicket& open = out.open;
+  open.ticket = IncidentTicketId(row.number);
+  open.subject = "Incident " + row.number;
+  open.department = target.department;
+  open.operator_id = target.operator_id;
+  open.customer.id = Known(row.caller).empty() ? "unknown caller" : row.caller;
+  open.customer.name = open.customer.id;
+  open.channel = ChannelOf(row.contact_type);
+  open.priority = PriorityOf(row);
+  open.category = Known(row.category);
+  open.message = OpeningMessage{"Incident " + row.number + " opened.",
+                                MessageKind::kActivity};
+  out.at_us = std::min(at, ParseRowTime(row.opened_at).value_or(at));
+  return out;
+}
+
+std::vector<CommandBody> Transitions(const TicketView& view,
+                                     const RowTarget& target) {
+  std::vector<CommandBody> out;
+  const std::string& t = view.ticket;
+  if (!target.department.empty() && target.department != view.department) {
+    out.push_back(Transfer{t, target.department, target.operator_id});
+  } else if (target.operator_id != view.operator_id) {
+    if (target.operator_id.empty()) {
+      out.push_back(UnlinkOperator{t});
+    } else {
+      out.push_back(LinkOperator{t, target.operator_id});
+    }
+  }
+  bool finished = view.status == TicketStatus::kFinished;
+  bool running = !view.custom_status.empty();
+  switch (target.status) {
+    case TicketStatus::kOpen:
+      if (finished) out.push_back(Reopen{t});
+      if (!finished && running) out.push_back(StopStatus{t});
+      break;
+    case TicketStatus::kPending:
+      if (finished) out.push_back(Reopen{t});
+      if (!finished && view.custom_status == target.custom_status) break;
+      if (!finished && running) out.push_back(StopStatus{t});
+      out.push_back(StartStatus{t, target.custom_status});
+      break;
+    case TicketStatus::kFinished:
+      if (!finished) out.push_back(Finish{t, "Incident resolved.", "solved"});
+      break;
+    case TicketStatus::kClosed:
+      if (!finished) out.push_back(Finish{t, "Incident resolved.", "solved"});
+      out.push_back(Close{t});
+      break;
+  }
+  return out;
+}
+
+
+StatusOr<ImportReport> ImportIncidents(
+    Engine& engine, const std::string& account,
+    const std::vector<IncidentRow>& rows,
+    const std::function<void(size_t)>& progress) {
+  ImportReport report;
+  for (const auto& command : DirectoryCommands(account, rows)) {
     auto result = engine.Execute(command);
     if (!result.ok()) return result.status();
   }
@@ -246,20 +269,9 @@ StatusOr<ImportReport> ImportIncidents(
     } else if (view.status().code() == Code::kNotFound) {
       // The ticket is created when the incident was opened; the row itself
       // is the record's first observed revision, at its own time.
-      OpenTicket open;
-      open.ticket = ticket;
-      open.subject = "Incident " + row.number;
-      open.department = target.department;
-      open.operator_id = target.operator_id;
-      open.customer.id = Known(row.caller).empty() ? "unknown caller" : row.caller;
-      open.customer.name = open.customer.id;
-      open.channel = ChannelOf(row.contact_type);
-      open.priority = PriorityOf(row.priority);
-      open.category = Known(row.category);
-      open.message = OpeningMessage{"Incident " + row.number + " opened.",
-                                    MessageKind::kActivity};
-      TimeUs opened = std::min(*at, ParseRowTime(row.opened_at).value_or(*at));
-      commands.push_back(MakeCommand(account, std::move(open), opened));
+      Opening opening = OpeningOf(row, target, *at);
+      commands.push_back(
+          MakeCommand(account, std::move(opening.open), opening.at_us));
       current.ticket = ticket;
       current.department = target.department;
       current.operator_id = target.operator_id;
@@ -268,8 +280,8 @@ StatusOr<ImportReport> ImportIncidents(
     }
     Update update;
     update.ticket = ticket;
-    update.priority = PriorityOf(row.priority);
-    update.category = Known(row.category);
+    update.priority = PriorityOf(row);
+    update.category = CategoryOf(row);
     update.custom_attributes[kModCountAttribute] = ModCount(row.mod_count);
     commands.push_back(MakeCommand(account, std::move(update), *at));
     for (auto& body : Transitions(current, target)) {

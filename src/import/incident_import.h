@@ -57,6 +57,35 @@ RowTarget TargetOf(const IncidentRow& row);
 // importing twice names the same tickets.
 std::string IncidentTicketId(const std::string& number);
 
+// The pieces of the row mapping, shared with the benchmark's replay of the
+// same log (bench/incident_workload.cc) so both send the same commands.
+
+// A row time ("29-02-2016 01:16", day first, UTC); nullopt when malformed.
+std::optional<TimeUs> ParseRowTime(const std::string& text);
+
+// The directory the rows need (every group, assignee and Awaiting… state),
+// defined at the earliest row time.
+std::vector<Command> DirectoryCommands(const std::string& account,
+                                       const std::vector<IncidentRow>& rows);
+
+// The OpenTicket that creates an incident's ticket from its first row, and
+// the time it is opened at: the incident's opened_at, or the row's time
+// `at` when that is earlier or opened_at is malformed.
+struct Opening {
+  OpenTicket open;
+  TimeUs at_us = 0;
+};
+Opening OpeningOf(const IncidentRow& row, const RowTarget& target, TimeUs at);
+
+// The priority and category a row sets on its ticket ("?" is none).
+Priority PriorityOf(const IncidentRow& row);
+std::string CategoryOf(const IncidentRow& row);
+
+// The commands that take a ticket from `view` to the row's target, after
+// the update that carries the row's time.
+std::vector<CommandBody> Transitions(const TicketView& view,
+                                     const RowTarget& target);
+
 struct ImportReport {
   size_t rows = 0;
   size_t rows_accepted = 0;
