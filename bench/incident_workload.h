@@ -2,8 +2,9 @@
 // export) as a list of commands, so that it can be replayed through every
 // backend of the comparison.
 //
-// It reads the rows with src/import (ReadIncidentRows, TargetOf,
-// IncidentTicketId) and maps each row the way import::ImportIncidents does:
+// It reads the rows and maps each one with src/import's own pieces
+// (ReadIncidentRows, TargetOf, DirectoryCommands, OpeningOf, Transitions),
+// as import::ImportIncidents does:
 // the incident's first row opens its ticket, every later row is an update
 // (priority, category) carrying the row's time followed by the transfer,
 // link, status, finish, reopen or close commands that move the ticket to
