@@ -19,7 +19,7 @@ bool IsFlag(std::string_view arg) {
 }  // namespace
 
 StatusOr<Args> Args::Parse(const std::vector<std::string>& args,
-                           std::initializer_list<FlagSpec> flags,
+                           const std::vector<FlagSpec>& flags,
                            size_t min_positional, size_t max_positional) {
   Args parsed;
   bool flags_ended = false;

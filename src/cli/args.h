@@ -7,7 +7,6 @@
 #define TICKETLOG_CLI_ARGS_H_
 
 #include <cstdint>
-#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,7 +28,7 @@ class Args {
   // Parses `args` against `flags`, expecting between `min_positional` and
   // `max_positional` positional arguments.
   static StatusOr<Args> Parse(const std::vector<std::string>& args,
-                              std::initializer_list<FlagSpec> flags,
+                              const std::vector<FlagSpec>& flags,
                               size_t min_positional, size_t max_positional);
 
   bool Has(std::string_view name) const { return flags_.count(name) > 0; }

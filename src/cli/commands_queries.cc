@@ -2,6 +2,7 @@
 // one JSON object; a ticket the account does not have is not_found (exit 1).
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "cli/args.h"
 #include "cli/json_reader.h"
@@ -177,52 +178,35 @@ int RunMessages(Context& ctx, const std::vector<std::string>& raw) {
   return Print(ctx, MessagePageJson(*messages));
 }
 
+namespace {
+
+// The flags of list; chats takes them all but --channel.
+std::vector<FlagSpec> ListFlags(bool chats) {
+  std::vector<FlagSpec> flags = {
+      {"account"},      {"status"},       {"department"},
+      {"operator"},     {"unassigned", false},
+      {"customer"},     {"channel"},      {"priority"},
+      {"label"},        {"awaiting"},     {"created-from"},
+      {"created-to"},   {"updated-from"}, {"updated-to"},
+      {"sort"},         {"order"},        {"page"},
+      {"cursor"}};
+  if (chats) {
+    std::erase_if(flags, [](const FlagSpec& f) { return f.name == "channel"; });
+  }
+  return flags;
+}
+
+}  // namespace
+
 int RunList(Context& ctx, const std::vector<std::string>& raw) {
-  auto args = Args::Parse(raw,
-                          {{"account"},
-                           {"status"},
-                           {"department"},
-                           {"operator"},
-                           {"unassigned", false},
-                           {"customer"},
-                           {"channel"},
-                           {"priority"},
-                           {"label"},
-                           {"awaiting"},
-                           {"created-from"},
-                           {"created-to"},
-                           {"updated-from"},
-                           {"updated-to"},
-                           {"sort"},
-                           {"order"},
-                           {"page"},
-                           {"cursor"}},
-                          0, 0);
+  auto args = Args::Parse(raw, ListFlags(/*chats=*/false), 0, 0);
   if (!args.ok()) return UsageError(ctx, args.status().message());
   return RunListQuery(ctx, *args, /*chats=*/false);
 }
 
-// The list restricted to channel chat; every list flag but --channel.
+// The list restricted to channel chat.
 int RunChats(Context& ctx, const std::vector<std::string>& raw) {
-  auto args = Args::Parse(raw,
-                          {{"account"},
-                           {"status"},
-                           {"department"},
-                           {"operator"},
-                           {"unassigned", false},
-                           {"customer"},
-                           {"priority"},
-                           {"label"},
-                           {"awaiting"},
-                           {"created-from"},
-                           {"created-to"},
-                           {"updated-from"},
-                           {"updated-to"},
-                           {"sort"},
-                           {"order"},
-                           {"page"},
-                           {"cursor"}},
-                          0, 0);
+  auto args = Args::Parse(raw, ListFlags(/*chats=*/true), 0, 0);
   if (!args.ok()) return UsageError(ctx, args.status().message());
   return RunListQuery(ctx, *args, /*chats=*/true);
 }
