@@ -43,12 +43,32 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
+// What Repair kept and what it had to drop.
+struct RepairReport {
+  LogHead head;                    // the last event kept; the log ends here
+  uint64_t events_dropped = 0;     // log records after it that were removed
+  std::vector<Event> dropped;      // those of them that still decode, in order
+  std::vector<std::string> notes;  // what else was found and rewritten
+};
+
 class Engine {
  public:
   // Opens (or creates) the database at options.path.
   // Returns busy when another Engine holds it, io_error when the directory
   // cannot be opened, corruption when its metadata fails verification.
   static StatusOr<std::unique_ptr<Engine>> Open(const Options& options);
+
+  // Recovers a store that Open refuses with corruption (a damaged
+  // write-ahead log) or that Verify finds inconsistent. It keeps the longest
+  // prefix of the log whose records read intact, are dense from position 1
+  // and chain by hash; removes every log record after it (returning those
+  // that still decode, so that the caller can keep them elsewhere); rewrites
+  // the stream index, stream heads, idempotency records and log head from
+  // the kept log; and rebuilds the views. Nothing acknowledged and intact is
+  // dropped unless it follows a lost event, whose successors can no longer
+  // be chained. Needs the store exclusively: busy when an Engine holds it;
+  // io_error when it cannot be read or written.
+  static StatusOr<RepairReport> Repair(const Options& options);
 
   virtual ~Engine() = default;
   Engine(const Engine&) = delete;
@@ -98,7 +118,8 @@ class Engine {
   // Returns the account's counters and medians.
   virtual StatusOr<Stats> GetStats(const std::string& account) = 0;
 
-  // ---- The log ---------------------------------------------------------------
+  // ---- The log
+  // ---------------------------------------------------------------
 
   // Calls `fn` for each event from `from_position` on, in log order, until it
   // returns false. Stored bytes are verified; a bad record is corruption.

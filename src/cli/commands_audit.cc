@@ -1,6 +1,7 @@
 // The audit subcommands: history and dump stream events as JSON Lines; head,
 // rebuild and verify print one object each.
 #include <chrono>
+#include <fstream>
 #include <string>
 
 #include "base/text.h"
@@ -123,6 +124,57 @@ int RunVerify(Context& ctx, const std::vector<std::string>& raw) {
   if (!report.ok()) return ReportFailure(ctx, report.status());
   ctx.out << Dump(VerifyReportJson(*report)) << "\n";
   return report->ok() ? kExitOk : kExitFailed;
+}
+
+int RunRepair(Context& ctx, const std::vector<std::string>& raw) {
+  auto args = Args::Parse(raw, {{"expect"}, {"lost"}}, 0, 0);
+  if (!args.ok()) return UsageError(ctx, args.status().message());
+  std::optional<LogHead> expect;
+  if (auto text = args->Get("expect")) {
+    auto parsed = ParseExpect(*text);
+    if (!parsed.ok()) return UsageError(ctx, parsed.status().message());
+    expect = *parsed;
+  }
+  Options options;
+  options.path = ctx.db;
+  auto report = Engine::Repair(options);
+  if (!report.ok()) {
+    ctx.err << "ticketlog: cannot repair " << ctx.db << ": "
+            << report.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  OutJson out = OutJson::object();
+  out["ok"] = true;
+  out["position"] = report->head.position;
+  out["hash"] =
+      report->head.position > 0 ? OutJson(report->head.hash) : OutJson(nullptr);
+  out["events_dropped"] = report->events_dropped;
+  out["lost_file"] = nullptr;
+  if (!report->dropped.empty()) {
+    // The dropped events that still decode, in the dump shape, so that an
+    // operator can inspect them and apply again what must not be lost.
+    std::string path = args->Get("lost").value_or(
+        ctx.db + "/lost-" + std::to_string(base::NowUs() / 1000000) + ".jsonl");
+    std::ofstream lost(path);
+    for (const Event& event : report->dropped) {
+      lost << Dump(EventJson(event)) << "\n";
+    }
+    lost.flush();
+    if (!lost) return UsageError(ctx, "cannot write " + path);
+    out["lost_file"] = path;
+  }
+  OutJson notes = OutJson::array();
+  for (const std::string& note : report->notes) notes.push_back(note);
+  out["notes"] = notes;
+  int status = kExitOk;
+  if (expect && expect->position > report->head.position) {
+    // The host's saved head is past what survived: those events are lost.
+    out["ok"] = false;
+    out["lost_positions"] = {report->head.position + 1, expect->position};
+    status = kExitFailed;
+  }
+  ctx.out << Dump(out) << "\n";
+  return status;
 }
 
 }  // namespace ticketlog::cli

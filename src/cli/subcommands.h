@@ -59,6 +59,7 @@ int RunHistory(Context& ctx, const std::vector<std::string>& args);
 int RunDump(Context& ctx, const std::vector<std::string>& args);
 int RunHead(Context& ctx, const std::vector<std::string>& args);
 int RunRebuild(Context& ctx, const std::vector<std::string>& args);
+int RunRepair(Context& ctx, const std::vector<std::string>& args);
 int RunVerify(Context& ctx, const std::vector<std::string>& args);
 int RunDemo(Context& ctx, const std::vector<std::string>& args);
 

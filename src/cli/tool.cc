@@ -53,7 +53,9 @@ Audit:
   dump [--from POSITION]              the whole log, one event per line
   head                                position and hash of the last event
   rebuild                             rebuild every view from the log
-  verify [--expect POSITION:HASH]     check the hash chain and the views
+  verify [--expect POSITION:HASH]     check the hash chain, every family, the views
+  repair [--expect POSITION:HASH] [--lost FILE]
+                                      recover a damaged store to its intact log
 Tour:
   demo [--incidents FILE] [--tickets N] [--seed N] [--sync]
                                       run a realistic workload on DIR/demo
@@ -75,6 +77,7 @@ constexpr Subcommand kSubcommands[] = {
     {"list", RunList},       {"chats", RunChats},   {"stats", RunStats},
     {"history", RunHistory}, {"dump", RunDump},     {"head", RunHead},
     {"rebuild", RunRebuild}, {"verify", RunVerify}, {"demo", RunDemo},
+    {"repair", RunRepair},
 };
 
 bool IsHelp(std::string_view arg) {

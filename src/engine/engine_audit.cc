@@ -1,5 +1,6 @@
 // The audit path: reading the log, its head, rebuilding and verifying.
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -85,10 +86,12 @@ Status EngineImpl::Rebuild() {
   return store_->ReplaceViews(*entries);
 }
 
-StatusOr<VerifyReport> EngineImpl::Verify(const std::optional<LogHead>& expect) {
+StatusOr<VerifyReport> EngineImpl::Verify(
+    const std::optional<LogHead>& expect) {
   std::unique_lock lock(engine_mu_);
   VerifyReport report;
   TICKETLOG_RETURN_IF_ERROR(VerifyChain(report));
+  TICKETLOG_RETURN_IF_ERROR(VerifyFamilies(report));
   if (expect) {
     auto event = store_->ReadEvent(expect->position);
     if (!event.ok() && event.status().code() == Code::kNotFound) {
@@ -100,9 +103,9 @@ StatusOr<VerifyReport> EngineImpl::Verify(const std::optional<LogHead>& expect) 
       report.problems.push_back("position " + std::to_string(expect->position) +
                                 ": " + event.status().ToString());
     } else if (base::ToHex(event->hash) != expect->hash) {
-      report.problems.push_back(
-          "position " + std::to_string(expect->position) + " has hash " +
-          base::ToHex(event->hash) + ", expected " + expect->hash);
+      report.problems.push_back("position " + std::to_string(expect->position) +
+                                " has hash " + base::ToHex(event->hash) +
+                                ", expected " + expect->hash);
     }
   }
   TICKETLOG_RETURN_IF_ERROR(VerifyViews(report));
@@ -129,8 +132,8 @@ Status EngineImpl::VerifyChain(VerifyReport& report) {
     }
     if (position != expected_position) {
       Report(report, suppressed,
-             where + ": expected position " + std::to_string(expected_position) +
-                 " (the log has a gap)");
+             where + ": expected position " +
+                 std::to_string(expected_position) + " (the log has a gap)");
     }
     expected_position = position + 1;
     if (stored->prev_hash != prev) {
@@ -177,6 +180,181 @@ Status EngineImpl::VerifyChain(VerifyReport& report) {
   return Status::OK();
 }
 
+namespace {
+
+// What the log implies for one stream or one command key.
+struct ExpectedHead {
+  uint64_t version = 0;
+  uint64_t position = 0;
+};
+struct ExpectedCommand {
+  uint64_t version = 0;
+  uint64_t position = 0;
+  std::string stream;  // store stream key
+  std::string ticket;  // "" for directory commands
+};
+
+// The account component that starts a command key (CommandKey).
+std::string AccountOfCommandKey(std::string_view key) {
+  if (key.size() < 2) return "";
+  size_t n = static_cast<unsigned char>(key[0]) << 8 |
+             static_cast<unsigned char>(key[1]);
+  return std::string(key.substr(2, n));
+}
+
+std::string ShowHead(uint64_t version, uint64_t position) {
+  return "version " + std::to_string(version) + " at position " +
+         std::to_string(position);
+}
+
+}  // namespace
+
+Status EngineImpl::VerifyFamilies(VerifyReport& report) {
+  // One pass over the log gathers what the stream index, the stream heads
+  // and the idempotency records must hold; then each family is walked in
+  // key order against it.
+  std::map<std::string, uint64_t> streams;    // stream index key -> position
+  std::map<std::string, ExpectedHead> heads;  // stream key -> head
+  std::map<std::string, ExpectedCommand> commands;    // command key -> result
+  std::unordered_map<std::string, uint64_t> numbers;  // stream key -> number
+  Status read = store_->ReadLog(1, [&](const store::StoredEvent& stored) {
+    auto event = ToEvent(stored);
+    if (!event.ok()) return true;  // reported by VerifyChain
+    std::string stream = StreamKey(event->account, event->stream);
+    streams[store::EventStore::StreamKey(stream, stored.version)] =
+        stored.position;
+    heads[stream] = {stored.version, stored.position};
+    if (const auto* opened = std::get_if<TicketOpened>(&event->payload)) {
+      numbers[stream] = opened->number;
+    }
+    if (!event->command_id.empty()) {
+      ExpectedCommand& command =
+          commands[CommandKey(event->account, event->command_id)];
+      command = {stored.version, stored.position, stream,
+                 event->stream == kDirectoryStream ? "" : event->stream};
+    }
+    return true;
+  });
+  // A log that cannot be read was reported by VerifyChain already.
+  if (read.code() == Code::kCorruption) return Status::OK();
+  TICKETLOG_RETURN_IF_ERROR(read);
+
+  size_t suppressed = 0;
+  auto walk = [&](store::Family family, const char* name, auto& expected,
+                  auto&& same) -> Status {
+    auto want = expected.begin();
+    auto it = store_->NewIterator(family);
+    it->SeekToFirst();
+    while (it->Valid() || want != expected.end()) {
+      int order = !it->Valid()             ? 1
+                  : want == expected.end() ? -1
+                                           : it->key().compare(want->first);
+      std::string where = std::string(name) + " key " +
+                          Printable(order > 0 ? std::string_view(want->first)
+                                              : it->key().ToStringView());
+      if (order < 0) {
+        std::string problem =
+            same(it->key().ToStringView(), it->value().ToStringView(), nullptr);
+        if (!problem.empty())
+          Report(report, suppressed, where + ": " + problem);
+        it->Next();
+      } else if (order > 0) {
+        Report(report, suppressed, where + " is missing");
+        ++want;
+      } else {
+        std::string problem = same(it->key().ToStringView(),
+                                   it->value().ToStringView(), &want->second);
+        if (!problem.empty())
+          Report(report, suppressed, where + ": " + problem);
+        it->Next();
+        ++want;
+      }
+    }
+    if (!it->status().ok()) return Status::IoError(it->status().ToString());
+    return Status::OK();
+  };
+
+  TICKETLOG_RETURN_IF_ERROR(walk(
+      store::Family::kStreams, "stream index", streams,
+      [](std::string_view, std::string_view value, const uint64_t* position) {
+        if (position == nullptr) return std::string("is not backed by the log");
+        if (value.size() != 8 || store::GetBigEndian64(value) != *position) {
+          return "points elsewhere than position " + std::to_string(*position);
+        }
+        return std::string();
+      }));
+  TICKETLOG_RETURN_IF_ERROR(walk(
+      store::Family::kHeads, "stream head", heads,
+      [](std::string_view, std::string_view value, const ExpectedHead* head) {
+        if (head == nullptr) return std::string("is not backed by the log");
+        if (value.size() != 16 ||
+            store::GetBigEndian64(value) != head->version ||
+            store::GetBigEndian64(value.substr(8)) != head->position) {
+          return "differs from the log's " +
+                 ShowHead(head->version, head->position);
+        }
+        return std::string();
+      }));
+  TICKETLOG_RETURN_IF_ERROR(walk(
+      store::Family::kIdempotency, "idempotency", commands,
+      [&](std::string_view key, std::string_view value,
+          const ExpectedCommand* command) -> std::string {
+        store::AppendResult stored;
+        stored.command_result =
+            std::string(value.substr(std::min<size_t>(16, value.size())));
+        if (value.size() >= 16) {
+          stored.last_position = store::GetBigEndian64(value);
+          stored.last_version = store::GetBigEndian64(value.substr(8));
+        }
+        auto result = DecodeCommandResult(stored);
+        if (value.size() < 16 || !result.ok()) return "is malformed";
+        if (command != nullptr) {
+          uint64_t number =
+              command->ticket.empty() ? 0 : numbers[command->stream];
+          if (result->position != command->position ||
+              result->version != command->version ||
+              result->ticket != command->ticket || result->number != number) {
+            return "answers ticket \"" + result->ticket + "\" " +
+                   ShowHead(result->version, result->position) +
+                   ", but the log has that command's events end at " +
+                   ShowHead(command->version, command->position) +
+                   (command->ticket.empty() ? ""
+                                            : " of ticket " + command->ticket);
+          }
+          return "";
+        }
+        // A command that appended nothing records its stream's head at the
+        // time: it must name an event of that stream, at that version.
+        if (result->position == 0 && result->version == 0) return "";
+        auto event = store_->ReadEvent(result->position);
+        if (!event.ok()) {
+          return "points at position " + std::to_string(result->position) +
+                 ", which the log does not hold";
+        }
+        auto decoded = ToEvent(*event);
+        if (!decoded.ok()) return "";  // reported by VerifyChain
+        std::string account = AccountOfCommandKey(key);
+        bool directory = decoded->stream == kDirectoryStream;
+        if (decoded->account != account || event->version != result->version ||
+            (directory
+                 ? !result->ticket.empty()
+                 : decoded->stream != result->ticket ||
+                       result->number !=
+                           numbers[StreamKey(account, decoded->stream)])) {
+          return "answers " + ShowHead(result->version, result->position) +
+                 " of ticket \"" + result->ticket +
+                 "\", which does not match the log";
+        }
+        return "";
+      }));
+  if (suppressed > 0) {
+    report.problems.push_back("... and " + std::to_string(suppressed) +
+                              " more differences in the stream index, heads "
+                              "and idempotency records");
+  }
+  return Status::OK();
+}
+
 Status EngineImpl::VerifyViews(VerifyReport& report) {
   auto expected = ExpectedViews();
   // A log that cannot be read was reported by VerifyChain already.
@@ -201,18 +379,20 @@ Status EngineImpl::VerifyViews(VerifyReport& report) {
     }
     if (order < 0) {
       ++report.view_keys_checked;
-      Report(report, suppressed, "view key " + Printable(it->key().ToStringView()) +
-                                     " is not backed by the log");
+      Report(report, suppressed,
+             "view key " + Printable(it->key().ToStringView()) +
+                 " is not backed by the log");
       it->Next();
     } else if (order > 0) {
-      Report(report, suppressed, "view key " + Printable(want->first) +
-                                     " is missing");
+      Report(report, suppressed,
+             "view key " + Printable(want->first) + " is missing");
       ++want;
     } else {
       ++report.view_keys_checked;
       if (it->value() != want->second) {
-        Report(report, suppressed, "view key " + Printable(want->first) +
-                                       " differs from a rebuild");
+        Report(
+            report, suppressed,
+            "view key " + Printable(want->first) + " differs from a rebuild");
       }
       it->Next();
       ++want;

@@ -19,33 +19,6 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
 }
 
 namespace engine {
-namespace {
-
-// What the idempotency record keeps beyond position and version.
-std::string EncodeCommandResult(const std::string& ticket, uint64_t number) {
-  std::string out;
-  store::PutComponent(out, ticket);
-  store::PutBigEndian64(out, number);
-  return out;
-}
-
-StatusOr<CommandResult> DecodeCommandResult(const store::AppendResult& stored) {
-  const std::string& bytes = stored.command_result;
-  if (bytes.size() < 10) return Status::Corruption("malformed command record");
-  size_t n = (static_cast<unsigned char>(bytes[0]) << 8) |
-             static_cast<unsigned char>(bytes[1]);
-  if (bytes.size() != 2 + n + 8) {
-    return Status::Corruption("malformed command record");
-  }
-  CommandResult result;
-  result.ticket = bytes.substr(2, n);
-  result.number = store::GetBigEndian64(std::string_view(bytes).substr(2 + n));
-  result.version = stored.last_version;
-  result.position = stored.last_position;
-  return result;
-}
-
-}  // namespace
 
 std::mutex& EngineImpl::AccountMutex(const std::string& account) {
   return account_mu_[std::hash<std::string>{}(account) % kAccountStripes];

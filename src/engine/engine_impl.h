@@ -74,6 +74,9 @@ class EngineImpl final : public Engine {
   StatusOr<ViewEntries> ExpectedViews();
   Status VerifyChain(VerifyReport& report);
   Status VerifyViews(VerifyReport& report);
+  // Checks the stream index, the stream heads and the idempotency records
+  // against what the log implies.
+  Status VerifyFamilies(VerifyReport& report);
 
   std::unique_ptr<store::EventStore> store_;
   // Shared by commands and queries; exclusive for Rebuild and Verify.

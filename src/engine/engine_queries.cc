@@ -153,7 +153,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   std::shared_lock lock(engine_mu_);
   Stats stats;
   rocksdb::ReadOptions options;
-  const rocksdb::Snapshot* snapshot = store_->db()->GetSnapshot();
+  const rocksdb::Snapshot* snapshot = store_->GetSnapshot();
   options.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(
       options, store_->handle(store::Family::kViews)));
@@ -203,7 +203,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   Status status = it->status().ok() ? Status::OK()
                                     : Status::IoError(it->status().ToString());
   it.reset();
-  store_->db()->ReleaseSnapshot(snapshot);
+  store_->ReleaseSnapshot(snapshot);
   TICKETLOG_RETURN_IF_ERROR(status);
   return stats;
 }

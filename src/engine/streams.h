@@ -9,13 +9,15 @@
 #include "schema/codec.h"
 #include "store/event_store.h"
 #include "store/keys.h"
+#include "ticketlog/engine.h"
 #include "ticketlog/events.h"
 
 namespace ticketlog::engine {
 
 // component(account) + stream name: a ticket UUID or "directory". Part of
 // the on-disk format.
-inline std::string StreamKey(std::string_view account, std::string_view stream) {
+inline std::string StreamKey(std::string_view account,
+                             std::string_view stream) {
   std::string key;
   store::PutComponent(key, account);
   key.append(stream);
@@ -29,6 +31,33 @@ inline std::string CommandKey(std::string_view account,
   store::PutComponent(key, account);
   key.append(command_id);
   return key;
+}
+
+// What the idempotency record keeps beyond position and version:
+// component(ticket) be64(number). Part of the on-disk format.
+inline std::string EncodeCommandResult(const std::string& ticket,
+                                       uint64_t number) {
+  std::string out;
+  store::PutComponent(out, ticket);
+  store::PutBigEndian64(out, number);
+  return out;
+}
+
+inline StatusOr<CommandResult> DecodeCommandResult(
+    const store::AppendResult& stored) {
+  const std::string& bytes = stored.command_result;
+  if (bytes.size() < 10) return Status::Corruption("malformed command record");
+  size_t n = (static_cast<unsigned char>(bytes[0]) << 8) |
+             static_cast<unsigned char>(bytes[1]);
+  if (bytes.size() != 2 + n + 8) {
+    return Status::Corruption("malformed command record");
+  }
+  CommandResult result;
+  result.ticket = bytes.substr(2, n);
+  result.number = store::GetBigEndian64(std::string_view(bytes).substr(2 + n));
+  result.version = stored.last_version;
+  result.position = stored.last_position;
+  return result;
 }
 
 // A stored event as a public Event. corruption when the body is malformed.

@@ -180,10 +180,10 @@ class Lister {
  public:
   Lister(store::EventStore& store, const ListQuery& query)
       : store_(store), q_(query) {
-    snapshot_ = store.db()->GetSnapshot();
+    snapshot_ = store.GetSnapshot();
     options_.snapshot = snapshot_;
   }
-  ~Lister() { store_.db()->ReleaseSnapshot(snapshot_); }
+  ~Lister() { store_.ReleaseSnapshot(snapshot_); }
 
   StatusOr<ListPage> Run();
 

@@ -2,14 +2,23 @@
 
 #include <openssl/evp.h>
 #include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <unordered_map>
 #include <utility>
 
@@ -19,11 +28,22 @@
 namespace ticketlog::store {
 namespace {
 
-// Part of the on-disk format: family names never change. Index = Family.
+// Part of the on-disk format: family names never change. Index = Family,
+// then the second views slot.
 constexpr std::array<const char*, kFamilyCount> kFamilyNames = {
-    "log", "streams", "heads", "idempotency", "views", "meta"};
+    "log", "streams", "heads", "idempotency", "views", "meta", "views.1"};
+constexpr int kViewsSlot0 = static_cast<int>(Family::kViews);
+constexpr int kViewsSlot1 = 6;
 
 constexpr std::string_view kHeadKey = "head";
+// meta/views: one byte, '1' when "views.1" is the live slot; absent or '0'
+// for "views". Part of the on-disk format.
+constexpr std::string_view kViewsKey = "views";
+// Every view key sorts below this (src/projections/view_keys.h).
+constexpr std::string_view kViewsEnd("\xff", 1);
+// A reader retries its catch-up with the writer at most this often when the
+// writer's flushes or compactions keep racing it.
+constexpr int kMaxCatchUps = 50;
 constexpr size_t kHashBytes = 32;
 // At most this many appenders share one group commit, so that a leader does
 // not make the first of them wait for an unbounded batch.
@@ -38,13 +58,87 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   // ("While lock file"), or this one ("lock hold by current process"). A
   // LOCK file that cannot be opened at all is an I/O error, not busy.
   const std::string text = s.ToString();
-  if (s.IsIOError() && (text.find("While lock file") != std::string::npos ||
-                        text.find("lock hold by current process") !=
-                            std::string::npos)) {
+  if (s.IsIOError() &&
+      (text.find("While lock file") != std::string::npos ||
+       text.find("lock hold by current process") != std::string::npos)) {
     return Status(Code::kBusy,
                   message + " (the database is open in another engine)");
   }
   return Status::IoError(std::move(message));
+}
+
+// RocksDB's info log, written so that a failed write is dropped rather than
+// fatal: RocksDB's own file logger asserts that every write succeeded, so a
+// full disk aborted the process from a background thread. Messages are
+// diagnostics; losing some on a full disk loses nothing of the store.
+class TolerantLogger final : public rocksdb::Logger {
+ public:
+  // Appends to `path`, starting a new file (the old one kept as `path`.old)
+  // once it has grown past kMaxBytes. `path` empty: discards everything.
+  explicit TolerantLogger(const std::string& path)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL) {
+    if (path.empty()) return;
+    std::error_code ec;
+    if (std::filesystem::file_size(path, ec) > kMaxBytes && !ec) {
+      std::filesystem::rename(path, path + ".old", ec);
+    }
+    file_ = std::fopen(path.c_str(), "a");
+  }
+  ~TolerantLogger() override {
+    if (file_) std::fclose(file_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (!file_) return;
+    std::lock_guard lock(mu_);
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+    std::clearerr(file_);
+  }
+
+ private:
+  static constexpr uintmax_t kMaxBytes = 4u << 20;
+  std::mutex mu_;
+  std::FILE* file_ = nullptr;  // written under mu_
+};
+
+// What a reader compares to notice that the writer changed the set of files
+// (flush, compaction, ingestion) while it caught up: the MANIFEST that
+// CURRENT names and that file's size.
+std::string ManifestState(const std::string& db_path) {
+  std::ifstream current(std::filesystem::path(db_path) / "CURRENT");
+  std::string name;
+  std::getline(current, name);
+  std::error_code ec;
+  auto size =
+      std::filesystem::file_size(std::filesystem::path(db_path) / name, ec);
+  return name + ":" + (ec ? std::string("?") : std::to_string(size));
+}
+
+// What a failed open says before RocksDB's words: for damage, which files
+// may hold it (RocksDB's message names the file only sometimes) and what to
+// do about it.
+std::string OpenFailure(const std::string& db_path, const rocksdb::Status& s) {
+  std::string what = "opening " + db_path;
+  if (!s.IsCorruption()) return what;
+  std::vector<std::string> wal;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(db_path, ec)) {
+    if (entry.path().extension() == ".log") {
+      wal.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(wal.begin(), wal.end());
+  what += " (damaged store";
+  if (!wal.empty() && s.ToString().find(".sst") == std::string::npos) {
+    what += "; write-ahead log";
+    for (const auto& name : wal)
+      what += " " + (std::filesystem::path(db_path) / name).string();
+  }
+  what +=
+      "; nothing was changed: see `ticketlog repair` in docs/reliability.md)";
+  return what;
 }
 
 std::string EncodeHead(uint64_t version, uint64_t position) {
@@ -90,13 +184,14 @@ std::string EventStore::StreamKey(std::string_view stream, uint64_t version) {
   return key;
 }
 
-StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const Options& options) {
+StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const Options& options,
+                                                       Recovery recovery) {
   std::unique_ptr<EventStore> store(new EventStore());
-  TICKETLOG_RETURN_IF_ERROR(store->OpenDb(options));
+  TICKETLOG_RETURN_IF_ERROR(store->OpenDb(options, recovery));
   return store;
 }
 
-Status EventStore::OpenDb(const Options& options) {
+Status EventStore::OpenDb(const Options& options, Recovery recovery) {
   read_only_ = options.read_only;
   path_ = options.path;
   rocksdb::DBOptions db_options;
@@ -106,6 +201,16 @@ Status EventStore::OpenDb(const Options& options) {
   // Group commits of concurrent appenders already merge their batches; let
   // RocksDB also pipeline WAL and memtable writes.
   db_options.enable_pipelined_write = true;
+  // Damage inside the write-ahead log refuses the open (corruption) instead
+  // of silently dropping every acknowledged write after the damaged record,
+  // as point-in-time recovery would; only a torn last record, which no
+  // acknowledged write can be, is tolerated. `ticketlog repair` recovers
+  // explicitly (docs/reliability.md).
+  db_options.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db_options.info_log = std::make_shared<TolerantLogger>(
+      read_only_ ? std::string()
+                 : (std::filesystem::path(options.path) / "LOG").string());
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -140,20 +245,125 @@ Status EventStore::OpenDb(const Options& options) {
   // RocksDB requires the default family to be listed; it stays empty.
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
 
-  rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::Status s =
-      read_only_ ? rocksdb::DB::OpenForReadOnly(db_options, options.path,
-                                                families, &handles, &raw)
-                 : rocksdb::DB::Open(db_options, options.path, families,
-                                     &handles, &raw);
-  if (!s.ok()) return FromRocks(s, "opening " + options.path);
-  db_.reset(raw);
+  if (read_only_) {
+    TICKETLOG_RETURN_IF_ERROR(OpenSecondary(db_options, families, handles));
+  } else {
+    rocksdb::DB* raw = nullptr;
+    if (recovery == Recovery::kSalvage) {
+      // Every WAL record that reads intact, also past a damaged one: the
+      // caller keeps the log up to the first gap and hands back the rest.
+      db_options.wal_recovery_mode =
+          rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords;
+    }
+    rocksdb::Status s =
+        rocksdb::DB::Open(db_options, options.path, families, &handles, &raw);
+    if (!s.ok()) return FromRocks(s, OpenFailure(options.path, s));
+    db_.reset(raw);
+  }
   handles_ = std::move(handles);
   write_options_.sync = options.sync;
+  TICKETLOG_RETURN_IF_ERROR(LoadMeta());
+  if (read_only_) return Status::OK();
 
+  // Leftovers of a rebuild that did not finish: its files, and the views it
+  // ingested into the slot that never went live.
+  std::error_code ec;
+  std::filesystem::remove_all(std::filesystem::path(path_) / "rebuild", ec);
+  int idle = live_views_ == kViewsSlot0 ? kViewsSlot1 : kViewsSlot0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[idle]));
+  it->SeekToFirst();
+  if (!it->status().ok()) return FromRocks(it->status(), "reading views");
+  if (it->Valid()) {
+    it.reset();
+    TICKETLOG_RETURN_IF_ERROR(ClearViewsSlot(idle));
+  }
+  return Status::OK();
+}
+
+Status EventStore::OpenSecondary(
+    const rocksdb::DBOptions& base_options,
+    const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+    std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  // A read-only open of a live store replays its WAL while the writer may be
+  // flushing and deleting it, and could see a log with holes. A secondary
+  // instance follows the writer's MANIFEST and WAL as RocksDB intends.
+  if (!std::filesystem::exists(std::filesystem::path(path_) / "CURRENT")) {
+    return Status::IoError("opening " + path_ + ": no ticketlog store there");
+  }
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "ticketlog-reader-XXXXXX")
+          .string();
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    return Status::IoError("creating a reader directory in " +
+                           std::filesystem::temp_directory_path().string() +
+                           ": " + std::strerror(errno));
+  }
+  secondary_dir_ = tmpl;
+  rocksdb::DBOptions db_options = base_options;
+  db_options.create_if_missing = false;
+  db_options.create_missing_column_families = false;
+  db_options.max_open_files = -1;  // required of secondary instances
+  // Families the writer has not created yet (a store of an older version
+  // that no writer opened since) are left out and read as empty.
+  std::vector<std::string> present;
+  rocksdb::Status s =
+      rocksdb::DB::ListColumnFamilies(db_options, path_, &present);
+  if (!s.ok()) return FromRocks(s, "opening " + path_);
+  std::vector<rocksdb::ColumnFamilyDescriptor> existing;
+  std::vector<int> slots;
+  for (size_t i = 0; i < families.size(); ++i) {
+    if (std::find(present.begin(), present.end(), families[i].name) !=
+        present.end()) {
+      existing.push_back(families[i]);
+      slots.push_back(static_cast<int>(i));
+    }
+  }
+  // The writer's flushes and compactions delete WAL files; a catch-up that
+  // read the MANIFEST before such a change and the WALs after it would miss
+  // the writes that moved. Catch up until the MANIFEST stayed still.
+  // (TryCatchUpWithPrimary would do it in place, but Debian's RocksDB 7.8
+  // keeps its assertions and one of them fails in the catch-up of a store
+  // whose writer flushed meanwhile; opening again costs about as much.)
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
+  for (int attempt = 0;; ++attempt) {
+    std::string before = ManifestState(path_);
+    rocksdb::DB* raw = nullptr;
+    s = rocksdb::DB::OpenAsSecondary(db_options, path_, secondary_dir_,
+                                     existing, &opened, &raw);
+    bool raced = ManifestState(path_) != before;
+    if (!s.ok() && !(raced && attempt < kMaxCatchUps)) {
+      return FromRocks(s, OpenFailure(path_, s));
+    }
+    if (!s.ok()) continue;  // a file it listed was compacted away meanwhile
+    db_.reset(raw);
+    if (!raced) break;
+    if (attempt == kMaxCatchUps) {
+      return Status(Code::kBusy,
+                    "the writer of " + path_ +
+                        " keeps reorganising its files; try again");
+    }
+    for (auto* h : opened) {
+      if (h != db_->DefaultColumnFamily()) db_->DestroyColumnFamilyHandle(h);
+    }
+    opened.clear();
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+  // A family the store lacks gets the default family's (empty) handle.
+  handles.assign(families.size(), nullptr);
+  for (size_t i = 0; i < slots.size(); ++i) handles[slots[i]] = opened[i];
+  for (auto*& h : handles) {
+    if (h == nullptr) h = db_->DefaultColumnFamily();
+  }
+  return Status::OK();
+}
+
+Status EventStore::LoadMeta() {
   std::string value;
-  s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kHeadKey, &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kHeadKey, &value);
   if (s.ok()) {
     if (value.size() != 8 + kHashBytes) {
       return Status::Corruption("meta/head has " +
@@ -164,13 +374,56 @@ Status EventStore::OpenDb(const Options& options) {
   } else if (!s.IsNotFound()) {
     return FromRocks(s, "reading meta/head");
   }
+  s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kViewsKey,
+               &value);
+  if (s.ok()) {
+    if (value != "0" && value != "1") {
+      return Status::Corruption("meta/views names no views slot");
+    }
+    live_views_ = value == "1" ? kViewsSlot1 : kViewsSlot0;
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading meta/views");
+  }
   return Status::OK();
+}
+
+Status EventStore::ClearViewsSlot(int slot) {
+  // Whole files go at once; what remains (the memtable, files that straddle
+  // nothing else but sit in L0) is covered by one range deletion and
+  // compacted away.
+  rocksdb::Status s =
+      rocksdb::DeleteFilesInRange(db_.get(), handles_[slot], nullptr, nullptr);
+  if (!s.ok()) return FromRocks(s, "clearing a views slot");
+  s = db_->DeleteRange(write_options_, handles_[slot], std::string_view(""),
+                       kViewsEnd);
+  if (!s.ok()) return FromRocks(s, "clearing a views slot");
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  s = db_->CompactRange(compact, handles_[slot], nullptr, nullptr);
+  return s.ok() ? Status::OK() : FromRocks(s, "clearing a views slot");
 }
 
 EventStore::~EventStore() {
   if (!db_) return;
-  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
-  db_->Close();
+  if (!read_only_) {
+    // Readers open a secondary instance that replays the WAL: leave none
+    // behind, so that a query after the writer exits reads files only. A
+    // failure (a full disk) loses nothing: the WAL stays and is replayed.
+    rocksdb::FlushOptions flush;
+    std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(),
+                                                  handles_.end());
+    db_->Flush(flush, all).PermitUncheckedError();
+  }
+  for (auto* h : handles_) {
+    if (h != db_->DefaultColumnFamily()) db_->DestroyColumnFamilyHandle(h);
+  }
+  db_->Close().PermitUncheckedError();
+  db_.reset();
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_dir_, ec);
+  }
 }
 
 StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
@@ -196,9 +449,8 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
   // Appenders that arrive meanwhile queue behind the group; the lock is not
   // held during the write so they can.
   lock.unlock();
-  rocksdb::Status s = batch.Count() > 0
-                          ? db_->Write(write_options_, &batch)
-                          : rocksdb::Status::OK();
+  rocksdb::Status s = batch.Count() > 0 ? db_->Write(write_options_, &batch)
+                                        : rocksdb::Status::OK();
   lock.lock();
 
   if (s.ok()) {
@@ -268,9 +520,9 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
       uint64_t position = head.position + 1;
       uint64_t version = current.version + 1;
       std::string hash = ChainHash(head.hash, position, version, body);
-      batch.Put(handle(Family::kLog), BigEndian64(position),
-                schema::EncodeEnvelope(position, version, head.hash, hash,
-                                       body));
+      batch.Put(
+          handle(Family::kLog), BigEndian64(position),
+          schema::EncodeEnvelope(position, version, head.hash, hash, body));
       batch.Put(handle(Family::kStreams), StreamKey(req.stream, version),
                 BigEndian64(position));
       if (result.first_position == 0) result.first_position = position;
@@ -286,7 +538,8 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
       group_heads[req.stream] = current;
     }
     if (!req.command_key.empty()) {
-      std::string record = EncodeHead(result.last_position, result.last_version);
+      std::string record =
+          EncodeHead(result.last_position, result.last_version);
       record += req.command_result;
       batch.Put(handle(Family::kIdempotency), req.command_key, record);
       AppendResult repeat = result;
@@ -327,9 +580,9 @@ StatusOr<EventStore::StreamHead> EventStore::GetStreamHead(
 StatusOr<std::optional<AppendResult>> EventStore::LookupCommand(
     std::string_view command_key) {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(),
-                               handle(Family::kIdempotency), command_key,
-                               &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(Family::kIdempotency),
+               command_key, &value);
   if (s.IsNotFound()) return std::optional<AppendResult>();
   if (!s.ok()) return FromRocks(s, "reading an idempotency record");
   if (value.size() < 16) {
@@ -402,7 +655,7 @@ Status EventStore::ReadStream(
   PutComponent(prefix, stream);
   rocksdb::ReadOptions read_options;
   // Pin one snapshot so the stream index and the log agree.
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  const rocksdb::Snapshot* snapshot = GetSnapshot();
   read_options.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, handle(Family::kStreams)));
@@ -419,11 +672,11 @@ Status EventStore::ReadStream(
     rocksdb::Status s =
         db_->Get(read_options, handle(Family::kLog), log_key, &record);
     if (!s.ok()) {
-      status = s.IsNotFound()
-                   ? Status::Corruption("stream index points at missing "
-                                        "position " +
-                                        std::to_string(GetBigEndian64(log_key)))
-                   : FromRocks(s, "reading the log");
+      status = s.IsNotFound() ? Status::Corruption(
+                                    "stream index points at missing "
+                                    "position " +
+                                    std::to_string(GetBigEndian64(log_key)))
+                              : FromRocks(s, "reading the log");
       break;
     }
     auto event = Verified(log_key, std::move(record));
@@ -433,9 +686,8 @@ Status EventStore::ReadStream(
     }
     if (event->version != expected) {
       status = Status::Corruption("stream version " +
-                                  std::to_string(event->version) +
-                                  " where " + std::to_string(expected) +
-                                  " was expected");
+                                  std::to_string(event->version) + " where " +
+                                  std::to_string(expected) + " was expected");
       break;
     }
     ++expected;
@@ -445,7 +697,7 @@ Status EventStore::ReadStream(
     status = FromRocks(it->status(), "reading a stream");
   }
   it.reset();
-  db_->ReleaseSnapshot(snapshot);
+  ReleaseSnapshot(snapshot);
   return status;
 }
 
@@ -466,12 +718,10 @@ StatusOr<std::optional<std::string>> EventStore::GetView(std::string_view key) {
 Status EventStore::ReplaceViews(
     const std::vector<std::pair<std::string, std::string>>& entries) {
   if (read_only_) return Status::IoError("the store is open read-only");
-  // Every view key starts with a prefix byte below 0xff (src/projections).
-  rocksdb::Status s = db_->DeleteRange(write_options_, handle(Family::kViews),
-                                       std::string_view(""),
-                                       std::string_view("\xff", 1));
-  if (!s.ok()) return FromRocks(s, "clearing views");
-  if (entries.empty()) return Status::OK();
+  const int idle = live_views_ == kViewsSlot0 ? kViewsSlot1 : kViewsSlot0;
+  // The idle slot is empty after every open and every switch; clear it
+  // anyway, in case an earlier ReplaceViews of this process failed midway.
+  TICKETLOG_RETURN_IF_ERROR(ClearViewsSlot(idle));
 
   // Sorted input: the files do not overlap, so they all land in one level.
   constexpr uint64_t kFileBytes = 256u << 20;
@@ -479,9 +729,10 @@ Status EventStore::ReplaceViews(
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IoError("creating " + dir.string() + ": " + ec.message());
+  if (ec)
+    return Status::IoError("creating " + dir.string() + ": " + ec.message());
   rocksdb::ColumnFamilyDescriptor descriptor;
-  handle(Family::kViews)->GetDescriptor(&descriptor);
+  handles_[idle]->GetDescriptor(&descriptor);
   rocksdb::Options file_options(db_->GetDBOptions(), descriptor.options);
   std::vector<std::string> files;
   std::unique_ptr<rocksdb::SstFileWriter> writer;
@@ -492,27 +743,91 @@ Status EventStore::ReplaceViews(
     writer.reset();
     return done.ok() ? Status::OK() : FromRocks(done, "writing rebuilt views");
   };
-  for (const auto& [key, value] : entries) {
-    if (!writer || bytes >= kFileBytes) {
-      TICKETLOG_RETURN_IF_ERROR(finish());
-      files.push_back((dir / ("views-" + std::to_string(files.size()) + ".sst"))
-                          .string());
-      writer = std::make_unique<rocksdb::SstFileWriter>(
-          rocksdb::EnvOptions(), file_options, handle(Family::kViews));
-      s = writer->Open(files.back());
-      if (!s.ok()) return FromRocks(s, "opening " + files.back());
-      bytes = 0;
+  auto write_files = [&]() -> Status {
+    for (const auto& [key, value] : entries) {
+      if (!writer || bytes >= kFileBytes) {
+        TICKETLOG_RETURN_IF_ERROR(finish());
+        files.push_back(
+            (dir / ("views-" + std::to_string(files.size()) + ".sst"))
+                .string());
+        writer = std::make_unique<rocksdb::SstFileWriter>(
+            rocksdb::EnvOptions(), file_options, handles_[idle]);
+        rocksdb::Status s = writer->Open(files.back());
+        if (!s.ok()) return FromRocks(s, "opening " + files.back());
+        bytes = 0;
+      }
+      rocksdb::Status s = writer->Put(key, value);
+      if (!s.ok()) return FromRocks(s, "writing rebuilt views");
+      bytes += key.size() + value.size();
     }
-    s = writer->Put(key, value);
-    if (!s.ok()) return FromRocks(s, "writing rebuilt views");
-    bytes += key.size() + value.size();
-  }
-  TICKETLOG_RETURN_IF_ERROR(finish());
-  rocksdb::IngestExternalFileOptions ingest;
-  ingest.move_files = true;
-  s = db_->IngestExternalFile(handle(Family::kViews), files, ingest);
+    TICKETLOG_RETURN_IF_ERROR(finish());
+    if (files.empty()) return Status::OK();
+    rocksdb::IngestExternalFileOptions ingest;
+    ingest.move_files = true;
+    rocksdb::Status s = db_->IngestExternalFile(handles_[idle], files, ingest);
+    return s.ok() ? Status::OK() : FromRocks(s, "ingesting rebuilt views");
+  };
+  Status built = write_files();
+  writer.reset();
   std::filesystem::remove_all(dir, ec);
-  return s.ok() ? Status::OK() : FromRocks(s, "ingesting rebuilt views");
+  if (!built.ok()) {
+    // The live views were never touched; leave the idle slot empty again.
+    static_cast<void>(ClearViewsSlot(idle));
+    return built;
+  }
+
+  // The switch: one write makes the new slot live.
+  rocksdb::WriteBatch batch;
+  batch.Put(
+      handle(Family::kMeta), kViewsKey,
+      idle == kViewsSlot1 ? std::string_view("1") : std::string_view("0"));
+  rocksdb::Status s = db_->Write(write_options_, &batch);
+  if (!s.ok()) {
+    static_cast<void>(ClearViewsSlot(idle));
+    return FromRocks(s, "switching to the rebuilt views");
+  }
+  const int retired = live_views_;
+  live_views_ = idle;
+  // The old views are no longer read; a failure to drop them now is
+  // repaired by the next open, which clears the idle slot.
+  static_cast<void>(ClearViewsSlot(retired));
+  return Status::OK();
+}
+
+Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
+                               const LogHead& head) {
+  if (read_only_) return Status::IoError("the store is open read-only");
+  rocksdb::WriteBatch batch;
+  for (const FamilyOp& op : ops) {
+    if (op.kind == ViewOp::Kind::kPut) {
+      batch.Put(handle(op.family), op.key, op.value);
+    } else {
+      batch.Delete(handle(op.family), op.key);
+    }
+  }
+  if (head.position == 0) {
+    batch.Delete(handle(Family::kMeta), kHeadKey);
+  } else {
+    std::string value = BigEndian64(head.position);
+    value += head.hash;
+    batch.Put(handle(Family::kMeta), kHeadKey, value);
+  }
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status s = db_->Write(options, &batch);
+  if (!s.ok()) return FromRocks(s, "writing the repair");
+  std::lock_guard lock(mu_);
+  head_ = head;
+  return Status::OK();
+}
+
+const rocksdb::Snapshot* EventStore::GetSnapshot() const {
+  // A reader's instance never catches up after its open: it is a snapshot.
+  return read_only_ ? nullptr : db_->GetSnapshot();
+}
+
+void EventStore::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const {
+  if (snapshot != nullptr) db_->ReleaseSnapshot(snapshot);
 }
 
 std::unique_ptr<rocksdb::Iterator> EventStore::NewIterator(

@@ -12,6 +12,8 @@
 #ifndef TICKETLOG_STORE_EVENT_STORE_H_
 #define TICKETLOG_STORE_EVENT_STORE_H_
 
+#include <rocksdb/db.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -23,8 +25,6 @@
 #include <string_view>
 #include <vector>
 
-#include <rocksdb/db.h>
-
 #include "ticketlog/options.h"
 #include "ticketlog/status.h"
 
@@ -32,14 +32,19 @@ namespace ticketlog::store {
 
 // Column families. Their names are part of the on-disk format.
 enum class Family : uint8_t {
-  kLog = 0,          // "log":         be64(position) -> Envelope
-  kStreams = 1,      // "streams":     component(stream) be64(version) -> be64(position)
-  kHeads = 2,        // "heads":       stream -> be64(version) be64(position)
-  kIdempotency = 3,  // "idempotency": command key -> be64(position) be64(version) result
-  kViews = 4,        // "views":       projection keys (src/projections)
-  kMeta = 5,         // "meta":        "head" -> be64(position) hash[32]
+  kLog = 0,  // "log":         be64(position) -> Envelope
+  kStreams =
+      1,  // "streams":     component(stream) be64(version) -> be64(position)
+  kHeads = 2,  // "heads":       stream -> be64(version) be64(position)
+  kIdempotency =
+      3,  // "idempotency": command key -> be64(position) be64(version) result
+  kViews = 4,  // the live views: "views" or "views.1" (meta "views")
+  kMeta = 5,   // "meta":        "head" -> be64(position) hash[32],
+               //                "views" -> the live views slot
 };
-inline constexpr int kFamilyCount = 6;
+// The families above plus the second views slot, "views.1": views are
+// rebuilt into the slot that is not live and switched in one write.
+inline constexpr int kFamilyCount = 7;
 
 // No expected-version check.
 inline constexpr uint64_t kAnyVersion = UINT64_MAX;
@@ -94,11 +99,35 @@ struct StoredEvent {
 std::string ChainHash(std::string_view prev_hash, uint64_t position,
                       uint64_t version, std::string_view body);
 
+// How Open treats damage found while replaying the write-ahead log.
+enum class Recovery {
+  // Refuse to open (corruption naming the log file). Only a torn last
+  // record, which no acknowledged write can be, is tolerated.
+  kStrict,
+  // For repair: keep every write-ahead log record that reads intact, also
+  // those after a damaged one. The families may then disagree and the log
+  // have gaps: the caller must check what it got; see Engine::Repair.
+  kSalvage,
+};
+
+// One write of a repair: a put or delete in any family.
+struct FamilyOp {
+  Family family = Family::kViews;
+  ViewOp::Kind kind = ViewOp::Kind::kPut;
+  std::string key;
+  std::string value;
+};
+
 class EventStore {
  public:
   // Opens or creates the store at options.path. busy when the directory is
-  // locked by another open store, io_error when it cannot be opened.
-  static StatusOr<std::unique_ptr<EventStore>> Open(const Options& options);
+  // locked by another open store, io_error when it cannot be opened,
+  // corruption when a file of the store is damaged (named in the message).
+  // With options.read_only the store is opened as a reader beside a
+  // possible writer process: it sees the writer's last write as of the open,
+  // never a part of one.
+  static StatusOr<std::unique_ptr<EventStore>> Open(
+      const Options& options, Recovery recovery = Recovery::kStrict);
   ~EventStore();
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
@@ -147,17 +176,33 @@ class EventStore {
   StatusOr<std::optional<std::string>> GetView(std::string_view key);
   // Replaces every view key with `entries`, which must be sorted by key with
   // no key twice. They are written as SST files next to the database and
-  // ingested, which costs a fraction of writing them through the memtable.
-  // The caller must keep appenders away meanwhile.
+  // ingested into the views slot that is not live, which costs a fraction of
+  // writing them through the memtable; one write then makes that slot the
+  // live one. Until that write the old views answer: a rebuild that fails or
+  // is killed midway leaves them in place, and the next open clears the
+  // half-built slot. The caller must keep appenders away meanwhile.
   Status ReplaceViews(
       const std::vector<std::pair<std::string, std::string>>& entries);
+
+  // ---- Repair
+  // ----------------------------------------------------------------
+
+  // Writes `ops` and the log head `head` in one batch (synced). For
+  // Engine::Repair only: nothing is checked.
+  Status WriteRepair(const std::vector<FamilyOp>& ops, const LogHead& head);
 
   // ---- Raw access for projections, audits and tests -------------------------
 
   rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* handle(Family family) const {
-    return handles_[static_cast<int>(family)];
+    return handles_[family == Family::kViews ? live_views_
+                                             : static_cast<int>(family)];
   }
+  // A point to read every family at consistently, for ReadOptions::snapshot;
+  // nullptr for a reader, whose view never moves after its open. Release it
+  // with ReleaseSnapshot.
+  const rocksdb::Snapshot* GetSnapshot() const;
+  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const;
   // A consistent snapshot iterator over one family.
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
 
@@ -167,7 +212,17 @@ class EventStore {
  private:
   struct Writer;
   EventStore() = default;
-  Status OpenDb(const Options& options);
+  Status OpenDb(const Options& options, Recovery recovery);
+  // Reader side: opens a secondary instance and catches up with the writer
+  // until no flush or compaction of the writer raced the catch-up.
+  Status OpenSecondary(
+      const rocksdb::DBOptions& db_options,
+      const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+      std::vector<rocksdb::ColumnFamilyHandle*>& handles);
+  // Reads meta/head and meta/views.
+  Status LoadMeta();
+  // Empties the views slot `slot` (a family index).
+  Status ClearViewsSlot(int slot);
   StatusOr<StoredEvent> Verified(std::string_view key, std::string record);
   // Leader only: checks, assigns positions and hashes, builds the batch.
   void BuildGroup(std::vector<Writer*>& group, rocksdb::WriteBatch& batch,
@@ -178,6 +233,11 @@ class EventStore {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteOptions write_options_;
   bool read_only_ = false;
+  // Where a reader's secondary instance keeps its own files; removed on
+  // close.
+  std::string secondary_dir_;
+  // Family index of the live views slot (kViews or kViewsAlt).
+  int live_views_ = static_cast<int>(Family::kViews);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

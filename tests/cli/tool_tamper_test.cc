@@ -2,9 +2,9 @@
 // through RocksDB directly: an event rewritten with valid bytes but altered
 // content, a view rewritten the same way, and a log truncated cleanly.
 #include <catch2/catch.hpp>
-
 #include <string>
 
+#include "engine/streams.h"
 #include "projections/keys.h"
 #include "schema/codec.h"
 #include "store/event_store.h"
@@ -125,13 +125,19 @@ TEST_CASE("verify --expect catches a log truncated cleanly",
   std::string expect =
       std::to_string(last) + ":" + head["hash"].get<std::string>();
   {
-    // Drop the last event and move the recorded head back: the chain that
-    // is left is whole, and a rebuild makes the views agree with it.
+    // Drop the last event (the ticket's version 2) with its stream index
+    // entry, and move the stream head and the recorded head back: the chain
+    // that is left is whole, and a rebuild makes the views agree with it.
     auto store = OpenStore(tool.db());
     auto previous = store->ReadEvent(last - 1);
     REQUIRE(previous.ok());
+    std::string stream = engine::StreamKey("acme", kTicket);
     rocksdb::WriteBatch batch;
     batch.Delete(store->handle(store::Family::kLog), store::BigEndian64(last));
+    batch.Delete(store->handle(store::Family::kStreams),
+                 store::EventStore::StreamKey(stream, 2));
+    batch.Put(store->handle(store::Family::kHeads), stream,
+              store::BigEndian64(1) + store::BigEndian64(last - 1));
     std::string meta = store::BigEndian64(last - 1) + previous->hash;
     batch.Put(store->handle(store::Family::kMeta), "head", meta);
     REQUIRE(store->db()->Write(rocksdb::WriteOptions(), &batch).ok());
@@ -146,6 +152,85 @@ TEST_CASE("verify --expect catches a log truncated cleanly",
   nlohmann::json report = verify.Json();
   CHECK(report["ok"] == false);
   CHECK(Mentions(report, "does not hold position 3"));
+}
+
+TEST_CASE(
+    "verify checks the stream index, the heads and the idempotency "
+    "records against the log",
+    "[tool][audit][tamper]") {
+  // Two tickets opened with command ids; the second one's idempotency record
+  // copied over the first's would answer a re-sent "first" with the second
+  // ticket.
+  const std::string script =
+      std::string(kScript) +
+      R"({"op":"open_ticket","account":"acme","subject":"One","department":"support","customer":{"id":"c1"},"message":"m","command_id":"first"})"
+      "\n"
+      R"({"op":"open_ticket","account":"acme","subject":"Two","department":"support","customer":{"id":"c2"},"message":"m","command_id":"second"})"
+      "\n";
+  ToolRunner tool;
+  ToolRun applied = tool.Run({"apply", "-"}, script);
+  REQUIRE(applied.Lines().size() == 6);
+  std::string first_ticket = applied.Lines()[4]["ticket"];
+  REQUIRE(Verify(tool).status == 0);
+  std::string stream = engine::StreamKey("acme", kTicket);
+  std::string expected_problem;
+  {
+    auto store = OpenStore(tool.db());
+    rocksdb::WriteBatch batch;
+    SECTION("a stream index entry pointing at another event") {
+      batch.Put(store->handle(store::Family::kStreams),
+                store::EventStore::StreamKey(stream, 1), store::BigEndian64(3));
+      expected_problem = "stream index key";
+    }
+    SECTION("a stream index entry the log does not back") {
+      batch.Put(store->handle(store::Family::kStreams),
+                store::EventStore::StreamKey(stream, 7), store::BigEndian64(3));
+      expected_problem = "is not backed by the log";
+    }
+    SECTION("a stream head moved back") {
+      batch.Put(store->handle(store::Family::kHeads), stream,
+                store::BigEndian64(1) + store::BigEndian64(2));
+      expected_problem = "stream head key";
+    }
+    SECTION("a stream head deleted") {
+      batch.Delete(store->handle(store::Family::kHeads), stream);
+      expected_problem = "is missing";
+    }
+    SECTION("an idempotency record answering another command") {
+      std::string second;
+      REQUIRE(store->db()
+                  ->Get(rocksdb::ReadOptions(),
+                        store->handle(store::Family::kIdempotency),
+                        engine::CommandKey("acme", "second"), &second)
+                  .ok());
+      batch.Put(store->handle(store::Family::kIdempotency),
+                engine::CommandKey("acme", "first"), second);
+      expected_problem = "idempotency key";
+    }
+    SECTION("an idempotency record deleted") {
+      batch.Delete(store->handle(store::Family::kIdempotency),
+                   engine::CommandKey("acme", "first"));
+      expected_problem = "is missing";
+    }
+    REQUIRE(store->db()->Write(rocksdb::WriteOptions(), &batch).ok());
+  }
+  ToolRun verify = Verify(tool);
+  INFO(verify.out);
+  CHECK(verify.status == 1);
+  CHECK(Mentions(verify.Json(), expected_problem));
+  // repair rewrites those families from the log: a re-sent "first" answers
+  // its own ticket again.
+  ToolRun repair = tool.Run({"repair"});
+  INFO(repair.out << repair.err);
+  REQUIRE(repair.status == 0);
+  CHECK(repair.Json()["events_dropped"] == 0);
+  CHECK(Verify(tool).status == 0);
+  ToolRun resent = tool.Run(
+      {"apply", "-"},
+      R"({"op":"open_ticket","account":"acme","subject":"One","department":"support","customer":{"id":"c1"},"message":"m","command_id":"first"})"
+      "\n");
+  CHECK(resent.Lines().at(0)["ticket"] == first_ticket);
+  CHECK(resent.Lines().at(0)["events_appended"] == 0);
 }
 
 }  // namespace ticketlog::testing

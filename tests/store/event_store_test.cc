@@ -1,8 +1,8 @@
 #include "store/event_store.h"
 
-#include <catch2/catch.hpp>
 #include <rocksdb/db.h>
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <thread>
@@ -98,11 +98,14 @@ TEST_CASE("append then read returns the events in order", "[store]") {
         "4 t1@3 again\n");
 
   std::string stream;
-  REQUIRE(store->ReadStream("t1", 2, [&](const store::StoredEvent& e) {
-                 stream += std::to_string(e.position) + "@" +
-                           std::to_string(e.version) + " ";
-                 return true;
-               }).ok());
+  REQUIRE(store
+              ->ReadStream("t1", 2,
+                           [&](const store::StoredEvent& e) {
+                             stream += std::to_string(e.position) + "@" +
+                                       std::to_string(e.version) + " ";
+                             return true;
+                           })
+              .ok());
   CHECK(stream == "2@2 4@3 ");
   auto head = store->GetStreamHead("t1");
   REQUIRE(head.ok());
@@ -174,25 +177,30 @@ TEST_CASE("positions stay dense with four threads appending", "[store]") {
   uint64_t expected_position = 1;
   std::map<std::string, uint64_t> versions;
   std::set<std::string> contents;
-  REQUIRE(store->ReadLog(1, [&](const store::StoredEvent& stored) {
-                 CHECK(stored.position == expected_position);
-                 ++expected_position;
-                 Event event;
-                 REQUIRE(schema::DecodeEventBody(stored.body, event).ok());
-                 CHECK(stored.version == ++versions[event.stream]);
-                 contents.insert(
-                     std::get<MessageAdded>(event.payload).message.content);
-                 return true;
-               }).ok());
+  REQUIRE(store
+              ->ReadLog(
+                  1,
+                  [&](const store::StoredEvent& stored) {
+                    CHECK(stored.position == expected_position);
+                    ++expected_position;
+                    Event event;
+                    REQUIRE(schema::DecodeEventBody(stored.body, event).ok());
+                    CHECK(stored.version == ++versions[event.stream]);
+                    contents.insert(
+                        std::get<MessageAdded>(event.payload).message.content);
+                    return true;
+                  })
+              .ok());
   CHECK(expected_position - 1 == kThreads * kAppends);
   CHECK(contents.size() == kThreads * kAppends);
   CHECK(versions["shared"] == kThreads * kAppends / 2);
   CHECK(store->Head().position == kThreads * kAppends);
 }
 
-TEST_CASE("concurrent appends with expected versions on one stream never "
-          "both win",
-          "[store]") {
+TEST_CASE(
+    "concurrent appends with expected versions on one stream never "
+    "both win",
+    "[store]") {
   TempDir dir;
   auto store = OpenStore(StoreOptions(dir));
   std::atomic<int> accepted{0};
@@ -214,21 +222,25 @@ TEST_CASE("every event's hash links to its predecessor", "[store]") {
   TempDir dir;
   auto store = OpenStore(StoreOptions(dir));
   for (int i = 0; i < 20; ++i) {
-    REQUIRE(store->Append(Request("t" + std::to_string(i % 3),
-                                  store::kAnyVersion, {std::to_string(i)}))
+    REQUIRE(store
+                ->Append(Request("t" + std::to_string(i % 3),
+                                 store::kAnyVersion, {std::to_string(i)}))
                 .ok());
   }
   std::string prev = store::kZeroHash;
   int count = 0;
-  REQUIRE(store->ReadLog(1, [&](const store::StoredEvent& e) {
-                 CHECK(e.prev_hash == prev);
-                 CHECK(e.hash ==
-                       store::ChainHash(e.prev_hash, e.position, e.version,
-                                        e.body));
-                 prev = e.hash;
-                 ++count;
-                 return true;
-               }).ok());
+  REQUIRE(store
+              ->ReadLog(1,
+                        [&](const store::StoredEvent& e) {
+                          CHECK(e.prev_hash == prev);
+                          CHECK(e.hash == store::ChainHash(e.prev_hash,
+                                                           e.position,
+                                                           e.version, e.body));
+                          prev = e.hash;
+                          ++count;
+                          return true;
+                        })
+              .ok());
   CHECK(count == 20);
   CHECK(store->Head().hash == prev);
 }
@@ -310,4 +322,73 @@ TEST_CASE("a valid record moved to another position is corruption", "[store]") {
                     store::BigEndian64(2), first->record)
               .ok());
   CHECK(store->ReadEvent(2).status().code() == Code::kCorruption);
+}
+
+TEST_CASE("replaced views go live in one switch that a reopen keeps",
+          "[store][views]") {
+  TempDir dir;
+  Options options = StoreOptions(dir);
+  {
+    auto store = OpenStore(options);
+    AppendRequest request = Request("t1", 0, {"a"});
+    request.view_ops.push_back({store::ViewOp::Kind::kPut, "Aold", "1"});
+    REQUIRE(store->Append(request).ok());
+    REQUIRE(store->ReplaceViews({{"Anew", "2"}, {"Bnew", "3"}}).ok());
+    CHECK_FALSE(store->GetView("Aold")->has_value());
+    CHECK(store->GetView("Anew")->value() == "2");
+    // Live writes go to the slot that is live now.
+    AppendRequest next = Request("t1", 1, {"b"});
+    next.view_ops.push_back({store::ViewOp::Kind::kPut, "Cnext", "4"});
+    REQUIRE(store->Append(next).ok());
+  }
+  {
+    auto store = OpenStore(options);
+    CHECK_FALSE(store->GetView("Aold")->has_value());
+    CHECK(store->GetView("Bnew")->value() == "3");
+    CHECK(store->GetView("Cnext")->value() == "4");
+    // And back to the first slot, which the switch left empty.
+    REQUIRE(store->ReplaceViews({{"Dlast", "5"}}).ok());
+    CHECK_FALSE(store->GetView("Aold")->has_value());
+    CHECK_FALSE(store->GetView("Cnext")->has_value());
+    CHECK(store->GetView("Dlast")->value() == "5");
+  }
+  Options reader = options;
+  reader.read_only = true;
+  auto store = OpenStore(reader);
+  CHECK(store->GetView("Dlast")->value() == "5");
+  CHECK_FALSE(store->GetView("Bnew")->has_value());
+}
+
+TEST_CASE(
+    "a reader beside a writer sees the writes made before its open, "
+    "whole, and none after",
+    "[store][readers]") {
+  TempDir dir;
+  Options options = StoreOptions(dir, /*sync=*/true);
+  auto writer = OpenStore(options);
+  REQUIRE(writer->Append(Request("t1", 0, {"a", "b"})).ok());
+  Options reader_options = options;
+  reader_options.read_only = true;
+  auto reader = OpenStore(reader_options);
+  REQUIRE(writer->Append(Request("t2", 0, {"c"})).ok());
+  CHECK(reader->Head().position == 2);
+  CHECK(PrintLog(*reader) ==
+        "1 t1@1 a\n"
+        "2 t1@2 b\n");
+  CHECK(reader->GetStreamHead("t2")->version == 0);
+  auto refused = reader->Append(Request("t3", 0, {"d"}));
+  CHECK(refused.status().code() == Code::kIoError);
+  auto later = OpenStore(reader_options);
+  CHECK(later->Head().position == 3);
+}
+
+TEST_CASE("a reader of a directory that holds no store fails with io_error",
+          "[store][readers]") {
+  TempDir dir;
+  Options options = StoreOptions(dir);
+  options.read_only = true;
+  options.create_if_missing = false;
+  auto store = EventStore::Open(options);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kIoError);
 }
