@@ -14,6 +14,9 @@
 // Output is Markdown: tables first, then the ratios and the targets of the
 // benchmark issue with their verdicts. docs/benchmarks.md explains each
 // figure and what bounds it.
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -30,9 +33,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <rocksdb/db.h>
-#include <rocksdb/options.h>
 
 #include "bench/incident_workload.h"
 #include "bench/limit_store.h"
@@ -54,9 +54,12 @@ constexpr Backend kAllBackends[] = {Backend::kLimit, Backend::kEngine,
 
 const char* BackendName(Backend b) {
   switch (b) {
-    case Backend::kLimit: return "limit";
-    case Backend::kEngine: return "ticketlog";
-    case Backend::kPeer: return "peer";
+    case Backend::kLimit:
+      return "limit";
+    case Backend::kEngine:
+      return "ticketlog";
+    case Backend::kPeer:
+      return "peer";
   }
   return "?";
 }
@@ -101,7 +104,7 @@ std::string Fixed(double v, int decimals) {
 std::string Mib(int64_t kb) { return Fixed(static_cast<double>(kb) / 1024, 0); }
 
 std::string Ms(double us) {
-  return us >= 10000 ? Fixed(us / 1000, 0)
+  return us >= 10000  ? Fixed(us / 1000, 0)
          : us >= 1000 ? Fixed(us / 1000, 1)
                       : Fixed(us / 1000, 2);
 }
@@ -134,7 +137,8 @@ std::string Str(const std::map<std::string, std::string>& f,
   std::exit(2);
 }
 
-// ---- Running commands on N writer threads ------------------------------------
+// ---- Running commands on N writer threads
+// ------------------------------------
 
 struct ThreadRun {
   uint64_t commands = 0;
@@ -182,17 +186,23 @@ ThreadRun RunThreads(
   return run;
 }
 
-std::string Report(const ThreadRun& run) {
+// `written`: the store writes of the run, for backends that count them.
+std::string Report(const ThreadRun& run,
+                   const std::optional<WriteStats>& written = std::nullopt) {
   std::ostringstream out;
   out << "commands=" << run.commands << "\nevents=" << run.events
       << "\nerrors=" << run.errors << "\nseconds=" << run.seconds
       << "\nfirst_error=" << run.first_error << "\n";
+  if (written) {
+    out << "keys=" << written->keys << "\nbytes=" << written->bytes << "\n";
+  }
   return out.str();
 }
 
 // Runs the per-thread command lists through one backend at `path`.
-std::string ThroughputChild(Backend backend, bool sync, const std::string& path,
-                            const std::vector<std::vector<const Command*>>& lists) {
+std::string ThroughputChild(
+    Backend backend, bool sync, const std::string& path,
+    const std::vector<std::vector<const Command*>>& lists) {
   std::vector<size_t> sizes;
   for (const auto& l : lists) sizes.push_back(l.size());
   switch (backend) {
@@ -213,12 +223,13 @@ std::string ThroughputChild(Backend backend, bool sync, const std::string& path,
       auto engine = Engine::Open(options);
       if (!engine.ok()) return "fatal=" + engine.status().ToString() + "\n";
       ResetPeakRss();
-      return Report(RunThreads(
-          sizes, [&](size_t t, size_t i) -> StatusOr<uint32_t> {
+      ThreadRun run =
+          RunThreads(sizes, [&](size_t t, size_t i) -> StatusOr<uint32_t> {
             auto r = (*engine)->Execute(*lists[t][i]);
             if (!r.ok()) return r.status();
             return r->events_appended;
-          }));
+          });
+      return Report(run, (*engine)->GetWriteStats());
     }
     case Backend::kPeer: {
       std::vector<std::unique_ptr<SqlitePeer>> peers;
@@ -228,8 +239,8 @@ std::string ThroughputChild(Backend backend, bool sync, const std::string& path,
         peers.push_back(std::move(*peer));
       }
       ResetPeakRss();
-      return Report(RunThreads(
-          sizes, [&](size_t t, size_t i) -> StatusOr<uint32_t> {
+      return Report(
+          RunThreads(sizes, [&](size_t t, size_t i) -> StatusOr<uint32_t> {
             auto r = peers[t]->Execute(*lists[t][i]);
             if (!r.ok()) return r.status();
             return r->events_appended;
@@ -266,6 +277,9 @@ struct ThroughputRow {
   uint64_t errors = 0;
   int64_t peak_kb = 0;
   int64_t base_kb = 0;
+  // RocksDB keys and bytes written per command; negative when not counted.
+  double keys_per_command = -1;
+  double bytes_per_command = -1;
   std::string error;
 };
 
@@ -274,20 +288,24 @@ std::vector<ThroughputRow> g_throughput;
 void PrintThroughputHeader() {
   std::printf(
       "| workload | mode | threads | backend | commands/s | events/s | "
-      "peak RSS MiB (run's own) | errors |\n"
-      "|---|---|---:|---|---:|---:|---:|---:|\n");
+      "peak RSS MiB (run's own) | keys/command | bytes/command | errors |\n"
+      "|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
 }
 
 void PrintThroughputRow(const ThroughputRow& r) {
-  std::printf("| %s | %s | %d | %s | %s | %s | %s (+%s) | %s |\n",
-              r.workload.c_str(), r.mode.c_str(), r.threads,
-              BackendName(r.backend),
-              WithCommas(static_cast<uint64_t>(r.commands_per_s)).c_str(),
-              WithCommas(static_cast<uint64_t>(r.events_per_s)).c_str(),
-              Mib(r.peak_kb).c_str(), Mib(r.peak_kb - r.base_kb).c_str(),
-              (std::to_string(r.errors) +
-               (r.error.empty() ? "" : " (" + r.error + ")"))
-                  .c_str());
+  auto per_command = [](double v, int decimals) {
+    return v < 0 ? std::string("-") : Fixed(v, decimals);
+  };
+  std::printf(
+      "| %s | %s | %d | %s | %s | %s | %s (+%s) | %s | %s | %s |\n",
+      r.workload.c_str(), r.mode.c_str(), r.threads, BackendName(r.backend),
+      WithCommas(static_cast<uint64_t>(r.commands_per_s)).c_str(),
+      WithCommas(static_cast<uint64_t>(r.events_per_s)).c_str(),
+      Mib(r.peak_kb).c_str(), Mib(r.peak_kb - r.base_kb).c_str(),
+      per_command(r.keys_per_command, 1).c_str(),
+      per_command(r.bytes_per_command, 0).c_str(),
+      (std::to_string(r.errors) + (r.error.empty() ? "" : " (" + r.error + ")"))
+          .c_str());
   std::fflush(stdout);
 }
 
@@ -299,7 +317,8 @@ void RunThroughput(const Config& c, const std::string& workload_name,
                    const std::set<Backend>& keep) {
   for (Backend b : kAllBackends) {
     if (!c.backends.count(b)) continue;
-    std::string name = workload_name + "-" + mode + "-t" + std::to_string(threads);
+    std::string name =
+        workload_name + "-" + mode + "-t" + std::to_string(threads);
     std::string path = RunPath(c, name, b);
     RemoveRun(path);
     if (b == Backend::kPeer) RunPath(c, name, b);  // recreate its directory
@@ -325,6 +344,10 @@ void RunThroughput(const Config& c, const std::string& workload_name,
         row.error = Str(f, "first_error");
         row.peak_kb = child.peak_rss_kb;
         row.base_kb = child.base_rss_kb;
+        if (f.count("keys") && row.commands > 0) {
+          row.keys_per_command = Num(f, "keys") / row.commands;
+          row.bytes_per_command = Num(f, "bytes") / row.commands;
+        }
       }
     }
     PrintThroughputRow(row);
@@ -353,7 +376,8 @@ void PrintRatios() {
     auto key = std::make_tuple(r.workload, r.mode, r.threads);
     if (!seen.insert(key).second) continue;
     const auto* limit = FindRow(r.workload, r.mode, r.threads, Backend::kLimit);
-    const auto* engine = FindRow(r.workload, r.mode, r.threads, Backend::kEngine);
+    const auto* engine =
+        FindRow(r.workload, r.mode, r.threads, Backend::kEngine);
     const auto* peer = FindRow(r.workload, r.mode, r.threads, Backend::kPeer);
     if (!limit || !engine || !peer) continue;
     auto ratio = [](double a, double b) {
@@ -366,7 +390,8 @@ void PrintRatios() {
   }
 }
 
-// ---- List latency ----------------------------------------------------------------
+// ---- List latency
+// ----------------------------------------------------------------
 
 struct ListFigures {
   bool ok = false;
@@ -376,7 +401,7 @@ struct ListFigures {
   bool reused = false;
   int64_t build_peak_kb = 0;
   int64_t query_peak_kb = 0;
-  std::map<std::string, Latency> latency;  // by query name
+  std::map<std::string, Latency> latency;    // by query name
   std::map<std::string, std::string> check;  // by query name: total/first
 };
 std::map<std::pair<size_t, Backend>, ListFigures> g_lists;
@@ -459,8 +484,8 @@ void RunLists(const Config& c) {
                                              : BuildPeerDataset(path, options);
           if (!build.ok()) return "fatal=" + build.status().ToString() + "\n";
           std::ostringstream out;
-          out << "seconds=" << build->seconds << "\ncommands=" << build->commands
-              << "\n";
+          out << "seconds=" << build->seconds
+              << "\ncommands=" << build->commands << "\n";
           return out.str();
         });
         auto f = ParseFields(built.output);
@@ -510,47 +535,54 @@ void RunLists(const Config& c) {
     // Print this size's table as soon as it is measured.
     const ListFigures& e = g_lists[{size, Backend::kEngine}];
     const ListFigures& p = g_lists[{size, Backend::kPeer}];
-    std::printf("\n#### List latency, one account of %s tickets (ms, median / p90)\n\n",
-                WithCommas(size).c_str());
+    std::printf(
+        "\n#### List latency, one account of %s tickets (ms, median / p90)\n\n",
+        WithCommas(size).c_str());
     for (const auto* fig : {&e, &p}) {
       const char* name = fig == &e ? "ticketlog" : "peer";
       if (!fig->ok) {
         std::printf("%s failed: %s\n", name, fig->error.c_str());
         continue;
       }
-      std::printf("%s dataset: %s commands built in %s s (%s commands/s)%s; "
-                  "query peak RSS %s MiB\n",
-                  name, WithCommas(fig->build_commands).c_str(),
-                  Fixed(fig->build_seconds, 1).c_str(),
-                  WithCommas(static_cast<uint64_t>(
-                                 fig->build_commands /
-                                 std::max(fig->build_seconds, 1e-9)))
-                      .c_str(),
-                  fig->reused ? " (built by an earlier run, reused)"
-                              : (", build peak RSS " + Mib(fig->build_peak_kb) + " MiB").c_str(),
-                  Mib(fig->query_peak_kb).c_str());
+      std::printf(
+          "%s dataset: %s commands built in %s s (%s commands/s)%s; "
+          "query peak RSS %s MiB\n",
+          name, WithCommas(fig->build_commands).c_str(),
+          Fixed(fig->build_seconds, 1).c_str(),
+          WithCommas(static_cast<uint64_t>(fig->build_commands /
+                                           std::max(fig->build_seconds, 1e-9)))
+              .c_str(),
+          fig->reused ? " (built by an earlier run, reused)"
+                      : (", build peak RSS " + Mib(fig->build_peak_kb) + " MiB")
+                            .c_str(),
+          Mib(fig->query_peak_kb).c_str());
     }
-    std::printf("\n| query | ticketlog | peer | ticketlog/peer | result (ticketlog; peer) |\n"
-                "|---|---:|---:|---:|---|\n");
+    std::printf(
+        "\n| query | ticketlog | peer | ticketlog/peer | result (ticketlog; "
+        "peer) |\n"
+        "|---|---:|---:|---:|---|\n");
     for (const char* q : kListQueries) {
       if (!e.ok || !p.ok) break;
       const Latency& le = e.latency.at(q);
       const Latency& lp = p.latency.at(q);
-      std::string check = e.check.at(q) == p.check.at(q)
-                              ? e.check.at(q) + " (same)"
-                              : e.check.at(q) + "; " + p.check.at(q) + " (DIFFER)";
+      std::string check =
+          e.check.at(q) == p.check.at(q)
+              ? e.check.at(q) + " (same)"
+              : e.check.at(q) + "; " + p.check.at(q) + " (DIFFER)";
       std::printf("| %s | %s / %s | %s / %s | %s | %s |\n", q,
                   Ms(le.median_us).c_str(), Ms(le.p90_us).c_str(),
                   Ms(lp.median_us).c_str(), Ms(lp.p90_us).c_str(),
-                  lp.median_us > 0 ? Fixed(le.median_us / lp.median_us, 2).c_str()
-                                   : "n/a",
+                  lp.median_us > 0
+                      ? Fixed(le.median_us / lp.median_us, 2).c_str()
+                      : "n/a",
                   check.c_str());
     }
     std::fflush(stdout);
   }
 }
 
-// ---- Ticket views ----------------------------------------------------------------
+// ---- Ticket views
+// ----------------------------------------------------------------
 
 // Tickets to sample and a time within each one's life, from the workload.
 struct ViewSample {
@@ -581,7 +613,8 @@ std::vector<ViewSample> SampleTickets(const Workload& workload, size_t n) {
   }
   std::vector<ViewSample> all;
   for (const auto& [key, span] : life) {
-    all.push_back({key.first, key.second, span.first + (span.second - span.first) / 2});
+    all.push_back(
+        {key.first, key.second, span.first + (span.second - span.first) / 2});
   }
   std::vector<ViewSample> out;
   size_t step = std::max<size_t>(1, all.size() / std::max<size_t>(n, 1));
@@ -594,11 +627,12 @@ std::vector<ViewSample> SampleTickets(const Workload& workload, size_t n) {
 void RunViews(const Config& c, const Workload& workload,
               const std::string& engine_path, const std::string& peer_path) {
   std::vector<ViewSample> samples = SampleTickets(workload, c.view_samples);
-  std::printf("\n#### Ticket view and as-of view latency (µs, median / p90; "
-              "%zu tickets of the buffered synthetic run, as of mid-life)\n\n"
-              "| backend | ticket view | as-of view | peak RSS MiB |\n"
-              "|---|---:|---:|---:|\n",
-              samples.size());
+  std::printf(
+      "\n#### Ticket view and as-of view latency (µs, median / p90; "
+      "%zu tickets of the buffered synthetic run, as of mid-life)\n\n"
+      "| backend | ticket view | as-of view | peak RSS MiB |\n"
+      "|---|---:|---:|---:|\n",
+      samples.size());
   for (Backend b : {Backend::kEngine, Backend::kPeer}) {
     if (!c.backends.count(b)) continue;
     ChildResult child = RunInChild([&]() -> std::string {
@@ -621,7 +655,8 @@ void RunViews(const Config& c, const Workload& workload,
           return engine->GetTicketAsOf(s.account, s.ticket, s.mid_us).status();
         };
       } else {
-        auto opened = SqlitePeer::Open(peer_path, false, SqlitePeer::Role::kReader);
+        auto opened =
+            SqlitePeer::Open(peer_path, false, SqlitePeer::Role::kReader);
         if (!opened.ok()) return "fatal=" + opened.status().ToString() + "\n";
         peer = std::move(*opened);
         view = [&](const ViewSample& s) {
@@ -642,7 +677,8 @@ void RunViews(const Config& c, const Workload& workload,
           Stopwatch watch;
           Status st = fn(s);
           us.push_back(watch.Seconds() * 1e6);
-          if (!st.ok()) return "fatal=" + std::string(name) + ": " + st.ToString() + "\n";
+          if (!st.ok())
+            return "fatal=" + std::string(name) + ": " + st.ToString() + "\n";
         }
         Latency l = Summarise(us);
         out << name << ".median=" << l.median_us << "\n"
@@ -666,7 +702,8 @@ void RunViews(const Config& c, const Workload& workload,
   std::fflush(stdout);
 }
 
-// ---- Rebuild and verify against a raw scan -----------------------------------------
+// ---- Rebuild and verify against a raw scan
+// -----------------------------------------
 
 struct AuditFigures {
   double scan_events_per_s = 0;
@@ -682,7 +719,8 @@ std::string RawScanChild(const std::string& path) {
       rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
   if (!s.ok()) return "fatal=" + s.ToString() + "\n";
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  for (const auto& n : names)
+    families.emplace_back(n, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, families,
@@ -697,7 +735,8 @@ std::string RawScanChild(const std::string& path) {
   ResetPeakRss();
   auto scan = [&](uint64_t& n, uint64_t& bytes) {
     n = bytes = 0;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), log));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions(), log));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++n;
       bytes += it->value().size();
@@ -710,15 +749,18 @@ std::string RawScanChild(const std::string& path) {
   double seconds = watch.Seconds();
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   std::ostringstream out;
-  out << "events=" << n << "\nbytes=" << bytes << "\nseconds=" << seconds << "\n";
+  out << "events=" << n << "\nbytes=" << bytes << "\nseconds=" << seconds
+      << "\n";
   return out.str();
 }
 
 void RunAudit(const std::string& engine_path) {
-  std::printf("\n#### Rebuild and verify against a raw scan of the log "
-              "(the buffered synthetic run's database)\n\n"
-              "| operation | events | seconds | events/s | vs raw scan | peak RSS MiB |\n"
-              "|---|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "\n#### Rebuild and verify against a raw scan of the log "
+      "(the buffered synthetic run's database)\n\n"
+      "| operation | events | seconds | events/s | vs raw scan | peak RSS MiB "
+      "|\n"
+      "|---|---:|---:|---:|---:|---:|\n");
   AuditFigures figures;
   ChildResult scan = RunInChild([&] { return RawScanChild(engine_path); });
   auto sf = ParseFields(scan.output);
@@ -729,11 +771,12 @@ void RunAudit(const std::string& engine_path) {
   }
   double events = Num(sf, "events");
   figures.scan_events_per_s = events / std::max(Num(sf, "seconds"), 1e-9);
-  std::printf("| raw RocksDB scan of `log` | %s | %s | %s | 1.00 | %s |\n",
-              WithCommas(static_cast<uint64_t>(events)).c_str(),
-              Fixed(Num(sf, "seconds"), 3).c_str(),
-              WithCommas(static_cast<uint64_t>(figures.scan_events_per_s)).c_str(),
-              Mib(scan.peak_rss_kb).c_str());
+  std::printf(
+      "| raw RocksDB scan of `log` | %s | %s | %s | 1.00 | %s |\n",
+      WithCommas(static_cast<uint64_t>(events)).c_str(),
+      Fixed(Num(sf, "seconds"), 3).c_str(),
+      WithCommas(static_cast<uint64_t>(figures.scan_events_per_s)).c_str(),
+      Mib(scan.peak_rss_kb).c_str());
   for (const char* op : {"rebuild", "verify"}) {
     ChildResult child = RunInChild([&]() -> std::string {
       Options o;
@@ -782,22 +825,26 @@ void RunAudit(const std::string& engine_path) {
   std::fflush(stdout);
 }
 
-// ---- Targets -------------------------------------------------------------------------
+// ---- Targets
+// -------------------------------------------------------------------------
 
 void PrintTargets(const Config& c) {
-  std::printf("\n#### Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
+  std::printf(
+      "\n#### Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
   auto verdict = [](bool met) { return met ? "met" : "MISSED"; };
   for (int t : c.threads) {
     const auto* l = FindRow("synthetic", "buffered", t, Backend::kLimit);
     const auto* e = FindRow("synthetic", "buffered", t, Backend::kEngine);
     const auto* p = FindRow("synthetic", "buffered", t, Backend::kPeer);
-    if (!l || !e || !p || l->commands_per_s <= 0 || p->commands_per_s <= 0) continue;
+    if (!l || !e || !p || l->commands_per_s <= 0 || p->commands_per_s <= 0)
+      continue;
     double rl = e->commands_per_s / l->commands_per_s;
     double rp = e->commands_per_s / p->commands_per_s;
-    std::printf("| buffered, %d thread(s): ticketlog >= 0.5x limit | %s | %s |\n",
-                t, Fixed(rl, 2).c_str(), verdict(rl >= 0.5));
-    std::printf("| buffered, %d thread(s): ticketlog >= 2x peer | %s | %s |\n", t,
-                Fixed(rp, 2).c_str(), verdict(rp >= 2));
+    std::printf(
+        "| buffered, %d thread(s): ticketlog >= 0.5x limit | %s | %s |\n", t,
+        Fixed(rl, 2).c_str(), verdict(rl >= 0.5));
+    std::printf("| buffered, %d thread(s): ticketlog >= 2x peer | %s | %s |\n",
+                t, Fixed(rp, 2).c_str(), verdict(rp >= 2));
   }
   {
     const auto* l = FindRow("synthetic", "sync", 4, Backend::kLimit);
@@ -809,15 +856,17 @@ void PrintTargets(const Config& c) {
     }
   }
   if (!c.list_sizes.empty()) {
-    size_t largest = *std::max_element(c.list_sizes.begin(), c.list_sizes.end());
+    size_t largest =
+        *std::max_element(c.list_sizes.begin(), c.list_sizes.end());
     const ListFigures& e = g_lists[{largest, Backend::kEngine}];
     const ListFigures& p = g_lists[{largest, Backend::kPeer}];
     if (e.ok && p.ok) {
       for (const char* q : {kListQueries[0], kListQueries[2]}) {
         double r = e.latency.at(q).median_us / p.latency.at(q).median_us;
-        std::printf("| %s at %s tickets: ticketlog <= 0.5x peer latency | %s | %s |\n",
-                    q, WithCommas(largest).c_str(), Fixed(r, 3).c_str(),
-                    verdict(r <= 0.5));
+        std::printf(
+            "| %s at %s tickets: ticketlog <= 0.5x peer latency | %s | %s |\n",
+            q, WithCommas(largest).c_str(), Fixed(r, 3).c_str(),
+            verdict(r <= 0.5));
       }
     }
   }
@@ -828,7 +877,8 @@ void PrintTargets(const Config& c) {
   }
 }
 
-// ---- Main ------------------------------------------------------------------------------
+// ---- Main
+// ------------------------------------------------------------------------------
 
 Config ParseArgs(int argc, char** argv) {
   Config c;
@@ -847,7 +897,8 @@ Config ParseArgs(int argc, char** argv) {
       full = true;
     } else if (a == "--threads") {
       c.threads.clear();
-      for (const auto& t : Split(next(), ',')) c.threads.push_back(std::stoi(t));
+      for (const auto& t : Split(next(), ','))
+        c.threads.push_back(std::stoi(t));
     } else if (a == "--dir") {
       c.dir = next();
     } else if (a == "--sections") {
@@ -886,7 +937,8 @@ Config ParseArgs(int argc, char** argv) {
           "[--dir DIR]\n"
           "         [--sections throughput,incident,lists,views,audit]\n"
           "         [--backends limit,ticketlog,peer] [--modes buffered,sync]\n"
-          "         [--tickets N] [--list-sizes N,M] [--csv INCIDENT_LOG.csv] [--keep]\n");
+          "         [--tickets N] [--list-sizes N,M] [--csv INCIDENT_LOG.csv] "
+          "[--keep]\n");
       std::exit(0);
     } else {
       Die("unknown argument " + a + " (try --help)");
@@ -935,13 +987,15 @@ int Main(int argc, char** argv) {
   bool need_db = c.sections.count("views") || c.sections.count("audit");
   if (c.sections.count("throughput") || need_db) {
     Workload sync_workload = GenerateWorkload(c.sync);
-    std::printf("### Command throughput\n\n"
-                "Synthetic workload: %d accounts; buffered runs %s commands "
-                "(%s tickets), sync runs %s commands (%s tickets).\n\n",
-                c.buffered.accounts, WithCommas(buffered.total_commands()).c_str(),
-                WithCommas(c.buffered.accounts * c.buffered.tickets_per_account).c_str(),
-                WithCommas(sync_workload.total_commands()).c_str(),
-                WithCommas(c.sync.accounts * c.sync.tickets_per_account).c_str());
+    std::printf(
+        "### Command throughput\n\n"
+        "Synthetic workload: %d accounts; buffered runs %s commands "
+        "(%s tickets), sync runs %s commands (%s tickets).\n\n",
+        c.buffered.accounts, WithCommas(buffered.total_commands()).c_str(),
+        WithCommas(c.buffered.accounts * c.buffered.tickets_per_account)
+            .c_str(),
+        WithCommas(sync_workload.total_commands()).c_str(),
+        WithCommas(c.sync.accounts * c.sync.tickets_per_account).c_str());
     PrintThroughputHeader();
     std::vector<int> threads = c.threads;
     if (!c.sections.count("throughput")) threads = {1};
@@ -968,12 +1022,13 @@ int Main(int argc, char** argv) {
     if (!incident.ok()) Die(incident.status().ToString());
     std::vector<const Command*> list;
     for (const auto& command : incident->commands) list.push_back(&command);
-    std::printf("\nIncident log replay: %s rows of %s, %s commands (%s rows "
-                "dropped as the engine would refuse them), one account, one "
-                "thread.\n\n",
-                WithCommas(incident->rows).c_str(), c.csv.c_str(),
-                WithCommas(incident->commands.size()).c_str(),
-                WithCommas(incident->rows_dropped).c_str());
+    std::printf(
+        "\nIncident log replay: %s rows of %s, %s commands (%s rows "
+        "dropped as the engine would refuse them), one account, one "
+        "thread.\n\n",
+        WithCommas(incident->rows).c_str(), c.csv.c_str(),
+        WithCommas(incident->commands.size()).c_str(),
+        WithCommas(incident->rows_dropped).c_str());
     PrintThroughputHeader();
     if (c.modes.count("buffered")) {
       RunThroughput(c, "incident", "buffered", false, 1, {list}, {});

@@ -51,6 +51,16 @@ struct RepairReport {
   std::vector<std::string> notes;  // what else was found and rewritten
 };
 
+// What an engine has written to its store since it was opened: RocksDB
+// write batches (a group commit is one), the keys they wrote (puts, deletes
+// and merges, across every column family) and their bytes as RocksDB
+// encodes them. For measurements.
+struct WriteStats {
+  uint64_t batches = 0;
+  uint64_t keys = 0;
+  uint64_t bytes = 0;
+};
+
 class Engine {
  public:
   // Opens (or creates) the database at options.path.
@@ -128,6 +138,9 @@ class Engine {
 
   // Returns the position and hash of the last event.
   virtual StatusOr<LogHead> Head() = 0;
+
+  // Returns the store writes made since Open. Thread-safe.
+  virtual WriteStats GetWriteStats() = 0;
 
   // Drops every view and rebuilds them from the log.
   virtual Status Rebuild() = 0;

@@ -6,6 +6,7 @@
 #include "engine/streams.h"
 #include "projections/contacts.h"
 #include "projections/keys.h"
+#include "projections/list_query.h"
 #include "projections/ticket_projection.h"
 #include "schema/codec.h"
 
@@ -14,8 +15,31 @@ namespace ticketlog {
 StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
   auto store = store::EventStore::Open(options);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<Engine>(
-      std::make_unique<engine::EngineImpl>(std::move(*store)));
+  uint32_t format = (*store)->views_format();
+  bool empty = (*store)->Head().position == 0;
+  if (format > projections::kViewsFormat) {
+    return Status::Corruption(
+        "the views of " + options.path + " are in format " +
+        std::to_string(format) + ", newer than this version of ticketlog (" +
+        std::to_string(projections::kViewsFormat) + ") reads");
+  }
+  if (format < projections::kViewsFormat && options.read_only && !empty) {
+    return Status::IoError(
+        "the views of " + options.path + " are in format " +
+        std::to_string(format) +
+        " of an older ticketlog; open the store "
+        "once for writing (any command, or `ticketlog rebuild`) to rebuild "
+        "them in format " +
+        std::to_string(projections::kViewsFormat));
+  }
+  auto engine = std::make_unique<engine::EngineImpl>(std::move(*store));
+  if (format < projections::kViewsFormat && !options.read_only) {
+    // The upgrade path: the log is untouched, the views are rebuilt in the
+    // current layout beside the old ones and switched in one write.
+    TICKETLOG_RETURN_IF_ERROR(empty ? engine->SetViewsFormat()
+                                    : engine->Rebuild());
+  }
+  return std::unique_ptr<Engine>(std::move(engine));
 }
 
 namespace engine {
@@ -29,8 +53,8 @@ StatusOr<CommandResult> EngineImpl::Execute(const Command& command) {
   std::shared_lock engine_lock(engine_mu_);
   std::lock_guard account_lock(AccountMutex(command.account));
   if (!command.command_id.empty()) {
-    auto seen = store_->LookupCommand(CommandKey(command.account,
-                                                 command.command_id));
+    auto seen =
+        store_->LookupCommand(CommandKey(command.account, command.command_id));
     if (!seen.ok()) return seen.status();
     if (seen->has_value()) return DecodeCommandResult(**seen);
   }
@@ -65,7 +89,8 @@ StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
     return Status::Corruption("a directory event of account " + account +
                               " is malformed");
   }
-  auto loaded = std::make_shared<const domain::DirectoryState>(std::move(state));
+  auto loaded =
+      std::make_shared<const domain::DirectoryState>(std::move(state));
   std::lock_guard lock(directory_mu_);
   directories_[account] = loaded;
   return loaded;
@@ -76,22 +101,25 @@ StatusOr<CommandResult> EngineImpl::ExecuteDirectory(const Command& command,
   auto directory = LoadDirectory(command.account);
   if (!directory.ok()) return directory.status();
   const domain::DirectoryState& current = **directory;
-  if (command.expected_version && *command.expected_version != current.version) {
+  if (command.expected_version &&
+      *command.expected_version != current.version) {
     return Status::Conflict(*command.expected_version, current.version);
   }
   domain::DirectoryContext context;
   context.now_us = now;
   Status counter_error;
   context.linked_open_tickets = [&](const std::string& operator_id) {
-    auto bytes = store_->GetView(projections::CounterKey(
-        command.account, projections::Dim::kOperatorNotClosed, operator_id));
-    if (!bytes.ok()) {
-      counter_error = bytes.status();
+    ListQuery linked;
+    linked.account = command.account;
+    linked.operator_id = operator_id;
+    linked.statuses = {TicketStatus::kOpen, TicketStatus::kPending,
+                       TicketStatus::kFinished};
+    auto count = projections::CountTickets(*store_, linked);
+    if (!count.ok()) {
+      counter_error = count.status();
       return uint64_t{1};  // refuse the removal rather than guess
     }
-    return bytes->has_value()
-               ? static_cast<uint64_t>(projections::DecodeCount(**bytes))
-               : uint64_t{0};
+    return *count;
   };
   auto payloads = domain::DecideDirectory(current, command.body, context);
   TICKETLOG_RETURN_IF_ERROR(counter_error);
@@ -149,22 +177,13 @@ StatusOr<std::optional<TicketView>> EngineImpl::ReadTicket(
   return std::optional<TicketView>(std::move(view));
 }
 
-Status EngineImpl::AddCounterOps(const projections::Counters& deltas,
-                                 std::vector<store::ViewOp>& ops) {
+void EngineImpl::AddCounterOps(const projections::Counters& deltas,
+                               std::vector<store::ViewOp>& ops) {
+  // Merges: the store adds them up, so no counter is read here.
   for (const auto& [key, delta] : deltas) {
-    auto bytes = store_->GetView(key);
-    if (!bytes.ok()) return bytes.status();
-    int64_t count =
-        (bytes->has_value() ? projections::DecodeCount(**bytes) : 0) + delta;
-    // A zero counter is absent, as it would be after a rebuild.
-    if (count == 0) {
-      ops.push_back({store::ViewOp::Kind::kDelete, key, {}});
-    } else {
-      ops.push_back({store::ViewOp::Kind::kPut, key,
-                     projections::EncodeCount(count)});
-    }
+    ops.push_back(
+        {store::ViewOp::Kind::kMerge, key, projections::EncodeCount(delta)});
   }
-  return Status::OK();
 }
 
 StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
@@ -198,7 +217,8 @@ StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
   };
   if (open && !before) {
     TICKETLOG_RETURN_IF_ERROR(domain::ValidateCustomerRef(open->customer));
-    auto found = projections::FindContact(command.account, open->customer, read);
+    auto found =
+        projections::FindContact(command.account, open->customer, read);
     if (!found.ok()) return found.status();
     if (found->has_value()) {
       context.resolved_customer = std::move(**found);
@@ -267,8 +287,7 @@ StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
   }
   if (!request.events.empty()) {
     projections::DiffTicketEntries(before, after, request.view_ops);
-    TICKETLOG_RETURN_IF_ERROR(AddCounterOps(
-        projections::CounterDeltas(before, after), request.view_ops));
+    AddCounterOps(projections::CounterDeltas(before, after), request.view_ops);
   }
   uint32_t appended = static_cast<uint32_t>(request.events.size());
   auto result = store_->Append(std::move(request));

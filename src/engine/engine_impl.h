@@ -48,7 +48,10 @@ class EngineImpl final : public Engine {
   Status ReadLog(uint64_t from_position,
                  const std::function<bool(const Event&)>& fn) override;
   StatusOr<LogHead> Head() override;
+  WriteStats GetWriteStats() override;
   Status Rebuild() override;
+  // Records that an empty store's views are in the current format.
+  Status SetViewsFormat();
   StatusOr<VerifyReport> Verify(const std::optional<LogHead>& expect) override;
 
  private:
@@ -63,8 +66,8 @@ class EngineImpl final : public Engine {
   StatusOr<CommandResult> ExecuteTicket(const Command& command, TimeUs now);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
-  Status AddCounterOps(const projections::Counters& deltas,
-                       std::vector<store::ViewOp>& ops);
+  void AddCounterOps(const projections::Counters& deltas,
+                     std::vector<store::ViewOp>& ops);
   // Replays a ticket's stream while `keep(event)` holds.
   StatusOr<TicketView> Replay(const std::string& account,
                               const std::string& ticket,

@@ -1,9 +1,12 @@
 // The query path: views, messages, lists, history, time travel, stats.
+#include <algorithm>
+
 #include "base/text.h"
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
 #include "projections/keys.h"
 #include "projections/list_query.h"
+#include "projections/ticket_counts.h"
 #include "schema/codec.h"
 #include "store/keys.h"
 
@@ -44,7 +47,8 @@ StatusOr<TicketView> EngineImpl::GetTicket(const std::string& account,
 StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
                                               const std::string& ticket,
                                               uint32_t page) {
-  if (page == 0) return Status::InvalidArgument("page", "pages are numbered from 1");
+  if (page == 0)
+    return Status::InvalidArgument("page", "pages are numbered from 1");
   auto view = GetTicket(account, ticket);
   if (!view.ok()) return view.status();
   MessagePage result;
@@ -157,50 +161,61 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   options.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(
       options, store_->handle(store::Family::kViews)));
-  // Reads every counter of one dimension: value -> count.
-  auto counters = [&](projections::Dim dim) {
-    std::map<std::string, uint64_t> out;
-    std::string prefix = projections::AccountPrefix(projections::Prefix::kCounter,
-                                                    account);
-    prefix.push_back(static_cast<char>(dim));
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
-      std::string_view rest = it->key().ToStringView().substr(prefix.size() + 2);
-      out[std::string(rest)] = static_cast<uint64_t>(
-          projections::DecodeCount(it->value().ToStringView()));
-    }
-    return out;
+  auto counter = [&](projections::Dim dim) -> uint64_t {
+    std::string key = projections::CounterKey(account, dim, "");
+    it->Seek(key);
+    if (!it->Valid() || it->key() != key) return 0;
+    return static_cast<uint64_t>(std::max<int64_t>(
+        projections::DecodeCount(it->value().ToStringView()), 0));
   };
-  for (const auto& [name, count] : counters(projections::Dim::kStatus)) {
-    if (auto status = ParseTicketStatus(name)) stats.by_status[*status] = count;
+  stats.tickets = counter(projections::Dim::kAll);
+
+  // Counts by status, department and operator load from the count cells.
+  Status cells_status;
+  std::string prefix = projections::CellPrefix(account);
+  projections::CountCell cell;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    if (!projections::DecodeCell(it->key().ToStringView(),
+                                 it->value().ToStringView(), prefix.size(),
+                                 cell)) {
+      cells_status = Status::Corruption("malformed count cell");
+      break;
+    }
+    if (cell.count <= 0) continue;
+    uint64_t n = static_cast<uint64_t>(cell.count);
+    stats.by_status[cell.status] += n;
+    if (!cell.department.empty()) stats.by_department[cell.department] += n;
+    if (!cell.operator_id.empty() && (cell.status == TicketStatus::kOpen ||
+                                      cell.status == TicketStatus::kPending)) {
+      stats.by_operator[cell.operator_id] += n;
+    }
   }
-  stats.by_department = counters(projections::Dim::kDepartment);
-  stats.by_department.erase("");
-  stats.by_operator = counters(projections::Dim::kOperatorLoad);
-  auto all = counters(projections::Dim::kAll);
-  stats.tickets = all.empty() ? 0 : all.begin()->second;
 
   // The median of the durations of one kind, read from their sorted index.
-  auto median = [&](projections::Dim counter, char kind) -> std::optional<int64_t> {
-    auto total = counters(counter);
-    uint64_t n = total.empty() ? 0 : total.begin()->second;
+  auto median = [&](projections::Dim dim, char kind) -> std::optional<int64_t> {
+    uint64_t n = counter(dim);
     if (n == 0) return std::nullopt;
     std::string prefix = projections::DurationPrefix(account, kind);
     uint64_t lower = (n - 1) / 2, upper = n / 2, index = 0;
     int64_t sum = 0;
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) &&
-                           index <= upper;
+    for (it->Seek(prefix);
+         it->Valid() && it->key().starts_with(prefix) && index <= upper;
          it->Next(), ++index) {
       if (index < lower) continue;
       sum += static_cast<int64_t>(
-          store::GetBigEndian64(it->key().ToStringView().substr(prefix.size())) ^
+          store::GetBigEndian64(
+              it->key().ToStringView().substr(prefix.size())) ^
           (uint64_t{1} << 63));
     }
     return lower == upper ? sum : sum / 2;
   };
-  stats.median_first_response_us = median(projections::Dim::kFirstResponses, 'f');
-  stats.median_resolution_us = median(projections::Dim::kResolutions, 'r');
-  Status status = it->status().ok() ? Status::OK()
+  if (cells_status.ok()) {
+    stats.median_first_response_us =
+        median(projections::Dim::kFirstResponses, 'f');
+    stats.median_resolution_us = median(projections::Dim::kResolutions, 'r');
+  }
+  Status status = it->status().ok() ? cells_status
                                     : Status::IoError(it->status().ToString());
   it.reset();
   store_->ReleaseSnapshot(snapshot);

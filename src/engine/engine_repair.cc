@@ -24,7 +24,6 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
   bool broken = false;
   std::vector<store::FamilyOp> ops;
   std::map<std::string, uint64_t> stream_index;
-  std::map<std::string, std::pair<uint64_t, uint64_t>> heads;
   std::map<std::string, std::pair<uint64_t, uint64_t>> commands;
   struct CommandStream {
     std::string stream;  // store stream key
@@ -70,7 +69,6 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
           prev = stored->hash;
           stream_index[store::EventStore::StreamKey(stream, version)] =
               position;
-          heads[stream] = {version, position};
           if (const auto* o = std::get_if<TicketOpened>(&event->payload)) {
             numbers[stream] = o->number;
           }
@@ -126,12 +124,10 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
                              [](const std::string&, uint64_t position) {
                                return store::BigEndian64(position);
                              });
-  removed += rewrite(store::Family::kHeads, heads,
-                     [](const std::string&, const auto& head) {
-                       std::string out = store::BigEndian64(head.first);
-                       out += store::BigEndian64(head.second);
-                       return out;
-                     });
+  // Format 2 keeps no stream heads.
+  removed += rewrite(
+      store::Family::kHeads, std::map<std::string, std::string>(),
+      [](const std::string&, const std::string& value) { return value; });
   // Idempotency: the records the log implies, plus those of commands that
   // appended nothing, when they name a kept event.
   std::map<std::string, std::string> records;
@@ -158,9 +154,10 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
       store::Family::kIdempotency, records,
       [](const std::string&, const std::string& record) { return record; });
   if (removed > 0) {
-    report.notes.push_back(std::to_string(removed) +
-                           " stream index, head or idempotency entries had no "
-                           "event behind them and were removed");
+    report.notes.push_back(
+        std::to_string(removed) +
+        " stream index, stream head or idempotency entries had no "
+        "event behind them and were removed");
   }
   TICKETLOG_RETURN_IF_ERROR(store.WriteRepair(ops, {kept, prev}));
 

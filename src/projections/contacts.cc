@@ -38,7 +38,8 @@ void FillBlank(std::string& mine, const std::string& theirs) {
 
 std::string EncodeContact(const Customer& c) {
   std::string out;
-  for (const std::string* part : {&c.contact, &c.id, &c.name, &c.email, &c.phone}) {
+  for (const std::string* part :
+       {&c.contact, &c.id, &c.name, &c.email, &c.phone}) {
     store::PutComponent(out, *part);
   }
   return out;
@@ -84,7 +85,8 @@ StatusOr<std::optional<Customer>> FindContact(const std::string& account,
 
 Status ApplyContact(const std::string& account, const Customer& customer,
                     const ViewReader& read, std::vector<store::ViewOp>& ops) {
-  ops.push_back({store::ViewOp::Kind::kPut, ContactKey(account, customer.contact),
+  ops.push_back({store::ViewOp::Kind::kPut,
+                 ContactKey(account, customer.contact),
                  EncodeContact(customer)});
   for (const Lookup& lookup : kLookups) {
     const std::string& value = customer.*lookup.member;
@@ -93,7 +95,8 @@ Status ApplyContact(const std::string& account, const Customer& customer,
     auto taken = read(key);
     if (!taken.ok()) return taken.status();
     if (!taken->has_value()) {
-      ops.push_back({store::ViewOp::Kind::kPut, std::move(key), customer.contact});
+      ops.push_back(
+          {store::ViewOp::Kind::kPut, std::move(key), customer.contact});
     }
   }
   return Status::OK();

@@ -55,8 +55,8 @@ std::string IndexKey(std::string_view prefix, TimeUs time, uint64_t number) {
   return key;
 }
 
-void DecodeIndexPosition(std::string_view key, size_t prefix_size,
-                         TimeUs& time, uint64_t& number) {
+void DecodeIndexPosition(std::string_view key, size_t prefix_size, TimeUs& time,
+                         uint64_t& number) {
   time = static_cast<TimeUs>(store::GetBigEndian64(key.substr(prefix_size)) ^
                              kSignBit);
   number = store::GetBigEndian64(key.substr(prefix_size + 8));

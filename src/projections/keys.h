@@ -15,33 +15,46 @@
 
 namespace ticketlog::projections {
 
+// The layout of the views this code writes (docs/format.md). A store whose
+// views are in an older layout is rebuilt when a writer opens it.
+// 1: an entry per list per sort order, counters per dimension (first release).
+// 2: one entry per ticket per sort order, selective created-time lists,
+//    count cells through a merge operator; no stream heads, no meta/head.
+inline constexpr uint32_t kViewsFormat = 2;
+
 enum class Prefix : char {
-  kTicket = 'T',    // T acct ticket                          -> TicketViewRecord
-  kMessage = 'M',   // M acct ticket be32(seq)                -> Message
-  kIndex = 'I',     // I acct dim comp(value) sort time number -> IndexRecord
-  kCounter = 'C',   // C acct dim comp(value)                 -> be64(count)
+  kTicket = 'T',   // T acct ticket                          -> TicketViewRecord
+  kMessage = 'M',  // M acct ticket be32(seq)                -> Message
+  kIndex = 'I',  // I acct dim comp(value) sort time number -> IndexRecord or ""
+  kCounter = 'C',   // C acct dim comp(value)...              -> be64(count)
   kDuration = 'S',  // S acct kind be64(duration) ticket      -> ""
   kContact = 'K',   // K acct contact                         -> Customer record
-  kContactBy = 'k', // k acct field comp(value)               -> contact id
-  kNumber = 'N',    // N acct                                 -> be64(last number)
+  kContactBy = 'k',  // k acct field comp(value)               -> contact id
+  kNumber = 'N',  // N acct                                 -> be64(last number)
 };
 
 // List dimensions (index and counter keys). Part of the on-disk format.
+//
+// Format 2 (docs/format.md): every ticket has one entry in each of the two
+// `kAll` lists (by updated and by created time) carrying its filter fields;
+// the selective dimensions (department, operator, customer, label) have
+// created-time lists of their own with empty values. Status, channel,
+// priority and awaiting are filtered on the records, and counted in the
+// ticket-count cells (`kCells`).
+// Bytes retired with format 1, never to be reused: 's' status, 'h' channel,
+// 'p' priority lists and counters; 'w' awaiting, 'L' operator load and 'X'
+// not-closed counters.
 enum class Dim : char {
   kAll = 'a',
-  kStatus = 's',
   kDepartment = 'd',
-  kOperator = 'o',   // "" = unassigned
-  kCustomer = 'c',   // contact id
-  kChannel = 'h',
-  kPriority = 'p',
+  kOperator = 'o',  // "" = unassigned
+  kCustomer = 'c',  // contact id
   kLabel = 'l',
   // Counter-only dimensions.
-  kAwaiting = 'w',  // awaiting flips on most replies: filtered, not listed
-  kOperatorLoad = 'L',       // open + pending tickets per operator
-  kOperatorNotClosed = 'X',  // tickets not closed per operator
-  kFirstResponses = 'F',     // tickets with a first response (value "")
-  kResolutions = 'R',        // tickets with a resolution time (value "")
+  kCells = 'q',  // one count per (status, department, operator, channel,
+                 // priority, awaiting): see ticket_counts.h
+  kFirstResponses = 'F',  // tickets with a first response (value "")
+  kResolutions = 'R',     // tickets with a resolution time (value "")
 };
 
 // Sort field byte in index keys.
@@ -61,8 +74,8 @@ std::string IndexPrefix(std::string_view account, Dim dim,
 // Full index key: IndexPrefix + be64(time, sign-flipped) + be64(number).
 std::string IndexKey(std::string_view prefix, TimeUs time, uint64_t number);
 // Sort position (time, number) of an index key with the given prefix size.
-void DecodeIndexPosition(std::string_view key, size_t prefix_size,
-                         TimeUs& time, uint64_t& number);
+void DecodeIndexPosition(std::string_view key, size_t prefix_size, TimeUs& time,
+                         uint64_t& number);
 std::string CounterKey(std::string_view account, Dim dim,
                        std::string_view value);
 std::string DurationPrefix(std::string_view account, char kind);

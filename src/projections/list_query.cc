@@ -3,11 +3,13 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 #include "base/text.h"
 #include "projections/contacts.h"
 #include "projections/keys.h"
+#include "projections/ticket_counts.h"
 #include "projections/ticket_projection.h"
 #include "schema/codec.h"
 #include "store/keys.h"
@@ -28,7 +30,8 @@ class ListScan {
  public:
   ListScan(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
            const rocksdb::ReadOptions& options, std::string prefix, bool desc)
-      : it_(db->NewIterator(options, cf)), prefix_(std::move(prefix)),
+      : it_(db->NewIterator(options, cf)),
+        prefix_(std::move(prefix)),
         desc_(desc) {}
 
   // Positions on the first entry at or past `from` in the scan's order
@@ -80,14 +83,6 @@ class ListScan {
   bool desc_;
 };
 
-struct Plan {
-  Dim dim = Dim::kAll;
-  std::vector<std::string> values = {""};
-  int64_t total = 0;
-  // True when the list read holds exactly the tickets the filter asks for.
-  bool exact = true;
-};
-
 uint64_t Fnv1a(std::string_view bytes) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : bytes) {
@@ -100,9 +95,7 @@ uint64_t Fnv1a(std::string_view bytes) {
 // Everything that decides which tickets a query lists, and in which order.
 std::string QueryFingerprint(const ListQuery& q) {
   std::string out = q.account;
-  auto add = [&out](std::string_view part) {
-    store::PutComponent(out, part);
-  };
+  auto add = [&out](std::string_view part) { store::PutComponent(out, part); };
   for (TicketStatus s : q.statuses) add(Name(s));
   add(q.department.value_or("\x01"));
   add(q.operator_id.value_or("\x01"));
@@ -131,8 +124,8 @@ std::string EncodeCursor(uint64_t fingerprint, uint32_t page,
   return base::ToHex(raw);
 }
 
-Status DecodeCursor(std::string_view text, uint64_t fingerprint,
-                    uint32_t& page, Position& last) {
+Status DecodeCursor(std::string_view text, uint64_t fingerprint, uint32_t& page,
+                    Position& last) {
   auto raw = base::FromHex(text);
   if (!raw || raw->size() != 29 || (*raw)[0] != kCursorFormat) {
     return Status::InvalidArgument("cursor", "malformed cursor");
@@ -154,9 +147,8 @@ bool NeedsHotFields(const ListQuery& q) {
 }
 
 bool Matches(const ListQuery& q, const IndexRecord& r) {
-  if (!q.statuses.empty() &&
-      std::find(q.statuses.begin(), q.statuses.end(), r.status) ==
-          q.statuses.end()) {
+  if (!q.statuses.empty() && std::find(q.statuses.begin(), q.statuses.end(),
+                                       r.status) == q.statuses.end()) {
     return false;
   }
   if (q.department && r.department != *q.department) return false;
@@ -165,8 +157,8 @@ bool Matches(const ListQuery& q, const IndexRecord& r) {
   if (q.channel && r.channel != *q.channel) return false;
   if (q.priority && r.priority != *q.priority) return false;
   if (q.awaiting && r.awaiting != *q.awaiting) return false;
-  if (q.label && std::find(r.labels.begin(), r.labels.end(), *q.label) ==
-                     r.labels.end()) {
+  if (q.label &&
+      std::find(r.labels.begin(), r.labels.end(), *q.label) == r.labels.end()) {
     return false;
   }
   if (q.created_from_us && r.created_at_us < *q.created_from_us) return false;
@@ -175,6 +167,21 @@ bool Matches(const ListQuery& q, const IndexRecord& r) {
   if (q.updated_to_us && r.updated_at_us >= *q.updated_to_us) return false;
   return true;
 }
+
+// Where a query's candidates come from, in the query's order, each with the
+// record its filters are checked on.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // The next candidate; false at the end (check status()).
+  virtual bool Next(Position& at, IndexRecord& record) = 0;
+  virtual Status status() const = 0;
+};
+
+// Relative cost of a candidate that needs a point read (a selective list's
+// entry, whose record is in the created-time list) against one whose record
+// comes with the scan. Measured on the benchmark's 1,000,000-ticket account.
+constexpr uint64_t kLookupCost = 8;
 
 class Lister {
  public:
@@ -186,8 +193,15 @@ class Lister {
   ~Lister() { store_.ReleaseSnapshot(snapshot_); }
 
   StatusOr<ListPage> Run();
+  // The exact number of tickets matching a query whose filters are all on
+  // count-cell fields.
+  StatusOr<uint64_t> CountByCells();
 
  private:
+  class FullScan;
+  class SelectiveScan;
+  class Gathered;
+
   StatusOr<std::optional<std::string>> Read(const std::string& key) {
     std::string value;
     auto s = store_.db()->Get(options_, store_.handle(store::Family::kViews),
@@ -196,7 +210,7 @@ class Lister {
     if (!s.ok()) return Status::IoError(s.ToString());
     return std::optional<std::string>(std::move(value));
   }
-  StatusOr<int64_t> Count(Dim dim, const std::vector<std::string>& values) {
+  StatusOr<int64_t> Counter(Dim dim, const std::vector<std::string>& values) {
     int64_t total = 0;
     for (const auto& value : values) {
       auto bytes = Read(CounterKey(q_.account, dim, value));
@@ -205,7 +219,11 @@ class Lister {
     }
     return total;
   }
-  StatusOr<Plan> Choose();
+  // Sums the count cells that pass `match`.
+  StatusOr<int64_t> SumCells(
+      const std::function<bool(const CountCell&)>& match);
+  // The cold record of the ticket at created-time position `at`.
+  Status CreatedRecord(const Position& at, IndexRecord& record);
   // Completes a cold record with the awaiting and updated fields of the
   // ticket's view.
   Status Heat(IndexRecord& record);
@@ -215,56 +233,176 @@ class Lister {
   const ListQuery& q_;
   const rocksdb::Snapshot* snapshot_;
   rocksdb::ReadOptions options_;
-  std::vector<std::string> contacts_;
 };
 
-StatusOr<Plan> Lister::Choose() {
-  std::vector<Plan> candidates;
-  int filters = 0;
-  auto consider = [&](Dim dim, std::vector<std::string> values) -> Status {
-    ++filters;
-    auto total = Count(dim, values);
-    if (!total.ok()) return total.status();
-    candidates.push_back({dim, std::move(values), *total, true});
+// Every ticket of the account in the sort order, records inline.
+class Lister::FullScan final : public Source {
+ public:
+  FullScan(Lister& lister, SortField sort, bool desc,
+           const std::optional<Position>& start, bool inclusive)
+      : scan_(lister.store_.db(), lister.store_.handle(store::Family::kViews),
+              lister.options_,
+              IndexPrefix(lister.q_.account, Dim::kAll, "", sort), desc) {
+    scan_.Start(start, inclusive);
+  }
+  bool Next(Position& at, IndexRecord& record) override {
+    if (!started_) {
+      started_ = true;
+    } else {
+      scan_.Advance();
+    }
+    if (!scan_.Valid()) return false;
+    at = scan_.Current();
+    if (!DecodeIndexRecord(scan_.Value(), record)) {
+      status_ = Status::Corruption("malformed list index entry");
+      return false;
+    }
+    return true;
+  }
+  Status status() const override {
+    return status_.ok() ? scan_.status() : status_;
+  }
+
+ private:
+  ListScan scan_;
+  bool started_ = false;
+  Status status_;
+};
+
+// The tickets of one or more selective lists (one customer's contacts, an
+// operator, a department, a label), merged in created-time order; each
+// record is read from the account's created-time list.
+class Lister::SelectiveScan final : public Source {
+ public:
+  SelectiveScan(Lister& lister, Dim dim, const std::vector<std::string>& values,
+                bool desc, const std::optional<Position>& start, bool inclusive)
+      : lister_(lister), desc_(desc) {
+    for (const auto& value : values) {
+      auto scan = std::make_unique<ListScan>(
+          lister.store_.db(), lister.store_.handle(store::Family::kViews),
+          lister.options_,
+          IndexPrefix(lister.q_.account, dim, value, SortField::kCreated),
+          desc);
+      scan->Start(start, inclusive);
+      scans_.push_back(std::move(scan));
+    }
+  }
+  bool Next(Position& at, IndexRecord& record) override {
+    if (current_ != nullptr) current_->Advance();
+    current_ = nullptr;
+    for (auto& scan : scans_) {
+      if (!scan->Valid()) continue;
+      if (!current_ || (desc_ ? scan->Current() > current_->Current()
+                              : scan->Current() < current_->Current())) {
+        current_ = scan.get();
+      }
+    }
+    if (current_ == nullptr) return false;
+    at = current_->Current();
+    status_ = lister_.CreatedRecord(at, record);
+    return status_.ok();
+  }
+  Status status() const override {
+    if (!status_.ok()) return status_;
+    for (const auto& scan : scans_) TICKETLOG_RETURN_IF_ERROR(scan->status());
     return Status::OK();
-  };
-  if (!q_.statuses.empty()) {
-    std::vector<std::string> names;
-    for (TicketStatus s : q_.statuses) names.emplace_back(Name(s));
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kStatus, names));
   }
-  if (q_.department) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {*q_.department}));
-  if (q_.operator_id) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kOperator, {*q_.operator_id}));
-  if (q_.unassigned) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kOperator, {""}));
-  if (q_.customer) {
-    ViewReader reader = [this](const std::string& key) { return Read(key); };
-    auto contacts = ContactsMatching(q_.account, *q_.customer, reader);
-    if (!contacts.ok()) return contacts.status();
-    contacts_ = *contacts;
-    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kCustomer, contacts_));
+
+ private:
+  Lister& lister_;
+  bool desc_;
+  std::vector<std::unique_ptr<ListScan>> scans_;
+  ListScan* current_ = nullptr;
+  Status status_;
+};
+
+// A selective list's tickets in updated-time order: every one is read,
+// heated and sorted, since the list itself is in created-time order.
+class Lister::Gathered final : public Source {
+ public:
+  Gathered(Lister& lister, Dim dim, const std::vector<std::string>& values,
+           bool desc, const std::optional<Position>& start, bool inclusive) {
+    SelectiveScan scan(lister, dim, values, desc, std::nullopt, true);
+    Position created;
+    IndexRecord record;
+    // Cold fields first: most candidates fail there, before the view read.
+    ListQuery cold = lister.q_;
+    cold.awaiting.reset();
+    cold.updated_from_us.reset();
+    cold.updated_to_us.reset();
+    while (scan.Next(created, record)) {
+      if (!Matches(cold, record)) continue;
+      status_ = lister.Heat(record);
+      if (!status_.ok()) return;
+      Position at{record.updated_at_us, created.number};
+      if (start) {
+        bool before_start = desc ? (inclusive ? at > *start : at >= *start)
+                                 : (inclusive ? at < *start : at <= *start);
+        if (before_start) continue;
+      }
+      items_.emplace_back(at, std::move(record));
+    }
+    status_ = scan.status();
+    std::sort(items_.begin(), items_.end(),
+              [desc](const auto& a, const auto& b) {
+                return desc ? a.first > b.first : a.first < b.first;
+              });
   }
-  if (q_.channel) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kChannel, {std::string(Name(*q_.channel))}));
-  if (q_.priority) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kPriority, {std::string(Name(*q_.priority))}));
-  if (q_.label) TICKETLOG_RETURN_IF_ERROR(consider(Dim::kLabel, {*q_.label}));
-  bool time_filter = q_.created_from_us || q_.created_to_us ||
-                     q_.updated_from_us || q_.updated_to_us;
-  if (candidates.empty()) {
-    // Awaiting has no list of its own (it flips on most replies): a query
-    // on it alone reads the whole list and takes its total from a counter.
-    auto total = q_.awaiting
-                     ? Count(Dim::kAwaiting, {std::string(Name(*q_.awaiting))})
-                     : Count(Dim::kAll, {""});
-    if (!total.ok()) return total.status();
-    candidates.push_back({Dim::kAll, {""}, *total, true});
+  bool Next(Position& at, IndexRecord& record) override {
+    if (!status_.ok() || next_ == items_.size()) return false;
+    at = items_[next_].first;
+    record = std::move(items_[next_].second);
+    ++next_;
+    return true;
   }
-  if (q_.awaiting) ++filters;
-  Plan best = *std::min_element(
-      candidates.begin(), candidates.end(),
-      [](const Plan& a, const Plan& b) { return a.total < b.total; });
-  best.exact = filters <= 1 && !time_filter;
-  return best;
+  Status status() const override { return status_; }
+
+ private:
+  std::vector<std::pair<Position, IndexRecord>> items_;
+  size_t next_ = 0;
+  Status status_;
+};
+
+StatusOr<int64_t> Lister::SumCells(
+    const std::function<bool(const CountCell&)>& match) {
+  std::string prefix = CellPrefix(q_.account);
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(options_, store_.handle(store::Family::kViews)));
+  int64_t total = 0;
+  CountCell cell;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    if (!DecodeCell(it->key().ToStringView(), it->value().ToStringView(),
+                    prefix.size(), cell)) {
+      return Status::Corruption("malformed count cell");
+    }
+    if (match(cell)) total += cell.count;
+  }
+  if (!it->status().ok()) return Status::IoError(it->status().ToString());
+  return total;
+}
+
+StatusOr<uint64_t> Lister::CountByCells() {
+  auto total =
+      SumCells([this](const CountCell& cell) { return CellMatches(q_, cell); });
+  if (!total.ok()) return total.status();
+  return static_cast<uint64_t>(std::max<int64_t>(*total, 0));
+}
+
+Status Lister::CreatedRecord(const Position& at, IndexRecord& record) {
+  auto bytes =
+      Read(IndexKey(IndexPrefix(q_.account, Dim::kAll, "", SortField::kCreated),
+                    at.time, at.number));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return Status::Corruption("a selective list names ticket number " +
+                              std::to_string(at.number) +
+                              " that the created-time list lacks");
+  }
+  if (!DecodeIndexRecord(**bytes, record)) {
+    return Status::Corruption("malformed list index entry");
+  }
+  return Status::OK();
 }
 
 Status Lister::Heat(IndexRecord& record) {
@@ -297,9 +435,9 @@ StatusOr<std::vector<TicketView>> Lister::Load(
   std::vector<TicketView> views(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!statuses[i].ok()) {
-      return Status::Corruption("list index names ticket " + ids[i] +
-                                " whose view is missing: " +
-                                statuses[i].ToString());
+      return Status::Corruption(
+          "list index names ticket " + ids[i] +
+          " whose view is missing: " + statuses[i].ToString());
     }
     TICKETLOG_RETURN_IF_ERROR(
         schema::DecodeTicketView(values[i].ToStringView(), views[i]));
@@ -321,17 +459,102 @@ StatusOr<ListPage> Lister::Run() {
         DecodeCursor(q_.cursor, fingerprint, page.page, last));
     resume = last;
   }
-  auto plan = Choose();
-  if (!plan.ok()) return plan.status();
+
+  // The total: exact from counters when they cover the filters; otherwise
+  // counted by reading every candidate.
+  auto all = Counter(Dim::kAll, {""});
+  if (!all.ok()) return all.status();
+  std::optional<int64_t> exact;
+  std::vector<std::string> contacts;
+  if (q_.customer) {
+    ViewReader reader = [this](const std::string& key) { return Read(key); };
+    auto matching = ContactsMatching(q_.account, *q_.customer, reader);
+    if (!matching.ok()) return matching.status();
+    contacts = *matching;
+  }
+  bool time_filter = q_.created_from_us || q_.created_to_us ||
+                     q_.updated_from_us || q_.updated_to_us;
+  bool cell_filters = !q_.statuses.empty() || q_.department || q_.operator_id ||
+                      q_.unassigned || q_.channel || q_.priority || q_.awaiting;
+  if (CellsAnswer(q_)) {
+    if (!cell_filters) {
+      exact = *all;
+    } else {
+      auto total = CountByCells();
+      if (!total.ok()) return total.status();
+      exact = static_cast<int64_t>(*total);
+    }
+  } else if (!time_filter && !cell_filters && (!q_.customer || !q_.label)) {
+    auto total = q_.customer ? Counter(Dim::kCustomer, contacts)
+                             : Counter(Dim::kLabel, {*q_.label});
+    if (!total.ok()) return total.status();
+    exact = *total;
+  }
+
+  // The candidates: the account's whole list in the sort order, or the
+  // smallest selective list the filters name, whichever reads less.
+  struct Selective {
+    Dim dim;
+    std::vector<std::string> values;
+    int64_t count;
+  };
+  std::optional<Selective> selective;
+  auto consider = [&](Dim dim, std::vector<std::string> values,
+                      StatusOr<int64_t> count) -> Status {
+    if (!count.ok()) return count.status();
+    if (!selective || *count < selective->count) {
+      selective = Selective{dim, std::move(values), *count};
+    }
+    return Status::OK();
+  };
+  if (q_.customer) {
+    TICKETLOG_RETURN_IF_ERROR(
+        consider(Dim::kCustomer, contacts, Counter(Dim::kCustomer, contacts)));
+  }
+  if (q_.label) {
+    TICKETLOG_RETURN_IF_ERROR(
+        consider(Dim::kLabel, {*q_.label}, Counter(Dim::kLabel, {*q_.label})));
+  }
+  if (q_.department) {
+    const std::string& department = *q_.department;
+    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {department},
+                                       SumCells([&](const CountCell& c) {
+                                         return c.department == department;
+                                       })));
+  }
+  if (q_.operator_id || q_.unassigned) {
+    std::string op = q_.operator_id.value_or("");
+    TICKETLOG_RETURN_IF_ERROR(consider(
+        Dim::kOperator, {op},
+        SumCells([&](const CountCell& c) { return c.operator_id == op; })));
+  }
 
   bool desc = q_.order == SortOrder::kDesc;
   SortField sort =
       q_.sort == SortBy::kUpdated ? SortField::kUpdated : SortField::kCreated;
+  uint64_t needed = uint64_t{page.page} * kPageSize + 1;
+  uint64_t all_count = static_cast<uint64_t>(std::max<int64_t>(*all, 0));
+  // Candidates read before the page is full: all of them without an exact
+  // total, else about `needed` over the share of the list that matches.
+  auto reads = [&](uint64_t list) {
+    if (!exact) return list;
+    uint64_t matching = static_cast<uint64_t>(std::max<int64_t>(*exact, 1));
+    return std::min<uint64_t>(list, needed * list / matching + 1);
+  };
+  bool use_selective = false;
+  if (selective) {
+    uint64_t count =
+        static_cast<uint64_t>(std::max<int64_t>(selective->count, 0));
+    uint64_t cost =
+        kLookupCost * (sort == SortField::kUpdated ? count : reads(count));
+    use_selective = cost < reads(all_count);
+  }
+
   // The sort field's own range bounds where the scan starts and stops.
-  std::optional<TimeUs> from = sort == SortField::kUpdated ? q_.updated_from_us
-                                                           : q_.created_from_us;
-  std::optional<TimeUs> to = sort == SortField::kUpdated ? q_.updated_to_us
-                                                         : q_.created_to_us;
+  std::optional<TimeUs> from =
+      sort == SortField::kUpdated ? q_.updated_from_us : q_.created_from_us;
+  std::optional<TimeUs> to =
+      sort == SortField::kUpdated ? q_.updated_to_us : q_.created_to_us;
   std::optional<Position> start = resume;
   bool inclusive = !resume;
   if (!start) {
@@ -339,62 +562,51 @@ StatusOr<ListPage> Lister::Run() {
     if (!desc && from) start = Position{*from, 0};
     inclusive = !desc;
   }
-
-  std::vector<std::unique_ptr<ListScan>> scans;
-  for (const auto& value : plan->values) {
-    auto scan = std::make_unique<ListScan>(
-        store_.db(), store_.handle(store::Family::kViews), options_,
-        IndexPrefix(q_.account, plan->dim, value, sort), desc);
-    scan->Start(start, inclusive);
-    scans.push_back(std::move(scan));
+  std::unique_ptr<Source> source;
+  if (!use_selective) {
+    source = std::make_unique<FullScan>(*this, sort, desc, start, inclusive);
+  } else if (sort == SortField::kCreated) {
+    source = std::make_unique<SelectiveScan>(
+        *this, selective->dim, selective->values, desc, start, inclusive);
+  } else {
+    source = std::make_unique<Gathered>(
+        *this, selective->dim, selective->values, desc, start, inclusive);
   }
 
   uint64_t skip = resume ? 0 : uint64_t{page.page - 1} * kPageSize;
   uint64_t matched = 0;  // matches at or after the page start
   std::vector<std::string> ids;
   Position last;
+  Position at;
   IndexRecord record;
   bool more = false;
-  while (true) {
-    ListScan* next = nullptr;
-    for (auto& scan : scans) {
-      if (!scan->Valid()) continue;
-      if (!next || (desc ? scan->Current() > next->Current()
-                         : scan->Current() < next->Current())) {
-        next = scan.get();
-      }
-    }
-    if (!next) break;
-    Position at = next->Current();
+  while (source->Next(at, record)) {
     if ((desc && from && at.time < *from) || (!desc && to && at.time >= *to)) {
       break;
     }
-    if (!DecodeIndexRecord(next->Value(), record)) {
-      return Status::Corruption("malformed list index entry");
+    if (!record.hot && NeedsHotFields(q_))
+      TICKETLOG_RETURN_IF_ERROR(Heat(record));
+    if (q_.customer && std::find(contacts.begin(), contacts.end(),
+                                 record.contact) == contacts.end()) {
+      continue;
     }
-    if (!record.hot && NeedsHotFields(q_)) TICKETLOG_RETURN_IF_ERROR(Heat(record));
-    if (Matches(q_, record)) {
-      if (skip > 0) {
-        --skip;
-        ++matched;
-      } else if (ids.size() < kPageSize) {
-        ids.push_back(record.ticket);
-        last = at;
-        ++matched;
-      } else {
-        more = true;
-        ++matched;
-        // With an exact counter the total is known: stop at the first ticket
-        // past the page.
-        if (plan->exact) break;
-      }
+    if (!Matches(q_, record)) continue;
+    ++matched;
+    if (skip > 0) {
+      --skip;
+    } else if (ids.size() < kPageSize) {
+      ids.push_back(record.ticket);
+      last = at;
+    } else {
+      more = true;
+      // With an exact total, stop at the first ticket past the page.
+      if (exact) break;
     }
-    next->Advance();
   }
-  for (auto& scan : scans) TICKETLOG_RETURN_IF_ERROR(scan->status());
+  TICKETLOG_RETURN_IF_ERROR(source->status());
 
-  if (plan->exact) {
-    page.total = static_cast<uint64_t>(std::max<int64_t>(plan->total, 0));
+  if (exact) {
+    page.total = static_cast<uint64_t>(std::max<int64_t>(*exact, 0));
   } else if (resume) {
     // A cursor scan starts after the earlier pages: add them back.
     page.total = uint64_t{page.page - 1} * kPageSize + matched;
@@ -414,6 +626,18 @@ StatusOr<ListPage> RunListQuery(store::EventStore& store,
                                 const ListQuery& query) {
   Lister lister(store, query);
   return lister.Run();
+}
+
+StatusOr<uint64_t> CountTickets(store::EventStore& store,
+                                const ListQuery& query) {
+  if (!CellsAnswer(query)) {
+    return Status::InvalidArgument("query",
+                                   "only status, department, operator, "
+                                   "channel, priority and awaiting filters "
+                                   "are counted");
+  }
+  Lister lister(store, query);
+  return lister.CountByCells();
 }
 
 }  // namespace ticketlog::projections

@@ -1,12 +1,14 @@
 // List queries over the index entries of the ticket projection.
 //
-// A query reads the one index list (or the few, merged, for several
-// statuses or customers) with the fewest tickets among those its filters
-// name, and checks the other filters against the index records: it never
-// scans the whole account unless the query has no list-narrowing filter.
-// The total comes from a counter when the list read is exactly the filter,
-// and from the scan otherwise. Pages are 50 tickets; a cursor resumes after
-// the last ticket of a page with one seek.
+// A query reads either the account's whole list in its sort order (each
+// entry carries the ticket's filter fields) or the smallest selective list
+// its filters name (customer, operator, department, label), whichever is
+// estimated to read less, and checks every filter on the records. The
+// total is exact from the count cells and counters when they cover the
+// filters (status, department, operator, channel, priority, awaiting; or a
+// lone customer or label), and counted by reading every candidate
+// otherwise. Pages are 50 tickets; a cursor resumes after the last ticket
+// of a page with one seek.
 #ifndef TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 #define TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 
@@ -19,6 +21,12 @@ namespace ticketlog::projections {
 // Runs `query` against the views at one snapshot. invalid_argument for a
 // page of 0, a malformed cursor, or a cursor issued for another query.
 StatusOr<ListPage> RunListQuery(store::EventStore& store,
+                                const ListQuery& query);
+
+// The number of tickets matching `query`, summed from the count cells.
+// invalid_argument when the query filters on anything else (customer,
+// label, time ranges). Its page, sort and cursor are ignored.
+StatusOr<uint64_t> CountTickets(store::EventStore& store,
                                 const ListQuery& query);
 
 }  // namespace ticketlog::projections

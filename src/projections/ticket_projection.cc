@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "projections/keys.h"
+#include "projections/ticket_counts.h"
 #include "schema/codec.h"
 #include "store/keys.h"
 
@@ -11,16 +12,17 @@ namespace {
 
 constexpr size_t kUuidLength = 36;
 
-// The (dimension, value) lists a ticket appears in.
-std::vector<std::pair<Dim, std::string>> ListMemberships(const TicketView& v) {
+// The selective lists a ticket appears in besides the two kAll lists: few
+// tickets share a customer, an operator, a department or a label, so a query
+// on one of them reads its own list rather than filtering the whole
+// account. These lists are in created-time order only and their entries
+// carry no value, so that no command but one that changes the membership
+// rewrites them.
+std::vector<std::pair<Dim, std::string>> SelectiveLists(const TicketView& v) {
   std::vector<std::pair<Dim, std::string>> out = {
-      {Dim::kAll, ""},
-      {Dim::kStatus, std::string(Name(v.status))},
       {Dim::kDepartment, v.department},
       {Dim::kOperator, v.operator_id},
       {Dim::kCustomer, v.customer.contact},
-      {Dim::kChannel, std::string(Name(v.channel))},
-      {Dim::kPriority, std::string(Name(v.priority))},
   };
   // Labels may repeat in a command; a ticket is in each label's list once.
   std::vector<std::string> labels = v.labels;
@@ -30,10 +32,6 @@ std::vector<std::pair<Dim, std::string>> ListMemberships(const TicketView& v) {
   return out;
 }
 
-bool NotClosed(const TicketView& v) { return v.status != TicketStatus::kClosed; }
-bool Active(const TicketView& v) {
-  return v.status == TicketStatus::kOpen || v.status == TicketStatus::kPending;
-}
 // A reopened ticket keeps its last resolution time in the view but no longer
 // counts as resolved.
 bool Resolved(const TicketView& v) {
@@ -76,7 +74,8 @@ bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
   r.status = static_cast<TicketStatus>(bytes[pos++]);
   r.channel = static_cast<Channel>(bytes[pos++]);
   r.priority = static_cast<Priority>(bytes[pos++]);
-  r.created_at_us = static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos)));
+  r.created_at_us =
+      static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos)));
   pos += 8;
   if (r.hot) {
     if (bytes.size() < pos + kHot) return false;
@@ -107,23 +106,27 @@ bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
 
 namespace {
 
-// Every entry but the ticket record itself.
+// Every entry but the ticket record itself. A reply changes the ticket's
+// updated time and awaiting only: it moves its one updated-time entry and
+// leaves every other entry as it was.
 void AppendDerivedEntries(const TicketView& v, Entries& out) {
-  std::string hot = EncodeIndexRecord(v, true);
-  std::string cold = EncodeIndexRecord(v, false);
-  for (const auto& [dim, value] : ListMemberships(v)) {
-    out.emplace_back(
-        IndexKey(IndexPrefix(v.account, dim, value, SortField::kUpdated),
-                 v.updated_at_us, v.number),
-        hot);
+  out.emplace_back(
+      IndexKey(IndexPrefix(v.account, Dim::kAll, "", SortField::kUpdated),
+               v.updated_at_us, v.number),
+      EncodeIndexRecord(v, true));
+  out.emplace_back(
+      IndexKey(IndexPrefix(v.account, Dim::kAll, "", SortField::kCreated),
+               v.created_at_us, v.number),
+      EncodeIndexRecord(v, false));
+  for (const auto& [dim, value] : SelectiveLists(v)) {
     out.emplace_back(
         IndexKey(IndexPrefix(v.account, dim, value, SortField::kCreated),
                  v.created_at_us, v.number),
-        cold);
+        std::string());
   }
   if (v.first_response_us) {
-    out.emplace_back(DurationKey(v.account, 'f', *v.first_response_us, v.ticket),
-                     "");
+    out.emplace_back(
+        DurationKey(v.account, 'f', *v.first_response_us, v.ticket), "");
   }
   if (Resolved(v)) {
     out.emplace_back(DurationKey(v.account, 'r', *v.resolution_us, v.ticket),
@@ -139,17 +142,17 @@ void AppendTicketEntries(const TicketView& v, Entries& out) {
 }
 
 void AddTicketCounters(const TicketView& v, Counters& out) {
-  for (const auto& [dim, value] : ListMemberships(v)) {
-    out[CounterKey(v.account, dim, value)] += 1;
+  out[CounterKey(v.account, Dim::kAll, "")] += 1;
+  out[CellKey(v)] += 1;
+  out[CounterKey(v.account, Dim::kCustomer, v.customer.contact)] += 1;
+  std::vector<std::string> labels = v.labels;
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  for (const auto& label : labels) {
+    out[CounterKey(v.account, Dim::kLabel, label)] += 1;
   }
-  out[CounterKey(v.account, Dim::kAwaiting, Name(v.awaiting))] += 1;
-  if (!v.operator_id.empty()) {
-    if (Active(v)) out[CounterKey(v.account, Dim::kOperatorLoad, v.operator_id)] += 1;
-    if (NotClosed(v)) {
-      out[CounterKey(v.account, Dim::kOperatorNotClosed, v.operator_id)] += 1;
-    }
-  }
-  if (v.first_response_us) out[CounterKey(v.account, Dim::kFirstResponses, "")] += 1;
+  if (v.first_response_us)
+    out[CounterKey(v.account, Dim::kFirstResponses, "")] += 1;
   if (Resolved(v)) {
     out[CounterKey(v.account, Dim::kResolutions, "")] += 1;
   }
@@ -160,7 +163,8 @@ void DiffTicketEntries(const std::optional<TicketView>& before,
                        std::vector<store::ViewOp>& ops) {
   // The ticket record changes with every event (its version does): put it
   // without comparing.
-  ops.push_back({store::ViewOp::Kind::kPut, TicketKey(after.account, after.ticket),
+  ops.push_back({store::ViewOp::Kind::kPut,
+                 TicketKey(after.account, after.ticket),
                  schema::EncodeTicketView(after)});
   Entries old_entries;
   if (before) AppendDerivedEntries(*before, old_entries);
@@ -171,7 +175,8 @@ void DiffTicketEntries(const std::optional<TicketView>& before,
   auto o = old_entries.begin();
   auto n = new_entries.begin();
   while (o != old_entries.end() || n != new_entries.end()) {
-    if (n == new_entries.end() || (o != old_entries.end() && o->first < n->first)) {
+    if (n == new_entries.end() ||
+        (o != old_entries.end() && o->first < n->first)) {
       ops.push_back({store::ViewOp::Kind::kDelete, std::move(o->first), {}});
       ++o;
     } else if (o == old_entries.end() || n->first < o->first) {

@@ -45,11 +45,14 @@ using Entries = std::vector<std::pair<std::string, std::string>>;
 using Counters = std::map<std::string, int64_t>;
 
 // Appends every (key, value) the ticket contributes to the views, except its
-// messages and contact: the ticket record, list index entries for both sort
-// fields, and duration entries for the medians.
+// messages, contact and counters: the ticket record, its entries in the
+// account's updated-time and created-time lists, its entries in the
+// selective lists, and duration entries for the medians.
 void AppendTicketEntries(const TicketView& view, Entries& out);
 
-// Adds 1 to every counter the ticket counts in.
+// Adds 1 to every counter the ticket counts in: the account's tickets, its
+// count cell (ticket_counts.h), its customer's and its labels' tickets, and
+// the first responses and resolutions the medians are taken over.
 void AddTicketCounters(const TicketView& view, Counters& out);
 
 // View ops that turn `before`'s entries (none when nullopt) into `after`'s.
@@ -57,7 +60,8 @@ void DiffTicketEntries(const std::optional<TicketView>& before,
                        const TicketView& after,
                        std::vector<store::ViewOp>& ops);
 
-// Counter changes from `before` to `after` (zero deltas omitted).
+// Counter changes from `before` to `after` (zero deltas omitted). They are
+// written as merges: no counter is read on the command path.
 Counters CounterDeltas(const std::optional<TicketView>& before,
                        const TicketView& after);
 

@@ -16,8 +16,8 @@ Status ViewBuilder::Apply(const Event& event) {
   const Message* message = nullptr;
   if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
     if (opened->message) message = &*opened->message;
-    ViewReader read = [this](const std::string& key)
-        -> StatusOr<std::optional<std::string>> {
+    ViewReader read =
+        [this](const std::string& key) -> StatusOr<std::optional<std::string>> {
       auto it = contacts_.find(key);
       if (it == contacts_.end()) return std::optional<std::string>();
       return std::optional<std::string>(it->second);
@@ -55,7 +55,8 @@ Status ViewBuilder::Finish(const EntrySink& sink) const {
     TICKETLOG_RETURN_IF_ERROR(sink(key, value));
   }
   for (const auto& [key, number] : numbers_) {
-    TICKETLOG_RETURN_IF_ERROR(sink(key, EncodeCount(static_cast<int64_t>(number))));
+    TICKETLOG_RETURN_IF_ERROR(
+        sink(key, EncodeCount(static_cast<int64_t>(number))));
   }
   return Status::OK();
 }

@@ -5,6 +5,7 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
@@ -35,7 +36,12 @@ constexpr std::array<const char*, kFamilyCount> kFamilyNames = {
 constexpr int kViewsSlot0 = static_cast<int>(Family::kViews);
 constexpr int kViewsSlot1 = 6;
 
+// meta/head: written by format 1 only (the head is now the last log record).
 constexpr std::string_view kHeadKey = "head";
+// meta/format: one digit, the layout of the views (and of the families
+// derived from the log) the store was last written with; absent in stores
+// of format 1. Part of the on-disk format.
+constexpr std::string_view kFormatKey = "format";
 // meta/views: one byte, '1' when "views.1" is the live slot; absent or '0'
 // for "views". Part of the on-disk format.
 constexpr std::string_view kViewsKey = "views";
@@ -101,6 +107,29 @@ class TolerantLogger final : public rocksdb::Logger {
   static constexpr uintmax_t kMaxBytes = 4u << 20;
   std::mutex mu_;
   std::FILE* file_ = nullptr;  // written under mu_
+};
+
+// Counters in the views: values and operands are 8-byte big-endian two's
+// complement integers, and a merge adds them, so that a command moves a
+// count without reading it. The name is recorded with the store's options:
+// part of the on-disk format.
+class AddMergeOperator final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    uint64_t sum = 0;
+    if (existing != nullptr) {
+      if (existing->size() != 8) return false;
+      sum = GetBigEndian64(existing->ToStringView());
+    }
+    if (value.size() != 8) return false;
+    sum += GetBigEndian64(value.ToStringView());
+    new_value->clear();
+    PutBigEndian64(*new_value, sum);
+    return true;
+  }
+  const char* Name() const override { return "ticketlog.AddBigEndian64"; }
 };
 
 // What a reader compares to notice that the writer changed the set of files
@@ -237,10 +266,13 @@ Status EventStore::OpenDb(const Options& options, Recovery recovery) {
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   cf_options.memtable_whole_key_filtering = true;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::ColumnFamilyOptions views_options = cf_options;
+  views_options.merge_operator = std::make_shared<AddMergeOperator>();
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : kFamilyNames) {
-    families.emplace_back(name, cf_options);
+  for (int i = 0; i < kFamilyCount; ++i) {
+    bool views = i == kViewsSlot0 || i == kViewsSlot1;
+    families.emplace_back(kFamilyNames[i], views ? views_options : cf_options);
   }
   // RocksDB requires the default family to be listed; it stays empty.
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
@@ -361,18 +393,33 @@ Status EventStore::OpenSecondary(
 }
 
 Status EventStore::LoadMeta() {
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kHeadKey, &value);
-  if (s.ok()) {
-    if (value.size() != 8 + kHashBytes) {
-      return Status::Corruption("meta/head has " +
-                                std::to_string(value.size()) + " bytes");
+  // The log head is its last record: no key of its own to write with every
+  // command.
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handle(Family::kLog)));
+    it->SeekToLast();
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+    head_ = LogHead{};
+    if (it->Valid()) {
+      auto last = Verified(it->key().ToStringView(), it->value().ToString());
+      if (!last.ok()) return last.status();
+      head_.position = last->position;
+      head_.hash = last->hash;
     }
-    head_.position = GetBigEndian64(value);
-    head_.hash = value.substr(8);
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading meta/head");
+  }
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta),
+                               kFormatKey, &value);
+  if (s.ok()) {
+    if (value.size() != 1 || value[0] < '1' || value[0] > '9') {
+      return Status::Corruption("meta/format is malformed");
+    }
+    views_format_ = static_cast<uint32_t>(value[0] - '0');
+  } else if (s.IsNotFound()) {
+    views_format_ = head_.position == 0 ? 0 : 1;
+  } else {
+    return FromRocks(s, "reading meta/format");
   }
   s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kViewsKey,
                &value);
@@ -455,6 +502,11 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
 
   if (s.ok()) {
     head_ = head;
+    if (batch.Count() > 0) {
+      ++written_.batches;
+      written_.keys += batch.Count();
+      written_.bytes += batch.GetDataSize();
+    }
   } else {
     Status failed = FromRocks(s, "appending");
     for (Writer* member : group) {
@@ -532,11 +584,7 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
     }
     result.last_position = current.position;
     result.last_version = current.version;
-    if (!req.events.empty()) {
-      batch.Put(handle(Family::kHeads), req.stream,
-                EncodeHead(current.version, current.position));
-      group_heads[req.stream] = current;
-    }
+    if (!req.events.empty()) group_heads[req.stream] = current;
     if (!req.command_key.empty()) {
       std::string record =
           EncodeHead(result.last_position, result.last_version);
@@ -549,32 +597,38 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
       group_commands.emplace(req.command_key, std::move(repeat));
     }
     for (const ViewOp& op : req.view_ops) {
-      if (op.kind == ViewOp::Kind::kPut) {
-        batch.Put(handle(Family::kViews), op.key, op.value);
-      } else {
-        batch.Delete(handle(Family::kViews), op.key);
+      switch (op.kind) {
+        case ViewOp::Kind::kPut:
+          batch.Put(handle(Family::kViews), op.key, op.value);
+          break;
+        case ViewOp::Kind::kDelete:
+          batch.Delete(handle(Family::kViews), op.key);
+          break;
+        case ViewOp::Kind::kMerge:
+          batch.Merge(handle(Family::kViews), op.key, op.value);
+          break;
       }
     }
     w->result = std::move(result);
-  }
-  if (batch.Count() > 0) {
-    std::string value;
-    PutBigEndian64(value, head.position);
-    value += head.hash;
-    batch.Put(handle(Family::kMeta), kHeadKey, value);
   }
 }
 
 StatusOr<EventStore::StreamHead> EventStore::GetStreamHead(
     std::string_view stream) {
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handle(Family::kHeads), stream, &value);
-  if (s.IsNotFound()) return StreamHead{};
-  if (!s.ok()) return FromRocks(s, "reading a stream head");
-  if (value.size() != 16) return Status::Corruption("malformed stream head");
-  return StreamHead{GetBigEndian64(value),
-                    GetBigEndian64(std::string_view(value).substr(8))};
+  // The stream's last index entry: seek to the end of its prefix.
+  std::string prefix;
+  PutComponent(prefix, stream);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handle(Family::kStreams)));
+  it->SeekForPrev(StreamKey(stream, UINT64_MAX));
+  if (!it->status().ok()) return FromRocks(it->status(), "reading a stream");
+  if (!it->Valid() || !it->key().starts_with(prefix)) return StreamHead{};
+  if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
+    return Status::Corruption("malformed stream index entry");
+  }
+  return StreamHead{
+      GetBigEndian64(it->key().ToStringView().substr(prefix.size())),
+      GetBigEndian64(it->value().ToStringView())};
 }
 
 StatusOr<std::optional<AppendResult>> EventStore::LookupCommand(
@@ -701,6 +755,11 @@ Status EventStore::ReadStream(
   return status;
 }
 
+EventStore::WriteCounts EventStore::Written() const {
+  std::lock_guard lock(mu_);
+  return written_;
+}
+
 EventStore::LogHead EventStore::Head() const {
   std::lock_guard lock(mu_);
   return head_;
@@ -716,7 +775,8 @@ StatusOr<std::optional<std::string>> EventStore::GetView(std::string_view key) {
 }
 
 Status EventStore::ReplaceViews(
-    const std::vector<std::pair<std::string, std::string>>& entries) {
+    const std::vector<std::pair<std::string, std::string>>& entries,
+    uint32_t views_format) {
   if (read_only_) return Status::IoError("the store is open read-only");
   const int idle = live_views_ == kViewsSlot0 ? kViewsSlot1 : kViewsSlot0;
   // The idle slot is empty after every open and every switch; clear it
@@ -788,9 +848,21 @@ Status EventStore::ReplaceViews(
   }
   const int retired = live_views_;
   live_views_ = idle;
+  views_format_ = views_format;
   // The old views are no longer read; a failure to drop them now is
   // repaired by the next open, which clears the idle slot.
   static_cast<void>(ClearViewsSlot(retired));
+  return Status::OK();
+}
+
+Status EventStore::SetViewsFormat(uint32_t views_format) {
+  if (read_only_) return Status::IoError("the store is open read-only");
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status s = db_->Put(options, handle(Family::kMeta), kFormatKey,
+                               std::to_string(views_format));
+  if (!s.ok()) return FromRocks(s, "writing meta/format");
+  views_format_ = views_format;
   return Status::OK();
 }
 
@@ -804,13 +876,6 @@ Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
     } else {
       batch.Delete(handle(op.family), op.key);
     }
-  }
-  if (head.position == 0) {
-    batch.Delete(handle(Family::kMeta), kHeadKey);
-  } else {
-    std::string value = BigEndian64(head.position);
-    value += head.hash;
-    batch.Put(handle(Family::kMeta), kHeadKey, value);
   }
   rocksdb::WriteOptions options;
   options.sync = true;

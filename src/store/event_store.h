@@ -53,7 +53,8 @@ inline constexpr uint64_t kAnyVersion = UINT64_MAX;
 inline const std::string kZeroHash(32, '\0');
 
 struct ViewOp {
-  enum class Kind : uint8_t { kPut, kDelete };
+  // kMerge adds `value` (be64, two's complement) to the counter at `key`.
+  enum class Kind : uint8_t { kPut, kDelete, kMerge };
   Kind kind = Kind::kPut;
   std::string key;
   std::string value;
@@ -170,6 +171,14 @@ class EventStore {
   };
   LogHead Head() const;
 
+  // Batches, keys and bytes written by Append since the open.
+  struct WriteCounts {
+    uint64_t batches = 0;
+    uint64_t keys = 0;
+    uint64_t bytes = 0;
+  };
+  WriteCounts Written() const;
+
   // ---- Views ----------------------------------------------------------------
 
   // A view value; nullopt when absent.
@@ -181,8 +190,17 @@ class EventStore {
   // live one. Until that write the old views answer: a rebuild that fails or
   // is killed midway leaves them in place, and the next open clears the
   // half-built slot. The caller must keep appenders away meanwhile.
+  // `views_format` is recorded with the switch (views_format()).
   Status ReplaceViews(
-      const std::vector<std::pair<std::string, std::string>>& entries);
+      const std::vector<std::pair<std::string, std::string>>& entries,
+      uint32_t views_format);
+
+  // The layout the views were last built in (meta/format): 0 for a store
+  // that holds nothing yet, 1 for stores of the first release, which did not
+  // record it. The engine rebuilds views of an older format on open.
+  uint32_t views_format() const { return views_format_; }
+  // Records the format of a store whose views need no rebuild (an empty one).
+  Status SetViewsFormat(uint32_t views_format);
 
   // ---- Repair
   // ----------------------------------------------------------------
@@ -236,13 +254,15 @@ class EventStore {
   // Where a reader's secondary instance keeps its own files; removed on
   // close.
   std::string secondary_dir_;
-  // Family index of the live views slot (kViews or kViewsAlt).
+  // Family index of the live views slot ("views" or "views.1").
   int live_views_ = static_cast<int>(Family::kViews);
+  uint32_t views_format_ = 0;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Writer*> writers_;  // guarded by mu_
   LogHead head_;                 // guarded by mu_; last committed
+  WriteCounts written_;          // guarded by mu_
 };
 
 }  // namespace ticketlog::store

@@ -6,12 +6,11 @@
 // Also: garbage bytes, a 100 MB line, invalid UTF-8, numbers out of range,
 // unknown ops, deeply nested JSON, corrupted and tampered stores, a
 // read-only database directory and a database opened twice.
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -20,13 +19,12 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "reliability/subprocess.h"
 #include "store/event_store.h"
@@ -87,7 +85,8 @@ class World {
     f_.DefineDirectory("acme");
     OpenWithId(kOpenT, "", kT0 + kMinute);
     OpenWithId(kRunningT, "ana", kT0 + 2 * kMinute);
-    f_.Must("acme", StartStatus{kRunningT, "waiting_vendor"}, kT0 + 3 * kMinute);
+    f_.Must("acme", StartStatus{kRunningT, "waiting_vendor"},
+            kT0 + 3 * kMinute);
     OpenWithId(kFinishedT, "bruno", kT0 + 4 * kMinute);
     f_.Must("acme", Finish{kFinishedT, "Done.", "solved"}, kT0 + 5 * kMinute);
     OpenWithId(kClosedT, "", kT0 + 6 * kMinute);
@@ -115,7 +114,8 @@ class World {
   EngineFixture f_;
 };
 
-// ---- Through the public API ------------------------------------------------------
+// ---- Through the public API
+// ------------------------------------------------------
 
 struct ApiRow {
   std::string name;
@@ -149,8 +149,8 @@ std::vector<ApiRow> ApiRows() {
   std::vector<ApiRow> rows;
   auto add = [&](std::string name, Command command, Code code,
                  std::string field) {
-    rows.push_back({std::move(name), std::move(command), code,
-                    std::move(field)});
+    rows.push_back(
+        {std::move(name), std::move(command), code, std::move(field)});
   };
   auto open_with = [](auto change) {
     OpenTicket open = GoodOpen();
@@ -159,23 +159,20 @@ std::vector<ApiRow> ApiRows() {
   };
 
   // Every error code a command can get.
-  add("open with an empty subject", open_with([](OpenTicket& o) {
-        o.subject = "";
-      }),
-      Code::kInvalidArgument, "subject");
+  add("open with an empty subject",
+      open_with([](OpenTicket& o) { o.subject = ""; }), Code::kInvalidArgument,
+      "subject");
   add("reply to a ticket that does not exist",
       Cmd(Reply{kMissingT, ActorKind::kCustomer, "hi"}), Code::kNotFound,
       "ticket");
   add("reply to another account's ticket",
-      Cmd(Reply{kOpenT, ActorKind::kCustomer, "hi"}, "globex"),
-      Code::kNotFound, "ticket");
-  add("open with the id of an existing ticket", open_with([](OpenTicket& o) {
-        o.ticket = kOpenT;
-      }),
-      Code::kAlreadyExists, "ticket");
-  add("open with an unknown department", open_with([](OpenTicket& o) {
-        o.department = "nope";
-      }),
+      Cmd(Reply{kOpenT, ActorKind::kCustomer, "hi"}, "globex"), Code::kNotFound,
+      "ticket");
+  add("open with the id of an existing ticket",
+      open_with([](OpenTicket& o) { o.ticket = kOpenT; }), Code::kAlreadyExists,
+      "ticket");
+  add("open with an unknown department",
+      open_with([](OpenTicket& o) { o.department = "nope"; }),
       Code::kUnknownDepartment, "department");
   add("transfer to an unknown department", Cmd(Transfer{kOpenT, "nope", ""}),
       Code::kUnknownDepartment, "department");
@@ -191,8 +188,8 @@ std::vector<ApiRow> ApiRows() {
       Code::kUnknownOperator, "operator");
   add("start an unknown status", Cmd(StartStatus{kOpenT, "nope"}),
       Code::kUnknownStatus, "status");
-  add("remove an operator linked to an open ticket",
-      Cmd(RemoveOperator{"ana"}), Code::kOperatorHasTickets, "operator");
+  add("remove an operator linked to an open ticket", Cmd(RemoveOperator{"ana"}),
+      Code::kOperatorHasTickets, "operator");
   add("start a status while one runs",
       Cmd(StartStatus{kRunningT, "waiting_vendor"}),
       Code::kStatusAlreadyRunning, "status");
@@ -201,12 +198,13 @@ std::vector<ApiRow> ApiRows() {
   add("operator reply with no operator linked",
       Cmd(Reply{kOpenT, ActorKind::kOperator, "hi"}), Code::kNoOperatorLinked,
       "operator");
-  add("outgoing opening message with no operator",
-      open_with([](OpenTicket& o) { o.message->kind = MessageKind::kOutgoing; }),
+  add("outgoing opening message with no operator", open_with([](OpenTicket& o) {
+        o.message->kind = MessageKind::kOutgoing;
+      }),
       Code::kNoOperatorLinked, "operator");
   add("operator reply on a finished ticket",
-      Cmd(Reply{kFinishedT, ActorKind::kOperator, "hi"}),
-      Code::kTicketFinished, "ticket");
+      Cmd(Reply{kFinishedT, ActorKind::kOperator, "hi"}), Code::kTicketFinished,
+      "ticket");
   add("start a status on a finished ticket",
       Cmd(StartStatus{kFinishedT, "waiting_vendor"}), Code::kTicketFinished,
       "ticket");
@@ -273,8 +271,8 @@ std::vector<ApiRow> ApiRows() {
       Cmd(Reply{Garbage(36, 2), ActorKind::kCustomer, "hi"}),
       Code::kInvalidArgument, "ticket");
   add("a department id of 251 bytes",
-      Cmd(DefineDepartment{std::string(251, 'd'), "D"}),
-      Code::kInvalidArgument, "department");
+      Cmd(DefineDepartment{std::string(251, 'd'), "D"}), Code::kInvalidArgument,
+      "department");
   add("a department with an empty name", Cmd(DefineDepartment{"sales", ""}),
       Code::kInvalidArgument, "name");
   add("an operator id of 251 bytes",
@@ -286,14 +284,12 @@ std::vector<ApiRow> ApiRows() {
   add("defining the built-in status pending",
       Cmd(DefineStatus{"pending", "Pending"}), Code::kInvalidArgument,
       "status");
-  add("a status id that is not UTF-8",
-      Cmd(DefineStatus{kInvalidUtf8[2], "S"}), Code::kInvalidArgument,
-      "status");
+  add("a status id that is not UTF-8", Cmd(DefineStatus{kInvalidUtf8[2], "S"}),
+      Code::kInvalidArgument, "status");
   add("a transfer to nowhere", Cmd(Transfer{kOpenT, "", ""}),
       Code::kInvalidArgument, "department");
-  add("a category of 251 bytes", open_with([](OpenTicket& o) {
-        o.category = std::string(251, 'c');
-      }),
+  add("a category of 251 bytes",
+      open_with([](OpenTicket& o) { o.category = std::string(251, 'c'); }),
       Code::kInvalidArgument, "category");
   add("a resolution of 251 bytes",
       Cmd(Finish{kOpenT, "Done.", std::string(251, 'r')}),
@@ -309,15 +305,13 @@ std::vector<ApiRow> ApiRows() {
         o.customer.email = std::string(251, 'e');
       }),
       Code::kInvalidArgument, "customer.email");
-  add("a customer name that is not UTF-8", open_with([](OpenTicket& o) {
-        o.customer.name = kInvalidUtf8[3];
-      }),
+  add("a customer name that is not UTF-8",
+      open_with([](OpenTicket& o) { o.customer.name = kInvalidUtf8[3]; }),
       Code::kInvalidArgument, "customer.name");
 
   // Subject and content.
-  add("a subject of 251 characters", open_with([](OpenTicket& o) {
-        o.subject = Repeat("é", 251);
-      }),
+  add("a subject of 251 characters",
+      open_with([](OpenTicket& o) { o.subject = Repeat("é", 251); }),
       Code::kInvalidArgument, "subject");
   add("a subject of 100 MB", open_with([](OpenTicket& o) {
         o.subject = std::string(100 * kMiB, 's');
@@ -348,14 +342,14 @@ std::vector<ApiRow> ApiRows() {
         o.message->content = std::string(64 * kKiB + 1, 'x');
       }),
       Code::kInvalidArgument, "message.content");
-  add("an opening message that is a note", open_with([](OpenTicket& o) {
-        o.message->kind = MessageKind::kNote;
-      }),
+  add("an opening message that is a note",
+      open_with([](OpenTicket& o) { o.message->kind = MessageKind::kNote; }),
       Code::kInvalidArgument, "message.kind");
 
   // Labels and custom attributes.
   add("33 labels", open_with([](OpenTicket& o) {
-        for (int i = 0; i < 33; ++i) o.labels.push_back("l" + std::to_string(i));
+        for (int i = 0; i < 33; ++i)
+          o.labels.push_back("l" + std::to_string(i));
       }),
       Code::kInvalidArgument, "labels");
   add("an empty label", open_with([](OpenTicket& o) { o.labels = {""}; }),
@@ -432,13 +426,11 @@ std::vector<ApiRow> ApiRows() {
   }
 
   // Enums a host can cast out of range.
-  add("a channel out of range", open_with([](OpenTicket& o) {
-        o.channel = static_cast<Channel>(99);
-      }),
+  add("a channel out of range",
+      open_with([](OpenTicket& o) { o.channel = static_cast<Channel>(99); }),
       Code::kInvalidArgument, "channel");
-  add("a priority out of range", open_with([](OpenTicket& o) {
-        o.priority = static_cast<Priority>(200);
-      }),
+  add("a priority out of range",
+      open_with([](OpenTicket& o) { o.priority = static_cast<Priority>(200); }),
       Code::kInvalidArgument, "priority");
   {
     Update update;
@@ -564,8 +556,8 @@ TEST_CASE("a read-only engine refuses every command with io_error",
   auto engine = Engine::Open(options);
   REQUIRE(engine.ok());
   CHECK((*engine)->GetTicket("acme", kOpenT).ok());
-  auto result = (*engine)->Execute(
-      Cmd(Reply{kOpenT, ActorKind::kCustomer, "hello?"}));
+  auto result =
+      (*engine)->Execute(Cmd(Reply{kOpenT, ActorKind::kCustomer, "hello?"}));
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().code() == Code::kIoError);
   CHECK(result.status().message().find("read-only") != std::string::npos);
@@ -590,7 +582,8 @@ TEST_CASE("a database opened twice: the second open is refused with busy",
   CHECK(third.ok());
 }
 
-// ---- Stores that were damaged behind the engine's back --------------------------
+// ---- Stores that were damaged behind the engine's back
+// --------------------------
 
 // Raw access to the stored records, as an attacker or a failing disk has.
 void EditStore(const Options& options,
@@ -603,15 +596,15 @@ void EditStore(const Options& options,
 std::string RawGet(store::EventStore& s, store::Family family,
                    const std::string& key) {
   std::string value;
-  REQUIRE(s.db()->Get(rocksdb::ReadOptions(), s.handle(family), key, &value)
-              .ok());
+  REQUIRE(
+      s.db()->Get(rocksdb::ReadOptions(), s.handle(family), key, &value).ok());
   return value;
 }
 
 void RawPut(store::EventStore& s, store::Family family, const std::string& key,
             const std::string& value) {
-  REQUIRE(s.db()->Put(rocksdb::WriteOptions(), s.handle(family), key, value)
-              .ok());
+  REQUIRE(
+      s.db()->Put(rocksdb::WriteOptions(), s.handle(family), key, value).ok());
 }
 
 TEST_CASE(
@@ -653,16 +646,16 @@ TEST_CASE(
 #endif
 }
 
-TEST_CASE(
-    "a tampered event, a truncated log and a damaged head are detected",
-    "[bad-input][corruption]") {
+TEST_CASE("a tampered event, a truncated log and a damaged head are detected",
+          "[bad-input][corruption]") {
   World world;
   const LogHead before = *world.engine().Head();
   world.fixture().Close();
 
   SECTION("one changed byte inside a valid event breaks the hash chain") {
     EditStore(world.fixture().options(), [](store::EventStore& s) {
-      std::string record = RawGet(s, store::Family::kLog, store::BigEndian64(6));
+      std::string record =
+          RawGet(s, store::Family::kLog, store::BigEndian64(6));
       size_t at = record.find("It is on fire.");
       REQUIRE(at != std::string::npos);
       record[at + 7] = 'F';  // "It is on Fire."
@@ -687,11 +680,12 @@ TEST_CASE(
   SECTION("a log cut short is caught by verify --expect") {
     EditStore(world.fixture().options(), [&](store::EventStore& s) {
       uint64_t last = before.position;
-      std::string prev = RawGet(s, store::Family::kLog,
-                                store::BigEndian64(last - 1));
-      REQUIRE(s.db()->Delete(rocksdb::WriteOptions(),
-                             s.handle(store::Family::kLog),
-                             store::BigEndian64(last))
+      std::string prev =
+          RawGet(s, store::Family::kLog, store::BigEndian64(last - 1));
+      REQUIRE(s.db()
+                  ->Delete(rocksdb::WriteOptions(),
+                           s.handle(store::Family::kLog),
+                           store::BigEndian64(last))
                   .ok());
       std::string head = store::BigEndian64(last - 1);
       auto stored = s.ReadEvent(last - 1);
@@ -723,25 +717,30 @@ TEST_CASE(
   }
 
   SECTION("a malformed head record makes open fail with corruption") {
-    EditStore(world.fixture().options(), [](store::EventStore& s) {
-      RawPut(s, store::Family::kMeta, "head", "short");
+    // The head is the log's last record: garbage there fails the open.
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      RawPut(s, store::Family::kLog, store::BigEndian64(before.position),
+             "short");
     });
     auto engine = Engine::Open(world.fixture().options());
     REQUIRE_FALSE(engine.ok());
     CHECK(engine.status().code() == Code::kCorruption);
-    CHECK(engine.status().message().find("head") != std::string::npos);
+    CHECK(engine.status().message().find("log record at key " +
+                                         std::to_string(before.position)) !=
+          std::string::npos);
 #ifdef TICKETLOG_TOOL_PATH
-    ProcessResult apply = RunTicketlog(
-        world.db(), {"apply", "-"},
-        R"({"op":"reopen","account":"acme","ticket":")" + std::string(kOpenT) +
-            "\"}\n");
+    ProcessResult apply =
+        RunTicketlog(world.db(), {"apply", "-"},
+                     R"({"op":"reopen","account":"acme","ticket":")" +
+                         std::string(kOpenT) + "\"}\n");
     CHECK(apply.exit_code == 2);
     CHECK(apply.err.find("corruption") != std::string::npos);
 #endif
   }
 }
 
-// ---- A read-only database directory ---------------------------------------------
+// ---- A read-only database directory
+// ---------------------------------------------
 
 // Makes `path` and everything under it read-only (or writable again).
 void SetReadOnly(const std::string& path, bool read_only) {
@@ -778,12 +777,11 @@ TEST_CASE(kProbeTest, "[.][probe-child]") {
   std::cout << "open " << CodeName(engine.status().code()) << " "
             << engine.status().message() << "\n";
   if (engine.ok()) {
-    std::cout << "get " << CodeName((*engine)->GetTicket("acme", kOpenT)
-                                        .status()
-                                        .code())
+    std::cout << "get "
+              << CodeName((*engine)->GetTicket("acme", kOpenT).status().code())
               << "\n";
-    auto result = (*engine)->Execute(
-        Cmd(Reply{kOpenT, ActorKind::kCustomer, "anyone?"}));
+    auto result =
+        (*engine)->Execute(Cmd(Reply{kOpenT, ActorKind::kCustomer, "anyone?"}));
     std::cout << "execute " << CodeName(result.status().code()) << " "
               << result.status().message() << "\n";
   }
@@ -834,18 +832,18 @@ TEST_CASE(
   CHECK(writer.count("execute") == 0);
 
 #ifdef TICKETLOG_TOOL_PATH
-  ProcessResult apply = RunTicketlog(
-      world.db(), {"apply", "-"},
-      R"({"op":"reopen","account":"acme","ticket":")" + std::string(kOpenT) +
-          "\"}\n",
-      /*as_nobody=*/true);
+  ProcessResult apply =
+      RunTicketlog(world.db(), {"apply", "-"},
+                   R"({"op":"reopen","account":"acme","ticket":")" +
+                       std::string(kOpenT) + "\"}\n",
+                   /*as_nobody=*/true);
   INFO("apply said: " << apply.err);
   CHECK(apply.exit_code == 2);
   CHECK(apply.out.empty());
   CHECK(apply.err.find("Permission denied") != std::string::npos);
   CHECK(std::count(apply.err.begin(), apply.err.end(), '\n') == 1);
-  ProcessResult show = RunTicketlog(
-      world.db(), {"show", "--account", "acme", kOpenT}, {}, true);
+  ProcessResult show =
+      RunTicketlog(world.db(), {"show", "--account", "acme", kOpenT}, {}, true);
   CHECK(show.exit_code == 0);
 #endif
 
@@ -878,7 +876,8 @@ TEST_CASE(
   CHECK(writer["open"].rfind("io_error ", 0) == 0);
 }
 
-// ---- Through `ticketlog apply` ---------------------------------------------------
+// ---- Through `ticketlog apply`
+// ---------------------------------------------------
 
 #ifdef TICKETLOG_TOOL_PATH
 
@@ -904,8 +903,11 @@ bool StartsWithField(const std::string& message, const std::string& fields) {
 std::string Line(const json& command) { return command.dump(); }
 
 json ReplyLine(const std::string& ticket, const std::string& content) {
-  return {{"op", "reply"}, {"account", "acme"}, {"ticket", ticket},
-          {"author", "customer"}, {"content", content}};
+  return {{"op", "reply"},
+          {"account", "acme"},
+          {"ticket", ticket},
+          {"author", "customer"},
+          {"content", content}};
 }
 
 json OpenLine() {
@@ -959,36 +961,51 @@ std::vector<ToolRow> ToolRows() {
       OpenWith([](json& j) { j["department"] = "nope"; }),
       Code::kUnknownDepartment, "department");
   add("register an operator in an unknown department",
-      Line({{"op", "register_operator"}, {"account", "acme"},
-            {"operator", "carla"}, {"name", "Carla"},
+      Line({{"op", "register_operator"},
+            {"account", "acme"},
+            {"operator", "carla"},
+            {"name", "Carla"},
             {"departments", {"support", "nope"}}}),
       Code::kUnknownDepartment, "departments[1]");
   add("link an unknown operator",
-      Line({{"op", "link_operator"}, {"account", "acme"}, {"ticket", open_t},
+      Line({{"op", "link_operator"},
+            {"account", "acme"},
+            {"ticket", open_t},
             {"operator", "nobody"}}),
       Code::kUnknownOperator, "operator");
   add("start an unknown status",
-      Line({{"op", "start_status"}, {"account", "acme"}, {"ticket", open_t},
+      Line({{"op", "start_status"},
+            {"account", "acme"},
+            {"ticket", open_t},
             {"status", "nope"}}),
       Code::kUnknownStatus, "status");
   add("remove an operator linked to an open ticket",
-      Line({{"op", "remove_operator"}, {"account", "acme"},
+      Line({{"op", "remove_operator"},
+            {"account", "acme"},
             {"operator", "ana"}}),
       Code::kOperatorHasTickets, "operator");
   add("start a status while one runs",
-      Line({{"op", "start_status"}, {"account", "acme"},
-            {"ticket", kRunningT}, {"status", "waiting_vendor"}}),
+      Line({{"op", "start_status"},
+            {"account", "acme"},
+            {"ticket", kRunningT},
+            {"status", "waiting_vendor"}}),
       Code::kStatusAlreadyRunning, "status");
   add("stop a status when none runs",
       Line({{"op", "stop_status"}, {"account", "acme"}, {"ticket", open_t}}),
       Code::kNoStatusRunning, "status");
   add("operator reply with no operator linked",
-      Line({{"op", "reply"}, {"account", "acme"}, {"ticket", open_t},
-            {"author", "operator"}, {"content", "hi"}}),
+      Line({{"op", "reply"},
+            {"account", "acme"},
+            {"ticket", open_t},
+            {"author", "operator"},
+            {"content", "hi"}}),
       Code::kNoOperatorLinked, "operator");
   add("operator reply on a finished ticket",
-      Line({{"op", "reply"}, {"account", "acme"}, {"ticket", kFinishedT},
-            {"author", "operator"}, {"content", "hi"}}),
+      Line({{"op", "reply"},
+            {"account", "acme"},
+            {"ticket", kFinishedT},
+            {"author", "operator"},
+            {"content", "hi"}}),
       Code::kTicketFinished, "ticket");
   add("reply to a closed ticket", Line(ReplyLine(kClosedT, "hi")),
       Code::kTicketClosed, "ticket");
@@ -1033,8 +1050,9 @@ std::vector<ToolRow> ToolRows() {
   add("a subject of 251 characters",
       OpenWith([](json& j) { j["subject"] = Repeat("é", 251); }),
       Code::kInvalidArgument, "subject");
-  add("a customer with no id, email or phone",
-      OpenWith([](json& j) { j["customer"] = {{"name", "Maria"}}; }),
+  add("a customer with no id, email or phone", OpenWith([](json& j) {
+        j["customer"] = {{"name", "Maria"}};
+      }),
       Code::kInvalidArgument, "customer");
   add("a customer email of 251 bytes",
       OpenWith([](json& j) { j["customer"]["email"] = std::string(251, 'e'); }),
@@ -1049,8 +1067,9 @@ std::vector<ToolRow> ToolRows() {
         j["message"] = {{"content", std::string(64 * kKiB + 1, 'x')}};
       }),
       Code::kInvalidArgument, "message.content");
-  add("33 labels",
-      OpenWith([](json& j) { j["labels"] = std::vector<std::string>(33, "l"); }),
+  add("33 labels", OpenWith([](json& j) {
+        j["labels"] = std::vector<std::string>(33, "l");
+      }),
       Code::kInvalidArgument, "labels");
   add("a label of 251 bytes", OpenWith([](json& j) {
         j["labels"] = {"ok", std::string(251, 'l')};
@@ -1077,9 +1096,9 @@ std::vector<ToolRow> ToolRows() {
         Code::kInvalidArgument, "attachments[0].sha256");
   }
   {
-    json j = {{"op", "comment"}, {"account", "acme"}, {"ticket", open_t},
-              {"operator", "ana"}, {"content", "late"},
-              {"at", "2024-01-01T00:00:00Z"}};
+    json j = {{"op", "comment"},   {"account", "acme"},
+              {"ticket", open_t},  {"operator", "ana"},
+              {"content", "late"}, {"at", "2024-01-01T00:00:00Z"}};
     add("a time before the ticket's last event", Line(j),
         Code::kInvalidArgument, "at");
   }
@@ -1096,8 +1115,7 @@ std::vector<ToolRow> ToolRows() {
   add("a JSON array", "[1,2,3]", Code::kInvalidArgument, "line");
   add("a JSON number", "42", Code::kInvalidArgument, "line");
   add("a JSON string", "\"reply\"", Code::kInvalidArgument, "line");
-  add("a line of 100 MB",
-      Line(ReplyLine(kOpenT, std::string(100 * kMiB, 'x'))),
+  add("a line of 100 MB", Line(ReplyLine(kOpenT, std::string(100 * kMiB, 'x'))),
       Code::kInvalidArgument, "line");
   add("arrays nested 100000 deep", Repeat("[", 100000) + Repeat("]", 100000),
       Code::kInvalidArgument, "line");
@@ -1123,9 +1141,8 @@ std::vector<ToolRow> ToolRows() {
       Code::kInvalidArgument, "custom_attributes.n|n|line");
 
   // Numbers out of range.
-  for (const char* bad :
-       {"-1", "18446744073709551616", "9223372036854775808", "1.5", "1e300",
-        "\"3\"", "true"}) {
+  for (const char* bad : {"-1", "18446744073709551616", "9223372036854775808",
+                          "1.5", "1e300", "\"3\"", "true"}) {
     add(std::string("expected_version ") + bad,
         R"({"op":"reopen","account":"acme","ticket":")" + open_t +
             R"(","expected_version":)" + bad + "}",
@@ -1150,8 +1167,8 @@ std::vector<ToolRow> ToolRows() {
   add("an unknown op",
       Line({{"op", "explode"}, {"account", "acme"}, {"ticket", open_t}}),
       Code::kInvalidArgument, "op");
-  add("an op of 10 KB", Line({{"op", std::string(10000, 'o')},
-                              {"account", "acme"}}),
+  add("an op of 10 KB",
+      Line({{"op", std::string(10000, 'o')}, {"account", "acme"}}),
       Code::kInvalidArgument, "op");
   add("no op", Line({{"account", "acme"}}), Code::kInvalidArgument, "op");
   add("an empty object", "{}", Code::kInvalidArgument, "op");
@@ -1160,7 +1177,9 @@ std::vector<ToolRow> ToolRows() {
   add("no account", Line({{"op", "reopen"}, {"ticket", open_t}}),
       Code::kInvalidArgument, "account");
   add("a misspelt field",
-      Line({{"op", "reopen"}, {"account", "acme"}, {"ticket", open_t},
+      Line({{"op", "reopen"},
+            {"account", "acme"},
+            {"ticket", open_t},
             {"expected_verison", 1}}),
       Code::kInvalidArgument, "expected_verison");
   add("a subject that is a number", OpenWith([](json& j) { j["subject"] = 5; }),
@@ -1169,18 +1188,19 @@ std::vector<ToolRow> ToolRows() {
       Code::kInvalidArgument, "channel");
   add("an unknown priority", OpenWith([](json& j) { j["priority"] = "meh"; }),
       Code::kInvalidArgument, "priority");
-  add("an author that is neither", Line({{"op", "reply"}, {"account", "acme"},
-                                         {"ticket", open_t},
-                                         {"author", "robot"},
-                                         {"content", "hi"}}),
+  add("an author that is neither",
+      Line({{"op", "reply"},
+            {"account", "acme"},
+            {"ticket", open_t},
+            {"author", "robot"},
+            {"content", "hi"}}),
       Code::kInvalidArgument, "author");
   add("an opening message that is a note", OpenWith([](json& j) {
         j["message"] = {{"content", "x"}, {"kind", "note"}};
       }),
       Code::kInvalidArgument, "message.kind");
-  add("an unknown field of the customer", OpenWith([](json& j) {
-        j["customer"]["age"] = 40;
-      }),
+  add("an unknown field of the customer",
+      OpenWith([](json& j) { j["customer"]["age"] = 40; }),
       Code::kInvalidArgument, "customer.age");
   return rows;
 }

@@ -333,7 +333,7 @@ TEST_CASE("replaced views go live in one switch that a reopen keeps",
     AppendRequest request = Request("t1", 0, {"a"});
     request.view_ops.push_back({store::ViewOp::Kind::kPut, "Aold", "1"});
     REQUIRE(store->Append(request).ok());
-    REQUIRE(store->ReplaceViews({{"Anew", "2"}, {"Bnew", "3"}}).ok());
+    REQUIRE(store->ReplaceViews({{"Anew", "2"}, {"Bnew", "3"}}, 2).ok());
     CHECK_FALSE(store->GetView("Aold")->has_value());
     CHECK(store->GetView("Anew")->value() == "2");
     // Live writes go to the slot that is live now.
@@ -347,7 +347,7 @@ TEST_CASE("replaced views go live in one switch that a reopen keeps",
     CHECK(store->GetView("Bnew")->value() == "3");
     CHECK(store->GetView("Cnext")->value() == "4");
     // And back to the first slot, which the switch left empty.
-    REQUIRE(store->ReplaceViews({{"Dlast", "5"}}).ok());
+    REQUIRE(store->ReplaceViews({{"Dlast", "5"}}, 2).ok());
     CHECK_FALSE(store->GetView("Aold")->has_value());
     CHECK_FALSE(store->GetView("Cnext")->has_value());
     CHECK(store->GetView("Dlast")->value() == "5");
