@@ -15,10 +15,10 @@
 
 namespace ticketlog::bench {
 
-// Compacts every column family of the closed RocksDB database at `path`
-// with plain RocksDB, using the options the engine last persisted there
-// (its OPTIONS file), so the files keep the engine's table format.
-// io_error when it cannot be opened or compacted.
+// Compacts every column family of the closed engine database at `path`
+// through the store (EventStore::CompactAll), so the files keep the
+// engine's table format and merge operator. io_error when it cannot be
+// opened or compacted.
 Status SettleRocksDb(const std::string& path);
 
 }  // namespace ticketlog::bench

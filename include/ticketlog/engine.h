@@ -128,8 +128,7 @@ class Engine {
   // Returns the account's counters and medians.
   virtual StatusOr<Stats> GetStats(const std::string& account) = 0;
 
-  // ---- The log
-  // ---------------------------------------------------------------
+  // ---- The log --------------------------------------------------------------
 
   // Calls `fn` for each event from `from_position` on, in log order, until it
   // returns false. Stored bytes are verified; a bad record is corruption.

@@ -168,7 +168,15 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
     return static_cast<uint64_t>(std::max<int64_t>(
         projections::DecodeCount(it->value().ToStringView()), 0));
   };
-  stats.tickets = counter(projections::Dim::kAll);
+  // Tickets are never deleted: the account has as many as its last number.
+  {
+    std::string key = projections::NumberKey(account);
+    it->Seek(key);
+    if (it->Valid() && it->key() == key) {
+      stats.tickets = static_cast<uint64_t>(std::max<int64_t>(
+          projections::DecodeCount(it->value().ToStringView()), 0));
+    }
+  }
 
   // Counts by status, department and operator load from the count cells.
   Status cells_status;

@@ -142,9 +142,7 @@ void AppendTicketEntries(const TicketView& v, Entries& out) {
 }
 
 void AddTicketCounters(const TicketView& v, Counters& out) {
-  out[CounterKey(v.account, Dim::kAll, "")] += 1;
   out[CellKey(v)] += 1;
-  out[CounterKey(v.account, Dim::kCustomer, v.customer.contact)] += 1;
   std::vector<std::string> labels = v.labels;
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());

@@ -50,9 +50,11 @@ using Counters = std::map<std::string, int64_t>;
 // selective lists, and duration entries for the medians.
 void AppendTicketEntries(const TicketView& view, Entries& out);
 
-// Adds 1 to every counter the ticket counts in: the account's tickets, its
-// count cell (ticket_counts.h), its customer's and its labels' tickets, and
-// the first responses and resolutions the medians are taken over.
+// Adds 1 to every counter the ticket counts in: its count cell
+// (ticket_counts.h), its labels' tickets, and the first responses and
+// resolutions the medians are taken over. (The account's tickets are its
+// last protocol number: tickets are never deleted. A customer's are the
+// entries of its short list.)
 void AddTicketCounters(const TicketView& view, Counters& out);
 
 // View ops that turn `before`'s entries (none when nullopt) into `after`'s.

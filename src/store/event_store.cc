@@ -554,7 +554,9 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
     if (in_group != group_heads.end()) {
       current = in_group->second;
     } else {
-      auto stored = GetStreamHead(req.stream);
+      auto stored = req.expected_version != kAnyVersion
+                        ? StreamHeadIfAt(req.stream, req.expected_version)
+                        : GetStreamHead(req.stream);
       if (!stored.ok()) {
         w->result = stored.status();
         continue;
@@ -629,6 +631,29 @@ StatusOr<EventStore::StreamHead> EventStore::GetStreamHead(
   return StreamHead{
       GetBigEndian64(it->key().ToStringView().substr(prefix.size())),
       GetBigEndian64(it->value().ToStringView())};
+}
+
+StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
+    std::string_view stream, uint64_t version) {
+  // Two point reads, answered mostly by Bloom filters, cost less than the
+  // iterator GetStreamHead seeks with (7% of a command's time): the stream
+  // is at `version` when it has that entry and not the next.
+  rocksdb::ReadOptions options;
+  std::string value;
+  StreamHead head{version, 0};
+  if (version > 0) {
+    rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
+                                 StreamKey(stream, version), &value);
+    if (s.IsNotFound()) return GetStreamHead(stream);
+    if (!s.ok()) return FromRocks(s, "reading a stream");
+    if (value.size() != 8) return Status::Corruption("malformed stream index entry");
+    head.position = GetBigEndian64(value);
+  }
+  rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
+                               StreamKey(stream, version + 1), &value);
+  if (s.ok()) return GetStreamHead(stream);
+  if (!s.IsNotFound()) return FromRocks(s, "reading a stream");
+  return head;
 }
 
 StatusOr<std::optional<AppendResult>> EventStore::LookupCommand(
@@ -852,6 +877,20 @@ Status EventStore::ReplaceViews(
   // The old views are no longer read; a failure to drop them now is
   // repaired by the next open, which clears the idle slot.
   static_cast<void>(ClearViewsSlot(retired));
+  return Status::OK();
+}
+
+Status EventStore::CompactAll() {
+  if (read_only_) return Status::IoError("the store is open read-only");
+  rocksdb::CompactRangeOptions options;
+  // Rewrites the last level too, dropping the tombstones of the list
+  // entries commands replace.
+  options.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (auto* h : handles_) {
+    rocksdb::Status s = db_->CompactRange(options, h, nullptr, nullptr);
+    if (!s.ok()) return FromRocks(s, "compacting");
+  }
   return Status::OK();
 }
 

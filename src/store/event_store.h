@@ -145,6 +145,9 @@ class EventStore {
     uint64_t position = 0;
   };
   StatusOr<StreamHead> GetStreamHead(std::string_view stream);
+  // The same, for a caller that expects the stream at `version`: cheaper
+  // when it is.
+  StatusOr<StreamHead> StreamHeadIfAt(std::string_view stream, uint64_t version);
 
   // The recorded result of a command key: last position, version and the
   // stored bytes; nullopt when the key is new.
@@ -202,8 +205,12 @@ class EventStore {
   // Records the format of a store whose views need no rebuild (an empty one).
   Status SetViewsFormat(uint32_t views_format);
 
-  // ---- Repair
-  // ----------------------------------------------------------------
+  // Compacts every family down to its last level, as background compaction
+  // eventually would (benchmarks time reads in that state). io_error when a
+  // compaction fails.
+  Status CompactAll();
+
+  // ---- Repair ---------------------------------------------------------------
 
   // Writes `ops` and the log head `head` in one batch (synced). For
   // Engine::Repair only: nothing is checked.

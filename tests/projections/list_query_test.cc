@@ -84,6 +84,7 @@ struct Fixture {
     for (const auto& [key, count] : counters) {
       if (count != 0) entries[key] = EncodeCount(count);
     }
+    entries[NumberKey("acme")] = EncodeCount(count);
     REQUIRE(store->ReplaceViews({entries.begin(), entries.end()}, kViewsFormat)
                 .ok());
   }

@@ -114,8 +114,7 @@ class World {
   EngineFixture f_;
 };
 
-// ---- Through the public API
-// ------------------------------------------------------
+// ---- Through the public API -------------------------------------------------
 
 struct ApiRow {
   std::string name;
@@ -582,8 +581,7 @@ TEST_CASE("a database opened twice: the second open is refused with busy",
   CHECK(third.ok());
 }
 
-// ---- Stores that were damaged behind the engine's back
-// --------------------------
+// ---- Stores that were damaged behind the engine's back ----------------------
 
 // Raw access to the stored records, as an attacker or a failing disk has.
 void EditStore(const Options& options,
@@ -739,8 +737,7 @@ TEST_CASE("a tampered event, a truncated log and a damaged head are detected",
   }
 }
 
-// ---- A read-only database directory
-// ---------------------------------------------
+// ---- A read-only database directory -----------------------------------------
 
 // Makes `path` and everything under it read-only (or writable again).
 void SetReadOnly(const std::string& path, bool read_only) {
@@ -876,8 +873,7 @@ TEST_CASE(
   CHECK(writer["open"].rfind("io_error ", 0) == 0);
 }
 
-// ---- Through `ticketlog apply`
-// ---------------------------------------------------
+// ---- Through `ticketlog apply` ----------------------------------------------
 
 #ifdef TICKETLOG_TOOL_PATH
 
