@@ -15,6 +15,9 @@
 //    line on stderr, exit 2. Every other engine code (not_found,
 //    invalid_argument for a bad cursor, ...) is a refusal: the error object
 //    on stdout, exit 1. Malformed flags are usage errors (exit 2).
+//  - A result that cannot be written to stdout is an I/O error (exit 2):
+//    apply stops at the first one, since the commands after it would run
+//    unacknowledged; streams stop writing.
 //  - Queries, history, dump, head and verify open the store read-only and
 //    never create it: a missing database is an I/O error (exit 2). apply,
 //    rebuild and demo open it for writing and create it when missing.
@@ -88,6 +91,13 @@ int UsageError(Context& ctx, std::string_view message) {
   return kExitUsage;
 }
 
+int OutputFailure(Context& ctx, std::string_view what) {
+  ctx.err << "ticketlog: cannot write to standard output";
+  if (!what.empty()) ctx.err << "; " << what;
+  ctx.err << "\n";
+  return kExitUsage;
+}
+
 bool IsSystemError(Code code) {
   return code == Code::kIoError || code == Code::kCorruption ||
          code == Code::kBusy;
@@ -149,10 +159,8 @@ int RunTool(const std::vector<std::string>& args, std::istream& in,
   }
   int status = subcommand->run(ctx, sub_args);
   out.flush();
-  if (!out) {
-    err << "ticketlog: cannot write to standard output\n";
-    return kExitUsage;
-  }
+  // A subcommand that stopped with kExitUsage has said why already.
+  if (!out) return status == kExitUsage ? kExitUsage : OutputFailure(ctx);
   return status;
 }
 

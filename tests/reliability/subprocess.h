@@ -40,6 +40,9 @@ struct SpawnOptions {
   bool pipe_stdin = false;        // otherwise stdin is /dev/null
   bool capture_stderr = false;    // otherwise stderr is the test's stderr
   bool as_nobody = false;         // when root: run as uid/gid 65534
+  // When set: the child's stdout is this file (e.g. /dev/full), not a pipe;
+  // then Communicate() leaves ProcessResult::out empty.
+  std::string stdout_path;
 };
 
 struct ProcessResult {
@@ -202,10 +205,15 @@ class Child {
     bool drop = options.as_nobody && ::geteuid() == 0;
 
     int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+    bool pipe_stdout = options.stdout_path.empty();
     if ((options.pipe_stdin && ::pipe2(in_pipe, O_CLOEXEC) != 0) ||
-        ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
+        (pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) ||
         (options.capture_stderr && ::pipe2(err_pipe, O_CLOEXEC) != 0)) {
       throw std::runtime_error("pipe2 failed");
+    }
+    if (!pipe_stdout) {
+      out_pipe[1] = ::open(options.stdout_path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (out_pipe[1] < 0) throw std::runtime_error("cannot open stdout file");
     }
     int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     pid_ = ::fork();
@@ -232,7 +240,7 @@ class Child {
       ::signal(SIGPIPE, SIG_IGN);
     }
     ::close(out_pipe[1]);
-    out_ = out_pipe[0];
+    out_ = out_pipe[0];  // -1 when stdout went to a file
     if (options.capture_stderr) {
       ::close(err_pipe[1]);
       err_ = err_pipe[0];
