@@ -3,9 +3,10 @@
 //
 // Exit status: 0 when every command was accepted; 1 when at least one was
 // refused (malformed lines included) — the rest still run; 2 when the input
-// cannot be read or the store fails (io_error, corruption, busy), which
-// stops the run.
+// cannot be read, a result cannot be written or the store fails (io_error,
+// corruption, busy), which stops the run.
 #include <cctype>
+#include <cstdint>
 #include <fstream>
 #include <string>
 
@@ -45,7 +46,9 @@ int ApplyStream(Context& ctx, Engine& engine, std::istream& input,
   std::string line;
   bool too_long = false;
   bool refused = false;
+  uint64_t line_number = 0;
   while (reader.Next(line, too_long)) {
+    ++line_number;
     if (!too_long && IsBlank(line)) continue;
     StatusOr<CommandResult> result = RunLine(engine, line, too_long);
     if (result.ok()) {
@@ -61,8 +64,15 @@ int ApplyStream(Context& ctx, Engine& engine, std::istream& input,
       }
     }
     // One flush per result, so that a program feeding commands one at a
-    // time sees each answer before it sends the next.
+    // time sees each answer before it sends the next, and so that a result
+    // nobody can read stops the run: every command that ran past it would
+    // be applied without its client ever hearing of it.
     ctx.out.flush();
+    if (!ctx.out) {
+      return OutputFailure(ctx, "apply stopped at line " +
+                                    std::to_string(line_number) +
+                                    ", whose result was lost");
+    }
   }
   if (reader.failed()) {
     ctx.err << "ticketlog: error reading " << name << "\n";

@@ -54,6 +54,7 @@ int RunHistory(Context& ctx, const std::vector<std::string>& raw) {
   if (!events.ok()) return ReportFailure(ctx, events.status());
   for (const Event& event : *events) {
     ctx.out << Dump(EventJson(event)) << "\n";
+    if (!ctx.out) break;  // nobody reads any more; RunTool reports it
   }
   return kExitOk;
 }

@@ -19,17 +19,21 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 
+#include "cli/address_space.h"
 #include "cli/args.h"
 #include "cli/demo_workload.h"
 #include "cli/subcommands.h"
+#include "cli/tool.h"
 #include "import/incident_import.h"
 
 namespace ticketlog::cli {
@@ -82,21 +86,31 @@ class Progress {
 
   std::atomic<uint64_t>& counter() { return done_; }
 
-  // Runs `work` while refreshing the line every 200 ms.
+  // Runs `work` while refreshing the line every 200 ms. Without a terminal
+  // there is no line to refresh and no thread.
   template <typename Work>
   void Run(Work work) {
+    if (!show_) return work();
     std::atomic<bool> finished{false};
     std::thread painter([&] {
-      while (show_ && !finished.load()) {
+      while (!finished.load()) {
         ctx_.err << "\r  " << label_ << ": " << done_.load() << "/" << total_
                  << std::flush;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
     });
-    work();
+    // A joinable thread that is destroyed calls std::terminate: join it
+    // before an exception from `work` (out of memory) goes on.
+    try {
+      work();
+    } catch (...) {
+      finished = true;
+      painter.join();
+      throw;
+    }
     finished = true;
     painter.join();
-    if (show_) ctx_.err << "\r\033[K" << std::flush;
+    ctx_.err << "\r\033[K" << std::flush;
   }
 
  private:
@@ -170,6 +184,19 @@ Tally RunCommands(Engine& engine, const std::vector<Command>& commands,
 
 namespace {
 
+// Ends the process from inside the catch block of a workload thread whose
+// command threw (out of memory): exit 2 with one line on stderr. The
+// store's group commit parks the other threads' commands until their
+// leader is done, and a leader that threw never is, so joining them could
+// wait forever (seen under `ulimit -v 80000`). Ending here is like a crash;
+// the demo store recovers from its write-ahead log as after one.
+[[noreturn]] void ExitFromWorker(Context& ctx) {
+  static std::mutex exiting;
+  exiting.lock();  // the first to fail reports; any other waits for the end
+  ctx.out.flush();
+  std::_Exit(ReportException(ctx.err));
+}
+
 // Runs the generated lifecycles of every account, one thread per account:
 // commands of different accounts run concurrently and share group commits.
 Tally RunWorkload(Context& ctx, Engine& engine, uint32_t per_account,
@@ -189,14 +216,30 @@ Tally RunWorkload(Context& ctx, Engine& engine, uint32_t per_account,
   std::vector<Tally> tallies(kAccounts.size());
   Progress progress(ctx, "workload (commands)", total);
   auto start = Clock::now();
+  // No exception may leave a thread (std::terminate), nor destroy a
+  // joinable one: when a thread cannot be started (std::system_error) the
+  // ones that were are joined first.
   progress.Run([&] {
     std::vector<std::thread> threads;
-    for (size_t i = 0; i < workloads.size(); ++i) {
-      threads.emplace_back([&, i] {
-        tallies[i] = RunCommands(engine, workloads[i], &progress.counter());
-      });
+    auto join_all = [&threads] {
+      for (auto& thread : threads) thread.join();
+    };
+    try {
+      threads.reserve(workloads.size());
+      for (size_t i = 0; i < workloads.size(); ++i) {
+        threads.emplace_back([&, i] {
+          try {
+            tallies[i] = RunCommands(engine, workloads[i], &progress.counter());
+          } catch (...) {
+            ExitFromWorker(ctx);
+          }
+        });
+      }
+    } catch (...) {
+      join_all();
+      throw;
     }
-    for (auto& thread : threads) thread.join();
+    join_all();
   });
   Tally workload;
   for (const Tally& tally : tallies) workload.Add(tally);
@@ -226,6 +269,10 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
   Options options;
   options.path = dir.string();
   options.sync = sync;
+  FitStoreToAddressSpace(options);
+  if (Status room = CheckAddressSpaceLeft(kDemoBytes, "the demo"); !room.ok()) {
+    return UsageError(ctx, room.ToString());
+  }
   auto opened = Engine::Open(options);
   if (!opened.ok()) {
     return UsageError(

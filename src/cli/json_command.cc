@@ -4,78 +4,16 @@
 #include <utility>
 
 #include "cli/json_reader.h"
+#include "cli/strict_json.h"
 
 namespace ticketlog::cli {
 namespace {
 
 using nlohmann::json;
 
-// Says why a line failed to parse, naming the key whose value was being
-// read when the parser gave up ("expected_version" for a number too large
-// for a double), or "line" when the error is not inside a value. Used only
-// on lines that already failed.
-class SyntaxErrorFinder final : public nlohmann::json_sax<json> {
- public:
-  bool null() override { return Value(); }
-  bool boolean(bool) override { return Value(); }
-  bool number_integer(number_integer_t) override { return Value(); }
-  bool number_unsigned(number_unsigned_t) override { return Value(); }
-  bool number_float(number_float_t, const string_t&) override {
-    return Value();
-  }
-  bool string(string_t&) override { return Value(); }
-  bool binary(binary_t&) override { return Value(); }
-  bool start_object(std::size_t) override { return Value(); }
-  bool key(string_t& key) override {
-    key_ = key;
-    return true;
-  }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return Value(); }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t, const std::string&,
-                   const nlohmann::detail::exception& ex) override {
-    message_ = ex.what();
-    return false;
-  }
-
-  Status Error() const {
-    // nlohmann's message without its "[json.exception.parse_error.101] "
-    // tag, cut short: its "last read" part can quote a multi-megabyte token.
-    std::string text = message_;
-    if (size_t tag_end = text.find("] "); tag_end != std::string::npos) {
-      text.erase(0, tag_end + 2);
-    }
-    constexpr size_t kMaxMessageBytes = 200;
-    if (text.size() > kMaxMessageBytes) {
-      text.resize(kMaxMessageBytes);
-      text += "...";
-    }
-    return Status::InvalidArgument(key_.empty() ? "line" : ShownKey(key_),
-                                   "not valid JSON: " + text);
-  }
-
- private:
-  // A value began or ended: the key before it is no longer being read.
-  bool Value() {
-    key_.clear();
-    return true;
-  }
-
-  std::string key_;
-  std::string message_;
-};
-
-Status SyntaxError(std::string_view line) {
-  SyntaxErrorFinder finder;
-  json::sax_parse(line.begin(), line.end(), &finder);
-  return finder.Error();
-}
-
-// ---- One parser per op
-// ------------------------------------------------------- Each reads the op's
-// fields into its command; the caller checks the reader's status and the fields
-// nobody read.
+// ---- One parser per op ----------------------------------------------------
+// Each reads the op's fields into its command; the caller checks the
+// reader's status and the fields nobody read.
 
 CommandBody ParseDefineDepartment(ObjectReader& r) {
   DefineDepartment c;
@@ -289,10 +227,9 @@ StatusOr<Command> ParseCommandLine(std::string_view line) {
         "line",
         "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
-  json value = json::parse(line.begin(), line.end(), nullptr,
-                           /*allow_exceptions=*/false);
-  if (value.is_discarded()) return SyntaxError(line);
-  return CommandFromJson(value);
+  StatusOr<json> value = ParseStrictJson(line);
+  if (!value.ok()) return value.status();
+  return CommandFromJson(*value);
 }
 
 StatusOr<Command> CommandFromJson(const json& value) {

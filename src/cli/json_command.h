@@ -2,10 +2,11 @@
 // per line, with "op", "account", the op's fields named as in the spec, and
 // the optional envelope fields "command_id", "expected_version" and "at".
 //
-// Parsing is strict: a line that is not a JSON object, names an unknown op,
-// gives a field of the wrong type or a field the op does not take, nests
-// deeper than kMaxJsonDepth or is longer than kMaxCommandLineBytes is
-// refused with invalid_argument naming the field (or "line"). Whether the
+// Parsing is strict: a line that is not a JSON object, gives a key twice in
+// one object, names an unknown op, gives a field of the wrong type or a
+// field the op does not take, nests deeper than kMaxJsonDepth or is longer
+// than kMaxCommandLineBytes is refused with invalid_argument naming the
+// field by its full path (or "line"). Whether the
 // values make sense (ids, lengths, references) is the engine's call.
 #ifndef TICKETLOG_CLI_JSON_COMMAND_H_
 #define TICKETLOG_CLI_JSON_COMMAND_H_

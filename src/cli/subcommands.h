@@ -35,6 +35,11 @@ struct Context {
 // usage errors and for I/O errors outside the engine.
 int UsageError(Context& ctx, std::string_view message);
 
+// Prints "ticketlog: cannot write to standard output" on stderr, followed
+// by "; <what>" when `what` is given, and returns kExitUsage. For a write to
+// ctx.out that failed (a full disk, a closed file).
+int OutputFailure(Context& ctx, std::string_view what = {});
+
 // True for the codes that mean the store itself failed (io_error,
 // corruption, busy) rather than that the request was refused.
 bool IsSystemError(Code code);

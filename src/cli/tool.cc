@@ -15,14 +15,24 @@
 //    line on stderr, exit 2. Every other engine code (not_found,
 //    invalid_argument for a bad cursor, ...) is a refusal: the error object
 //    on stdout, exit 1. Malformed flags are usage errors (exit 2).
+//  - A result that cannot be written to stdout is an I/O error (exit 2):
+//    apply stops at the first one, since the commands after it would run
+//    unacknowledged; streams stop writing.
+//  - Running out of memory or threads (std::bad_alloc, std::system_error,
+//    e.g. under `ulimit -v`) is an I/O error too: one line on stderr,
+//    exit 2, never an abort.
 //  - Queries, history, dump, head and verify open the store read-only and
 //    never create it: a missing database is an I/O error (exit 2). apply,
 //    rebuild and demo open it for writing and create it when missing.
 #include "cli/tool.h"
 
+#include <exception>
 #include <iostream>
+#include <new>
 #include <string_view>
+#include <system_error>
 
+#include "cli/address_space.h"
 #include "cli/args.h"
 #include "cli/json_view.h"
 #include "cli/subcommands.h"
@@ -91,6 +101,13 @@ int UsageError(Context& ctx, std::string_view message) {
   return kExitUsage;
 }
 
+int OutputFailure(Context& ctx, std::string_view what) {
+  ctx.err << "ticketlog: cannot write to standard output";
+  if (!what.empty()) ctx.err << "; " << what;
+  ctx.err << "\n";
+  return kExitUsage;
+}
+
 bool IsSystemError(Code code) {
   return code == Code::kIoError || code == Code::kCorruption ||
          code == Code::kBusy;
@@ -111,6 +128,13 @@ std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only) {
   options.path = ctx.db;
   options.read_only = read_only;
   options.create_if_missing = !read_only;
+  FitStoreToAddressSpace(options);
+  if (Status room = CheckAddressSpaceLeft(kOpenStoreBytes, "opening it");
+      !room.ok()) {
+    ctx.err << "ticketlog: cannot open database " << ctx.db << ": "
+            << room.ToString() << "\n";
+    return nullptr;
+  }
   auto engine = Engine::Open(options);
   if (!engine.ok()) {
     ctx.err << "ticketlog: cannot open database " << ctx.db << ": "
@@ -120,8 +144,10 @@ std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only) {
   return std::move(*engine);
 }
 
-int RunTool(const std::vector<std::string>& args, std::istream& in,
-            std::ostream& out, std::ostream& err) {
+namespace {
+
+int Dispatch(const std::vector<std::string>& args, std::istream& in,
+             std::ostream& out, std::ostream& err) {
   Context ctx{"./ticketlog-data", in, out, err};
   std::vector<std::string> rest = args;
   if (Status db = ExtractDbFlag(rest, ctx.db); !db.ok()) {
@@ -152,11 +178,35 @@ int RunTool(const std::vector<std::string>& args, std::istream& in,
   }
   int status = subcommand->run(ctx, sub_args);
   out.flush();
-  if (!out) {
-    err << "ticketlog: cannot write to standard output\n";
-    return kExitUsage;
-  }
+  // A subcommand that stopped with kExitUsage has said why already.
+  if (!out) return status == kExitUsage ? kExitUsage : OutputFailure(ctx);
   return status;
+}
+
+}  // namespace
+
+int ReportException(std::ostream& err) {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    err << "ticketlog: out of memory\n";
+  } catch (const std::system_error& e) {
+    err << "ticketlog: system error: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    err << "ticketlog: " << e.what() << "\n";
+  } catch (...) {
+    err << "ticketlog: unknown error\n";
+  }
+  return kExitUsage;
+}
+
+int RunTool(const std::vector<std::string>& args, std::istream& in,
+            std::ostream& out, std::ostream& err) {
+  try {
+    return Dispatch(args, in, out, err);
+  } catch (...) {
+    return ReportException(err);
+  }
 }
 
 }  // namespace ticketlog::cli

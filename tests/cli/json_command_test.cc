@@ -335,6 +335,67 @@ TEST_CASE("a key that does not look like a field is quoted in the refusal",
         "\"" + std::string(64, 'k') + "\"...: unknown field for op close");
 }
 
+TEST_CASE("a key given twice is refused naming its full path",
+          "[json_command]") {
+  // nlohmann keeps the last value of a repeated key: without this check the
+  // first line would run against account "b".
+  CHECK(Refusal(R"({"op":"close","account":"a","ticket":"t","account":"b"})") ==
+        "account: duplicate field");
+  CHECK(Refusal(R"({"op":"close","account":"a","op":"reopen"})") ==
+        "op: duplicate field");
+  // The same key once escaped is still the same key.
+  CHECK(Refusal(R"({"op":"close","account":"a","acc\u006funt":"b"})") ==
+        "account: duplicate field");
+  CHECK(Refusal(R"({"op":"open_ticket","account":"a",)"
+                R"("customer":{"email":"x","id":"c","email":"y"}})") ==
+        "customer.email: duplicate field");
+  CHECK(Refusal(R"({"op":"open_ticket","account":"a",)"
+                R"("message":{"content":"x","content":"y"}})") ==
+        "message.content: duplicate field");
+  CHECK(Refusal(R"({"op":"open_ticket","account":"a",)"
+                R"("custom_attributes":{"plan":"pro","plan":"free"}})") ==
+        "custom_attributes.plan: duplicate field");
+  CHECK(Refusal(R"({"op":"reply","account":"a","attachments":)"
+                R"([{"name":"x"},{"name":"y","size":1,"size":2}]})") ==
+        "attachments[1].size: duplicate field");
+  CHECK(Refusal(R"({"op":"open_ticket","account":"a","message":)"
+                R"({"attachments":[{"sha256":"a","sha256":"b"}]}})") ==
+        "message.attachments[0].sha256: duplicate field");
+  // Also in a value nobody reads, and for keys that need quoting.
+  CHECK(Refusal(R"({"op":"close","account":"a","x":{"k":1,"k":2}})") ==
+        "x.k: duplicate field");
+  CHECK(Refusal(R"({"op":"close","account":"a","":1,"":2})") ==
+        R"("": duplicate field)");
+  // The same key in different objects, or differing in case, is no
+  // duplicate.
+  auto open = MustParseAs<OpenTicket>(
+      R"({"op":"open_ticket","account":"a","subject":"s",)"
+      R"("custom_attributes":{"subject":"x","k":1,"K":2}})");
+  CHECK(open.subject == "s");
+  CHECK(open.custom_attributes.size() == 3);
+}
+
+TEST_CASE("a syntax error names the path of the field being read",
+          "[json_command]") {
+  CHECK(Refusal("{\"op\":\"open_ticket\",\"account\":\"a\",\"customer\":"
+                "{\"id\":\"c\",\"email\":\"\xc3\x28\"}}")
+            .rfind("customer.email: not valid JSON", 0) == 0);
+  CHECK(Refusal(R"({"op":"open_ticket","account":"a","message":)"
+                R"({"attachments":[{"name":"x"},{"size":1e400}]}})")
+            .rfind("message.attachments[1].size: not valid JSON", 0) == 0);
+  CHECK(Refusal(R"({"op":"update","account":"a","ticket":"t",)"
+                R"("custom_attributes":{"a b":tru}})")
+            .rfind(R"(custom_attributes."a b": not valid JSON)", 0) == 0);
+  // Between the fields of an object or the items of an array: that object
+  // or array.
+  CHECK(Refusal(R"({"op":"open_ticket","account":"a","customer":{"id":"c",}})")
+            .rfind("customer: not valid JSON", 0) == 0);
+  CHECK(Refusal(R"({"op":"open_ticket","account":"a","labels":["x",tru]})")
+            .rfind("labels: not valid JSON", 0) == 0);
+  // Inside a line that is not an object: the line.
+  CHECK(Refusal(R"([{"a":tru}])").rfind("line: not valid JSON", 0) == 0);
+}
+
 TEST_CASE("numbers out of range name the field", "[json_command]") {
   for (const char* value :
        {"-1", "9223372036854775808", "18446744073709551615",

@@ -882,8 +882,8 @@ struct ToolRow {
   std::string line;
   Code code;
   // The message starts with "<field>: ". A line that is not valid JSON names
-  // the key whose value was being read, or "line"; alternatives are
-  // separated by '|'.
+  // the path of the field being read, or "line"; alternatives are separated
+  // by '|'.
   std::string field;
 };
 
@@ -1134,7 +1134,7 @@ std::vector<ToolRow> ToolRows() {
   add("a number too large for a double",
       R"({"op":"update","account":"acme","ticket":")" + open_t +
           R"(","custom_attributes":{"n":1e400}})",
-      Code::kInvalidArgument, "custom_attributes.n|n|line");
+      Code::kInvalidArgument, "custom_attributes.n");
 
   // Numbers out of range.
   for (const char* bad : {"-1", "18446744073709551616", "9223372036854775808",
@@ -1198,6 +1198,36 @@ std::vector<ToolRow> ToolRows() {
   add("an unknown field of the customer",
       OpenWith([](json& j) { j["customer"]["age"] = 40; }),
       Code::kInvalidArgument, "customer.age");
+
+  // Keys given twice, at every depth: each line would be accepted with
+  // either value, so only the duplicate check refuses it.
+  {
+    std::string reply = Line(ReplyLine(kOpenT, "twice"));
+    add("account given twice", R"({"account":"globex",)" + reply.substr(1),
+        Code::kInvalidArgument, "account");
+    add("op given twice", R"({"op":"comment",)" + reply.substr(1),
+        Code::kInvalidArgument, "op");
+  }
+  add("a customer email given twice",
+      R"({"op":"open_ticket","account":"acme","subject":"Dup","department":"support",)"
+      R"("customer":{"email":"a@example.com","email":"b@example.com"}})",
+      Code::kInvalidArgument, "customer.email");
+  add("a message content given twice",
+      R"({"op":"open_ticket","account":"acme","subject":"Dup","department":"support",)"
+      R"("customer":{"id":"c"},"message":{"content":"a","content":"b"}})",
+      Code::kInvalidArgument, "message.content");
+  add("a custom attribute given twice",
+      R"({"op":"open_ticket","account":"acme","subject":"Dup","department":"support",)"
+      R"("customer":{"id":"c"},"custom_attributes":{"plan":"a","plan":"b"}})",
+      Code::kInvalidArgument, "custom_attributes.plan");
+  add("an attachment field given twice",
+      R"({"op":"reply","account":"acme","ticket":")" + open_t +
+          R"(","content":"f","attachments":[{"name":"a","name":"b"}]})",
+      Code::kInvalidArgument, "attachments[0].name");
+  add("invalid JSON inside the customer",
+      "{\"op\":\"open_ticket\",\"account\":\"acme\",\"subject\":\"S\","
+      "\"customer\":{\"id\":\"c\",\"email\":\"\xc3\x28\"}}",
+      Code::kInvalidArgument, "customer.email");
   return rows;
 }
 

@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,6 +41,12 @@ struct SpawnOptions {
   bool pipe_stdin = false;        // otherwise stdin is /dev/null
   bool capture_stderr = false;    // otherwise stderr is the test's stderr
   bool as_nobody = false;         // when root: run as uid/gid 65534
+  // When non-zero: the child's RLIMIT_AS, as `ulimit -v` sets it (in bytes
+  // here, KiB there).
+  rlim_t address_space_bytes = 0;
+  // When set: the child's stdout is this file (e.g. /dev/full), not a pipe;
+  // then Communicate() leaves ProcessResult::out empty.
+  std::string stdout_path;
 };
 
 struct ProcessResult {
@@ -202,11 +209,18 @@ class Child {
     bool drop = options.as_nobody && ::geteuid() == 0;
 
     int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+    bool pipe_stdout = options.stdout_path.empty();
     if ((options.pipe_stdin && ::pipe2(in_pipe, O_CLOEXEC) != 0) ||
-        ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
+        (pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) ||
         (options.capture_stderr && ::pipe2(err_pipe, O_CLOEXEC) != 0)) {
       throw std::runtime_error("pipe2 failed");
     }
+    if (!pipe_stdout) {
+      out_pipe[1] = ::open(options.stdout_path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (out_pipe[1] < 0) throw std::runtime_error("cannot open stdout file");
+    }
+    const rlimit address_space = {options.address_space_bytes,
+                                  options.address_space_bytes};
     int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -215,6 +229,10 @@ class Child {
       ::dup2(options.pipe_stdin ? in_pipe[0] : dev_null, 0);
       ::dup2(out_pipe[1], 1);
       if (options.capture_stderr) ::dup2(err_pipe[1], 2);
+      if (options.address_space_bytes != 0 &&
+          ::setrlimit(RLIMIT_AS, &address_space) != 0) {
+        ::_exit(126);
+      }
       if (drop) {
         if (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 ||
             ::setuid(kNobody) != 0) {
@@ -232,7 +250,7 @@ class Child {
       ::signal(SIGPIPE, SIG_IGN);
     }
     ::close(out_pipe[1]);
-    out_ = out_pipe[0];
+    out_ = out_pipe[0];  // -1 when stdout went to a file
     if (options.capture_stderr) {
       ::close(err_pipe[1]);
       err_ = err_pipe[0];
