@@ -227,6 +227,10 @@ Status EventStore::OpenDb(const Options& options, Recovery recovery) {
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
+  // RocksDB opens table files with 16 threads by default: each thread
+  // reserves a stack, and one that cannot start aborts the process (seen
+  // under `ulimit -v`). Two open a store as fast on this kind of machine.
+  db_options.max_file_opening_threads = 2;
   // Group commits of concurrent appenders already merge their batches; let
   // RocksDB also pipeline WAL and memtable writes.
   db_options.enable_pipelined_write = true;
@@ -491,14 +495,22 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
   }
   LogHead head = head_;
   rocksdb::WriteBatch batch;
-  BuildGroup(group, batch, head);
-
-  // Appenders that arrive meanwhile queue behind the group; the lock is not
-  // held during the write so they can.
-  lock.unlock();
-  rocksdb::Status s = batch.Count() > 0 ? db_->Write(write_options_, &batch)
-                                        : rocksdb::Status::OK();
-  lock.lock();
+  rocksdb::Status s;
+  // Every member must be answered and woken whatever happens here: an
+  // allocation that fails while the batch is built or written fails the
+  // whole group instead of leaving the others waiting for ever.
+  try {
+    BuildGroup(group, batch, head);
+    // Appenders that arrive meanwhile queue behind the group; the lock is
+    // not held during the write so they can.
+    lock.unlock();
+    s = batch.Count() > 0 ? db_->Write(write_options_, &batch)
+                          : rocksdb::Status::OK();
+    lock.lock();
+  } catch (const std::exception& e) {
+    if (!lock.owns_lock()) lock.lock();
+    s = rocksdb::Status::Aborted(std::string("out of resources: ") + e.what());
+  }
 
   if (s.ok()) {
     head_ = head;
