@@ -133,9 +133,9 @@ Status EngineImpl::VerifyChain(VerifyReport& report) {
   std::string prev = store::kZeroHash;
   uint64_t expected_position = 1;
   std::unordered_map<std::string, uint64_t> versions;
-  auto it = store_->NewIterator(store::Family::kLog);
+  auto it = store_->NewCursor(store::Family::kLog);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view key = it->key().ToStringView();
+    std::string_view key = it->key();
     uint64_t position = key.size() == 8 ? store::GetBigEndian64(key) : 0;
     std::string where = "position " + std::to_string(position);
     auto stored = store_->ReadEvent(position);
@@ -180,7 +180,7 @@ Status EngineImpl::VerifyChain(VerifyReport& report) {
     }
     prev = stored->hash;
   }
-  if (!it->status().ok()) return Status::IoError(it->status().ToString());
+  TICKETLOG_RETURN_IF_ERROR(it->status());
   store::EventStore::LogHead head = store_->Head();
   if (head.position != expected_position - 1 ||
       (head.position > 0 && head.hash != prev)) {
@@ -257,7 +257,7 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report) {
   auto walk = [&](store::Family family, const char* name, auto& expected,
                   auto&& same) -> Status {
     auto want = expected.begin();
-    auto it = store_->NewIterator(family);
+    auto it = store_->NewCursor(family);
     it->SeekToFirst();
     while (it->Valid() || want != expected.end()) {
       int order = !it->Valid()             ? 1
@@ -265,10 +265,10 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report) {
                                            : it->key().compare(want->first);
       std::string where = std::string(name) + " key " +
                           Printable(order > 0 ? std::string_view(want->first)
-                                              : it->key().ToStringView());
+                                              : it->key());
       if (order < 0) {
         std::string problem =
-            same(it->key().ToStringView(), it->value().ToStringView(), nullptr);
+            same(it->key(), it->value(), nullptr);
         if (!problem.empty())
           Report(report, suppressed, where + ": " + problem);
         it->Next();
@@ -276,15 +276,15 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report) {
         Report(report, suppressed, where + " is missing");
         ++want;
       } else {
-        std::string problem = same(it->key().ToStringView(),
-                                   it->value().ToStringView(), &want->second);
+        std::string problem = same(it->key(),
+                                   it->value(), &want->second);
         if (!problem.empty())
           Report(report, suppressed, where + ": " + problem);
         it->Next();
         ++want;
       }
     }
-    if (!it->status().ok()) return Status::IoError(it->status().ToString());
+    TICKETLOG_RETURN_IF_ERROR(it->status());
     return Status::OK();
   };
 
@@ -376,7 +376,7 @@ Status EngineImpl::VerifyViews(VerifyReport& report) {
   // Both sides are sorted by key: walk them side by side.
   size_t suppressed = 0;
   auto want = expected->begin();
-  auto it = store_->NewIterator(store::Family::kViews);
+  auto it = store_->NewCursor(store::Family::kViews);
   it->SeekToFirst();
   while (it->Valid() || want != expected->end()) {
     int order;
@@ -389,11 +389,11 @@ Status EngineImpl::VerifyViews(VerifyReport& report) {
     }
     if (order < 0) {
       // A counter merged down to zero is as good as none.
-      if (!IsZeroCounter(it->key().ToStringView(),
-                         it->value().ToStringView())) {
+      if (!IsZeroCounter(it->key(),
+                         it->value())) {
         ++report.view_keys_checked;
         Report(report, suppressed,
-               "view key " + Printable(it->key().ToStringView()) +
+               "view key " + Printable(it->key()) +
                    " is not backed by the log");
       }
       it->Next();
@@ -412,7 +412,7 @@ Status EngineImpl::VerifyViews(VerifyReport& report) {
       ++want;
     }
   }
-  if (!it->status().ok()) return Status::IoError(it->status().ToString());
+  TICKETLOG_RETURN_IF_ERROR(it->status());
   if (suppressed > 0) {
     report.problems.push_back("... and " + std::to_string(suppressed) +
                               " more differences in the views");

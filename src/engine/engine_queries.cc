@@ -55,7 +55,7 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
   result.page = page;
   result.total = view->message_count;
   std::string prefix = projections::MessagePrefix(account, view->ticket);
-  auto it = store_->NewIterator(store::Family::kViews);
+  auto it = store_->NewCursor(store::Family::kViews);
   uint64_t first = uint64_t{page - 1} * kPageSize + 1;
   if (first > UINT32_MAX) return result;
   for (it->Seek(projections::MessageKey(account, view->ticket,
@@ -65,10 +65,10 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
        it->Next()) {
     Message message;
     TICKETLOG_RETURN_IF_ERROR(
-        schema::DecodeMessage(it->value().ToStringView(), message));
+        schema::DecodeMessage(it->value(), message));
     result.items.push_back(std::move(message));
   }
-  if (!it->status().ok()) return Status::IoError(it->status().ToString());
+  TICKETLOG_RETURN_IF_ERROR(it->status());
   return result;
 }
 
@@ -156,17 +156,14 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   TICKETLOG_RETURN_IF_ERROR(ValidateAccount(account));
   std::shared_lock lock(engine_mu_);
   Stats stats;
-  rocksdb::ReadOptions options;
-  const rocksdb::Snapshot* snapshot = store_->GetSnapshot();
-  options.snapshot = snapshot;
-  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(
-      options, store_->handle(store::Family::kViews)));
+  auto view = store_->NewReadView();
+  auto it = view->NewCursor(store::Family::kViews);
   auto counter = [&](projections::Dim dim) -> uint64_t {
     std::string key = projections::CounterKey(account, dim, "");
     it->Seek(key);
     if (!it->Valid() || it->key() != key) return 0;
     return static_cast<uint64_t>(std::max<int64_t>(
-        projections::DecodeCount(it->value().ToStringView()), 0));
+        projections::DecodeCount(it->value()), 0));
   };
   // Tickets are never deleted: the account has as many as its last number.
   {
@@ -174,7 +171,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
     it->Seek(key);
     if (it->Valid() && it->key() == key) {
       stats.tickets = static_cast<uint64_t>(std::max<int64_t>(
-          projections::DecodeCount(it->value().ToStringView()), 0));
+          projections::DecodeCount(it->value()), 0));
     }
   }
 
@@ -184,8 +181,8 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   projections::CountCell cell;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
-    if (!projections::DecodeCell(it->key().ToStringView(),
-                                 it->value().ToStringView(), prefix.size(),
+    if (!projections::DecodeCell(it->key(),
+                                 it->value(), prefix.size(),
                                  cell)) {
       cells_status = Status::Corruption("malformed count cell");
       break;
@@ -213,7 +210,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
       if (index < lower) continue;
       sum += static_cast<int64_t>(
           store::GetBigEndian64(
-              it->key().ToStringView().substr(prefix.size())) ^
+              it->key().substr(prefix.size())) ^
           (uint64_t{1} << 63));
     }
     return lower == upper ? sum : sum / 2;
@@ -223,11 +220,8 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
         median(projections::Dim::kFirstResponses, 'f');
     stats.median_resolution_us = median(projections::Dim::kResolutions, 'r');
   }
-  Status status = it->status().ok() ? cells_status
-                                    : Status::IoError(it->status().ToString());
-  it.reset();
-  store_->ReleaseSnapshot(snapshot);
-  TICKETLOG_RETURN_IF_ERROR(status);
+  TICKETLOG_RETURN_IF_ERROR(it->status());
+  TICKETLOG_RETURN_IF_ERROR(cells_status);
   return stats;
 }
 

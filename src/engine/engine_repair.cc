@@ -32,9 +32,9 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
   std::map<std::string, CommandStream> command_streams;
   std::unordered_map<std::string, uint64_t> numbers;
   std::unordered_map<std::string, uint64_t> versions;
-  auto it = store.NewIterator(store::Family::kLog);
+  auto it = store.NewCursor(store::Family::kLog);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string key = it->key().ToString();
+    std::string key = std::string(it->key());
     if (!broken) {
       uint64_t position = key.size() == 8 ? store::GetBigEndian64(key) : 0;
       auto stored = store.ReadEvent(position);
@@ -96,19 +96,17 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
       }
     }
   }
-  if (!it->status().ok()) {
-    return Status::IoError("reading the log: " + it->status().ToString());
-  }
+  TICKETLOG_RETURN_IF_ERROR(it->status());
   it.reset();
 
   // Every derived family is rewritten from the kept log: what it holds and
   // the log does not imply goes; what the log implies is put.
   auto rewrite = [&](store::Family family, const auto& expected,
                      auto&& encode) {
-    auto existing = store.NewIterator(family);
+    auto existing = store.NewCursor(family);
     uint64_t removed = 0;
     for (existing->SeekToFirst(); existing->Valid(); existing->Next()) {
-      std::string key = existing->key().ToString();
+      std::string key = std::string(existing->key());
       if (!expected.contains(key)) {
         ops.push_back({family, store::ViewOp::Kind::kDelete, key, {}});
         ++removed;
@@ -140,10 +138,10 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
     records[command] = std::move(record);
   }
   {
-    auto existing = store.NewIterator(store::Family::kIdempotency);
+    auto existing = store.NewCursor(store::Family::kIdempotency);
     for (existing->SeekToFirst(); existing->Valid(); existing->Next()) {
-      std::string key = existing->key().ToString();
-      std::string value = existing->value().ToString();
+      std::string key = std::string(existing->key());
+      std::string value = std::string(existing->value());
       if (records.contains(key)) continue;
       if (value.size() >= 16 && store::GetBigEndian64(value) <= kept) {
         records[key] = value;  // a command that appended nothing

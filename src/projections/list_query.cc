@@ -1,7 +1,5 @@
 #include "projections/list_query.h"
 
-#include <rocksdb/db.h>
-
 #include <algorithm>
 #include <functional>
 #include <memory>
@@ -28,9 +26,8 @@ struct Position {
 // One index list read in the query's order.
 class ListScan {
  public:
-  ListScan(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-           const rocksdb::ReadOptions& options, std::string prefix, bool desc)
-      : it_(db->NewIterator(options, cf)),
+  ListScan(const store::ReadView& view, std::string prefix, bool desc)
+      : it_(view.NewCursor(store::Family::kViews)),
         prefix_(std::move(prefix)),
         desc_(desc) {}
 
@@ -66,19 +63,15 @@ class ListScan {
   }
   Position Current() const {
     Position p;
-    DecodeIndexPosition(it_->key().ToStringView(), prefix_.size(), p.time,
-                        p.number);
+    DecodeIndexPosition(it_->key(), prefix_.size(), p.time, p.number);
     return p;
   }
-  std::string_view Value() const { return it_->value().ToStringView(); }
+  std::string_view Value() const { return it_->value(); }
   void Advance() { desc_ ? it_->Prev() : it_->Next(); }
-  Status status() const {
-    return it_->status().ok() ? Status::OK()
-                              : Status::IoError(it_->status().ToString());
-  }
+  Status status() const { return it_->status(); }
 
  private:
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::unique_ptr<store::Cursor> it_;
   std::string prefix_;
   bool desc_;
 };
@@ -186,11 +179,7 @@ constexpr uint64_t kLookupCost = 8;
 class Lister {
  public:
   Lister(store::EventStore& store, const ListQuery& query)
-      : store_(store), q_(query) {
-    snapshot_ = store.GetSnapshot();
-    options_.snapshot = snapshot_;
-  }
-  ~Lister() { store_.ReleaseSnapshot(snapshot_); }
+      : view_(store.NewReadView()), q_(query) {}
 
   StatusOr<ListPage> Run();
   // The exact number of tickets matching a query whose filters are all on
@@ -203,12 +192,7 @@ class Lister {
   class Gathered;
 
   StatusOr<std::optional<std::string>> Read(const std::string& key) {
-    std::string value;
-    auto s = store_.db()->Get(options_, store_.handle(store::Family::kViews),
-                              key, &value);
-    if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return Status::IoError(s.ToString());
-    return std::optional<std::string>(std::move(value));
+    return view_->Get(store::Family::kViews, key);
   }
   StatusOr<int64_t> Counter(Dim dim, const std::vector<std::string>& values) {
     int64_t total = 0;
@@ -228,8 +212,7 @@ class Lister {
   // are short and keep no counter.
   StatusOr<int64_t> ListLength(Dim dim, const std::vector<std::string>& values) {
     int64_t total = 0;
-    std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator(
-        options_, store_.handle(store::Family::kViews)));
+    auto it = view_->NewCursor(store::Family::kViews);
     for (const auto& value : values) {
       std::string prefix =
           IndexPrefix(q_.account, dim, value, SortField::kCreated);
@@ -238,7 +221,7 @@ class Lister {
         ++total;
       }
     }
-    if (!it->status().ok()) return Status::IoError(it->status().ToString());
+    TICKETLOG_RETURN_IF_ERROR(it->status());
     return total;
   }
   // Sums the count cells that pass `match`.
@@ -251,10 +234,8 @@ class Lister {
   Status Heat(IndexRecord& record);
   StatusOr<std::vector<TicketView>> Load(const std::vector<std::string>& ids);
 
-  store::EventStore& store_;
+  std::unique_ptr<store::ReadView> view_;
   const ListQuery& q_;
-  const rocksdb::Snapshot* snapshot_;
-  rocksdb::ReadOptions options_;
 };
 
 // Every ticket of the account in the sort order, records inline.
@@ -262,8 +243,7 @@ class Lister::FullScan final : public Source {
  public:
   FullScan(Lister& lister, SortField sort, bool desc,
            const std::optional<Position>& start, bool inclusive)
-      : scan_(lister.store_.db(), lister.store_.handle(store::Family::kViews),
-              lister.options_,
+      : scan_(*lister.view_,
               IndexPrefix(lister.q_.account, Dim::kAll, "", sort), desc) {
     scan_.Start(start, inclusive);
   }
@@ -301,8 +281,7 @@ class Lister::SelectiveScan final : public Source {
       : lister_(lister), desc_(desc) {
     for (const auto& value : values) {
       auto scan = std::make_unique<ListScan>(
-          lister.store_.db(), lister.store_.handle(store::Family::kViews),
-          lister.options_,
+          *lister.view_,
           IndexPrefix(lister.q_.account, dim, value, SortField::kCreated),
           desc);
       scan->Start(start, inclusive);
@@ -388,19 +367,17 @@ class Lister::Gathered final : public Source {
 StatusOr<int64_t> Lister::SumCells(
     const std::function<bool(const CountCell&)>& match) {
   std::string prefix = CellPrefix(q_.account);
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_.db()->NewIterator(options_, store_.handle(store::Family::kViews)));
+  auto it = view_->NewCursor(store::Family::kViews);
   int64_t total = 0;
   CountCell cell;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
-    if (!DecodeCell(it->key().ToStringView(), it->value().ToStringView(),
-                    prefix.size(), cell)) {
+    if (!DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
       return Status::Corruption("malformed count cell");
     }
     if (match(cell)) total += cell.count;
   }
-  if (!it->status().ok()) return Status::IoError(it->status().ToString());
+  TICKETLOG_RETURN_IF_ERROR(it->status());
   return total;
 }
 
@@ -445,24 +422,17 @@ Status Lister::Heat(IndexRecord& record) {
 StatusOr<std::vector<TicketView>> Lister::Load(
     const std::vector<std::string>& ids) {
   std::vector<std::string> keys;
-  std::vector<rocksdb::Slice> slices;
   keys.reserve(ids.size());
   for (const auto& id : ids) keys.push_back(TicketKey(q_.account, id));
-  for (const auto& key : keys) slices.emplace_back(key);
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
-  store_.db()->MultiGet(options_, store_.handle(store::Family::kViews),
-                        slices.size(), slices.data(), values.data(),
-                        statuses.data());
+  auto values = view_->MultiGet(store::Family::kViews, keys);
+  if (!values.ok()) return values.status();
   std::vector<TicketView> views(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (!statuses[i].ok()) {
-      return Status::Corruption(
-          "list index names ticket " + ids[i] +
-          " whose view is missing: " + statuses[i].ToString());
+    if (!(*values)[i]) {
+      return Status::Corruption("list index names ticket " + ids[i] +
+                                " whose view is missing");
     }
-    TICKETLOG_RETURN_IF_ERROR(
-        schema::DecodeTicketView(values[i].ToStringView(), views[i]));
+    TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(*(*values)[i], views[i]));
   }
   return views;
 }

@@ -25,6 +25,7 @@
 
 #include "schema/codec.h"
 #include "store/keys.h"
+#include "store/read_view.h"
 
 namespace ticketlog::store {
 namespace {
@@ -179,6 +180,12 @@ std::string EncodeHead(uint64_t version, uint64_t position) {
 
 }  // namespace
 
+rocksdb::WriteOptions EventStore::WriteOptions() const {
+  rocksdb::WriteOptions options;
+  options.sync = sync_;
+  return options;
+}
+
 struct EventStore::Writer {
   AppendRequest* request;
   StatusOr<AppendResult> result = AppendResult{};
@@ -298,7 +305,7 @@ Status EventStore::OpenDb(const Options& options, Recovery recovery) {
     db_.reset(raw);
   }
   handles_ = std::move(handles);
-  write_options_.sync = options.sync;
+  sync_ = options.sync;
   TICKETLOG_RETURN_IF_ERROR(LoadMeta());
   if (read_only_) return Status::OK();
 
@@ -445,7 +452,7 @@ Status EventStore::ClearViewsSlot(int slot) {
   rocksdb::Status s =
       rocksdb::DeleteFilesInRange(db_.get(), handles_[slot], nullptr, nullptr);
   if (!s.ok()) return FromRocks(s, "clearing a views slot");
-  s = db_->DeleteRange(write_options_, handles_[slot], std::string_view(""),
+  s = db_->DeleteRange(WriteOptions(), handles_[slot], std::string_view(""),
                        kViewsEnd);
   if (!s.ok()) return FromRocks(s, "clearing a views slot");
   rocksdb::CompactRangeOptions compact;
@@ -504,7 +511,7 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
     // Appenders that arrive meanwhile queue behind the group; the lock is
     // not held during the write so they can.
     lock.unlock();
-    s = batch.Count() > 0 ? db_->Write(write_options_, &batch)
+    s = batch.Count() > 0 ? db_->Write(WriteOptions(), &batch)
                           : rocksdb::Status::OK();
     lock.lock();
   } catch (const std::exception& e) {
@@ -713,7 +720,8 @@ StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
 
 Status EventStore::ReadLog(uint64_t from_position,
                            const std::function<bool(const StoredEvent&)>& fn) {
-  auto it = NewIterator(Family::kLog);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handle(Family::kLog)));
   for (it->Seek(BigEndian64(from_position)); it->Valid(); it->Next()) {
     if (it->key().size() != 8) {
       return Status::Corruption("log key of " +
@@ -745,8 +753,9 @@ Status EventStore::ReadStream(
   std::string prefix;
   PutComponent(prefix, stream);
   rocksdb::ReadOptions read_options;
-  // Pin one snapshot so the stream index and the log agree.
-  const rocksdb::Snapshot* snapshot = GetSnapshot();
+  // Pin one snapshot so the stream index and the log agree (a reader's
+  // instance does not move: it needs none).
+  const rocksdb::Snapshot* snapshot = read_only_ ? nullptr : db_->GetSnapshot();
   read_options.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, handle(Family::kStreams)));
@@ -788,7 +797,7 @@ Status EventStore::ReadStream(
     status = FromRocks(it->status(), "reading a stream");
   }
   it.reset();
-  ReleaseSnapshot(snapshot);
+  if (snapshot != nullptr) db_->ReleaseSnapshot(snapshot);
   return status;
 }
 
@@ -878,7 +887,7 @@ Status EventStore::ReplaceViews(
   batch.Put(
       handle(Family::kMeta), kViewsKey,
       idle == kViewsSlot1 ? std::string_view("1") : std::string_view("0"));
-  rocksdb::Status s = db_->Write(write_options_, &batch);
+  rocksdb::Status s = db_->Write(WriteOptions(), &batch);
   if (!s.ok()) {
     static_cast<void>(ClearViewsSlot(idle));
     return FromRocks(s, "switching to the rebuilt views");
@@ -937,19 +946,15 @@ Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
   return Status::OK();
 }
 
-const rocksdb::Snapshot* EventStore::GetSnapshot() const {
+std::unique_ptr<ReadView> EventStore::NewReadView() const {
   // A reader's instance never catches up after its open: it is a snapshot.
-  return read_only_ ? nullptr : db_->GetSnapshot();
+  return std::unique_ptr<ReadView>(
+      new ReadView(*this, read_only_ ? nullptr : db_->GetSnapshot()));
 }
 
-void EventStore::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const {
-  if (snapshot != nullptr) db_->ReleaseSnapshot(snapshot);
-}
-
-std::unique_ptr<rocksdb::Iterator> EventStore::NewIterator(
-    Family family) const {
-  return std::unique_ptr<rocksdb::Iterator>(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+std::unique_ptr<Cursor> EventStore::NewCursor(Family family) const {
+  return std::unique_ptr<Cursor>(new Cursor(std::unique_ptr<rocksdb::Iterator>(
+      db_->NewIterator(rocksdb::ReadOptions(), handle(family)))));
 }
 
 }  // namespace ticketlog::store

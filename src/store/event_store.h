@@ -12,7 +12,6 @@
 #ifndef TICKETLOG_STORE_EVENT_STORE_H_
 #define TICKETLOG_STORE_EVENT_STORE_H_
 
-#include <rocksdb/db.h>
 
 #include <condition_variable>
 #include <cstdint>
@@ -25,26 +24,22 @@
 #include <string_view>
 #include <vector>
 
+#include "store/family.h"
+#include "store/read_view.h"
 #include "ticketlog/options.h"
 #include "ticketlog/status.h"
 
+namespace rocksdb {
+struct ColumnFamilyDescriptor;
+class ColumnFamilyHandle;
+struct DBOptions;
+class WriteBatch;
+struct WriteOptions;
+}  // namespace rocksdb
+
 namespace ticketlog::store {
 
-// Column families. Their names are part of the on-disk format.
-enum class Family : uint8_t {
-  kLog = 0,  // "log":         be64(position) -> Envelope
-  kStreams =
-      1,  // "streams":     component(stream) be64(version) -> be64(position)
-  kHeads = 2,  // "heads":       stream -> be64(version) be64(position)
-  kIdempotency =
-      3,  // "idempotency": command key -> be64(position) be64(version) result
-  kViews = 4,  // the live views: "views" or "views.1" (meta "views")
-  kMeta = 5,   // "meta":        "head" -> be64(position) hash[32],
-               //                "views" -> the live views slot
-};
-// The families above plus the second views slot, "views.1": views are
-// rebuilt into the slot that is not live and switched in one write.
-inline constexpr int kFamilyCount = 7;
+
 
 // No expected-version check.
 inline constexpr uint64_t kAnyVersion = UINT64_MAX;
@@ -216,28 +211,29 @@ class EventStore {
   // Engine::Repair only: nothing is checked.
   Status WriteRepair(const std::vector<FamilyOp>& ops, const LogHead& head);
 
-  // ---- Raw access for projections, audits and tests -------------------------
+  // ---- Raw access for tests that damage a store on purpose ----------------
 
   rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* handle(Family family) const {
     return handles_[family == Family::kViews ? live_views_
                                              : static_cast<int>(family)];
   }
-  // A point to read every family at consistently, for ReadOptions::snapshot;
-  // nullptr for a reader, whose view never moves after its open. Release it
-  // with ReleaseSnapshot.
-  const rocksdb::Snapshot* GetSnapshot() const;
-  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const;
-  // A consistent snapshot iterator over one family.
-  std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
+  // A consistent snapshot of every family to read queries from. A reader
+  // (Options::read_only) never moves after its open, so its views are
+  // snapshots already.
+  std::unique_ptr<ReadView> NewReadView() const;
+  // A cursor over the latest state of one family.
+  std::unique_ptr<Cursor> NewCursor(Family family) const;
 
   // Key of `stream`'s event `version` in the streams family.
   static std::string StreamKey(std::string_view stream, uint64_t version);
 
  private:
+  friend class ReadView;
   struct Writer;
   EventStore() = default;
   Status OpenDb(const Options& options, Recovery recovery);
+  rocksdb::WriteOptions WriteOptions() const;
   // Reader side: opens a secondary instance and catches up with the writer
   // until no flush or compaction of the writer raced the catch-up.
   Status OpenSecondary(
@@ -256,7 +252,7 @@ class EventStore {
   std::string path_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  rocksdb::WriteOptions write_options_;
+  bool sync_ = true;
   bool read_only_ = false;
   // Where a reader's secondary instance keeps its own files; removed on
   // close.

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>

@@ -263,14 +263,14 @@ TEST_CASE(
                         })
               .ok());
   CHECK(types.size() == 15);
-  auto it = (*raw)->NewIterator(store::Family::kViews);
+  auto it = (*raw)->NewCursor(store::Family::kViews);
   int views = 0, messages = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     char prefix = it->key()[0];
     if (prefix == 'T' && views < 2) {
-      write("view-" + std::to_string(views++), it->value().ToString());
+      write("view-" + std::to_string(views++), std::string(it->value()));
     } else if (prefix == 'M' && messages < 2) {
-      write("message-" + std::to_string(messages++), it->value().ToString());
+      write("message-" + std::to_string(messages++), std::string(it->value()));
     }
   }
   CHECK(views >= 1);
