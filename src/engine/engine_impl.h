@@ -48,6 +48,7 @@ class EngineImpl final : public Engine {
   Status ReadLog(uint64_t from_position,
                  const std::function<bool(const Event&)>& fn) override;
   StatusOr<LogHead> Head() override;
+  uint64_t WaitForAppend(uint64_t position, int64_t timeout_ms) override;
   Status Rebuild() override;
   StatusOr<VerifyReport> Verify(const std::optional<LogHead>& expect) override;
 

@@ -455,6 +455,7 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
 
   if (s.ok()) {
     head_ = head;
+    head_cv_.notify_all();
   } else {
     Status failed = FromRocks(s, "appending");
     for (Writer* member : group) {
@@ -828,6 +829,14 @@ const rocksdb::Snapshot* EventStore::GetSnapshot() const {
 
 void EventStore::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const {
   if (snapshot != nullptr) db_->ReleaseSnapshot(snapshot);
+}
+
+uint64_t EventStore::WaitForHead(uint64_t position,
+                                 std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  head_cv_.wait_for(lock, timeout,
+                    [&] { return head_.position > position; });
+  return head_.position;
 }
 
 std::unique_ptr<rocksdb::Iterator> EventStore::NewIterator(

@@ -14,6 +14,7 @@
 
 #include <rocksdb/db.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -170,6 +171,13 @@ class EventStore {
   };
   LogHead Head() const;
 
+  // Waits until the last committed position is past `position`, at most
+  // `timeout`, and returns the last committed position then. Every append
+  // wakes the waiters; a reader's head never moves, so it waits the whole
+  // timeout.
+  uint64_t WaitForHead(uint64_t position,
+                       std::chrono::milliseconds timeout) const;
+
   // ---- Views ----------------------------------------------------------------
 
   // A view value; nullopt when absent.
@@ -243,6 +251,8 @@ class EventStore {
   std::condition_variable cv_;
   std::deque<Writer*> writers_;  // guarded by mu_
   LogHead head_;                 // guarded by mu_; last committed
+  // Notified (under mu_) whenever head_ moves; for WaitForHead.
+  mutable std::condition_variable head_cv_;
 };
 
 }  // namespace ticketlog::store
