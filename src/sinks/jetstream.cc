@@ -2,7 +2,9 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace ticketlog::sinks {
 namespace {
@@ -87,7 +89,19 @@ Status JetStream::Connect() {
   if (handles_->js != nullptr) return Status::OK();
   Handles& h = *handles_;
   natsStatus s = natsOptions_Create(&h.options);
-  if (s == NATS_OK) s = natsOptions_SetURL(h.options, options_.url.c_str());
+  // A cluster is given as comma-separated URLs.
+  std::vector<std::string> urls;
+  for (size_t start = 0; start <= options_.url.size();) {
+    size_t comma = std::min(options_.url.find(',', start), options_.url.size());
+    urls.push_back(options_.url.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::vector<const char*> servers;
+  for (const auto& url : urls) servers.push_back(url.c_str());
+  if (s == NATS_OK) {
+    s = natsOptions_SetServers(h.options, servers.data(),
+                               static_cast<int>(servers.size()));
+  }
   if (s == NATS_OK) s = natsOptions_SetTimeout(h.options, options_.timeout_ms);
   if (s == NATS_OK) s = natsConnection_Connect(&h.connection, h.options);
   if (s != NATS_OK) {

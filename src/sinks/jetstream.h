@@ -23,7 +23,7 @@
 namespace ticketlog::sinks {
 
 struct JetStreamOptions {
-  std::string url;     // nats://host:port
+  std::string url;     // nats://host:port, or several separated by ','
   std::string prefix;  // subject prefix, e.g. "ticketlog"
   // The stream to create when none captures PREFIX.>; empty: "TICKETLOG_"
   // and the prefix with every character a stream name cannot hold as '_'.

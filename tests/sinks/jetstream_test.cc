@@ -80,6 +80,14 @@ TEST_CASE("jetstream publishes to PREFIX.account.EventType with the event id") {
                                  "tl.beta.DepartmentDefined id-2 two"});
 }
 
+TEST_CASE("jetstream connects to the first server of a list that answers") {
+  testing::NatsServer server;
+  auto sink = Sink("nats://127.0.0.1:" + std::to_string(testing::FreePort()) +
+                   "," + server.url());
+  REQUIRE(sink->Publish(MakeEvent(1, "acme", "id-1"), "one").ok());
+  CHECK(ReadStream(server.url(), sink->stream()).count == 1);
+}
+
 TEST_CASE("jetstream stores an event published twice once") {
   testing::NatsServer server;
   auto sink = Sink(server.url());

@@ -49,6 +49,10 @@ class HttpReceiver {
           res.status = status;
           res.set_content("{}", "application/json");
         });
+    // Without TCP_NODELAY the answer's second write waits for the client's
+    // delayed ACK: 40 ms a request.
+    server_.set_tcp_nodelay(true);
+    server_.set_keep_alive_max_count(100000);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) {
