@@ -8,6 +8,7 @@ packages=(
   libboost-dev libboost-date-time-dev
   libssl-dev nlohmann-json3-dev
   catch2 libbenchmark-dev libsqlite3-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libnats-dev nats-server
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -141,6 +141,13 @@ class Engine {
   // Returns the store writes made since Open. Thread-safe.
   virtual WriteStats GetWriteStats() = 0;
 
+  // Waits until the log's last position is past `position`, at most
+  // `timeout_ms`, and returns the last position then. Each append of this
+  // Engine wakes the waiters at once; a read-only Engine never sees appends
+  // and waits the whole timeout. For followers in the host's process
+  // (ticketlog::Follower::Attach).
+  virtual uint64_t WaitForAppend(uint64_t position, int64_t timeout_ms) = 0;
+
   // Drops every view and rebuilds them from the log.
   virtual Status Rebuild() = 0;
 

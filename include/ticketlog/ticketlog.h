@@ -3,10 +3,13 @@
 #define TICKETLOG_TICKETLOG_H_
 
 #include "ticketlog/commands.h"
+#include "ticketlog/delivery.h"
 #include "ticketlog/engine.h"
 #include "ticketlog/events.h"
+#include "ticketlog/follower.h"
 #include "ticketlog/options.h"
 #include "ticketlog/status.h"
+#include "ticketlog/subscription.h"
 #include "ticketlog/types.h"
 #include "ticketlog/views.h"
 

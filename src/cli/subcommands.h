@@ -67,6 +67,8 @@ int RunRebuild(Context& ctx, const std::vector<std::string>& args);
 int RunRepair(Context& ctx, const std::vector<std::string>& args);
 int RunVerify(Context& ctx, const std::vector<std::string>& args);
 int RunDemo(Context& ctx, const std::vector<std::string>& args);
+int RunFollow(Context& ctx, const std::vector<std::string>& args);
+int RunDeliver(Context& ctx, const std::vector<std::string>& args);
 
 }  // namespace ticketlog::cli
 

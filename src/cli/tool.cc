@@ -66,6 +66,12 @@ Audit:
   verify [--expect POSITION:HASH]     check the hash chain, every family, the views
   repair [--expect POSITION:HASH] [--lost FILE]
                                       recover a damaged store to its intact log
+Change feed:
+  follow [--from POSITION | --subscription NAME] [--account A] [--limit N]
+                                      print new events as they are appended
+  deliver --subscription NAME [--account A] [--once] [--max-attempts N]
+          (--webhook URL [--secret S] | --nats URL --subject PREFIX [--stream S])
+                                      send events to a webhook or JetStream
 Tour:
   demo [--incidents FILE] [--tickets N] [--seed N] [--sync]
                                       run a realistic workload on DIR/demo
@@ -87,7 +93,7 @@ constexpr Subcommand kSubcommands[] = {
     {"list", RunList},       {"chats", RunChats},   {"stats", RunStats},
     {"history", RunHistory}, {"dump", RunDump},     {"head", RunHead},
     {"rebuild", RunRebuild}, {"verify", RunVerify}, {"demo", RunDemo},
-    {"repair", RunRepair},
+    {"repair", RunRepair},   {"follow", RunFollow}, {"deliver", RunDeliver},
 };
 
 bool IsHelp(std::string_view arg) {

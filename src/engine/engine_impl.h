@@ -49,6 +49,7 @@ class EngineImpl final : public Engine {
                  const std::function<bool(const Event&)>& fn) override;
   StatusOr<LogHead> Head() override;
   WriteStats GetWriteStats() override;
+  uint64_t WaitForAppend(uint64_t position, int64_t timeout_ms) override;
   Status Rebuild() override;
   // Records that an empty store's views are in the current format.
   Status SetViewsFormat();

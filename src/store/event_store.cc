@@ -526,6 +526,7 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
       written_.keys += batch.Count();
       written_.bytes += batch.GetDataSize();
     }
+    head_cv_.notify_all();
   } else {
     Status failed = FromRocks(s, "appending");
     for (Writer* member : group) {
@@ -950,6 +951,14 @@ std::unique_ptr<ReadView> EventStore::NewReadView() const {
   // A reader's instance never catches up after its open: it is a snapshot.
   return std::unique_ptr<ReadView>(
       new ReadView(*this, read_only_ ? nullptr : db_->GetSnapshot()));
+}
+
+uint64_t EventStore::WaitForHead(uint64_t position,
+                                 std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  head_cv_.wait_for(lock, timeout,
+                    [&] { return head_.position > position; });
+  return head_.position;
 }
 
 std::unique_ptr<Cursor> EventStore::NewCursor(Family family) const {

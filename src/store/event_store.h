@@ -13,6 +13,7 @@
 #define TICKETLOG_STORE_EVENT_STORE_H_
 
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -177,6 +178,13 @@ class EventStore {
   };
   WriteCounts Written() const;
 
+  // Waits until the last committed position is past `position`, at most
+  // `timeout`, and returns the last committed position then. Every append
+  // wakes the waiters; a reader's head never moves, so it waits the whole
+  // timeout.
+  uint64_t WaitForHead(uint64_t position,
+                       std::chrono::milliseconds timeout) const;
+
   // ---- Views ----------------------------------------------------------------
 
   // A view value; nullopt when absent.
@@ -266,6 +274,9 @@ class EventStore {
   std::deque<Writer*> writers_;  // guarded by mu_
   LogHead head_;                 // guarded by mu_; last committed
   WriteCounts written_;          // guarded by mu_
+
+  // Notified (under mu_) whenever head_ moves; for WaitForHead.
+  mutable std::condition_variable head_cv_;
 };
 
 }  // namespace ticketlog::store
