@@ -888,11 +888,16 @@ Status EventStore::ReplaceViews(
     return built;
   }
 
-  // The switch: one write makes the new slot live.
+  // The switch: one write makes the new slot live, with the format its
+  // views are in. What format 1 kept and no later format does (stream
+  // heads, meta/head) goes in the same write.
   rocksdb::WriteBatch batch;
   batch.Put(
       handle(Family::kMeta), kViewsKey,
       idle == kViewsSlot1 ? std::string_view("1") : std::string_view("0"));
+  batch.Put(handle(Family::kMeta), kFormatKey, std::to_string(views_format));
+  batch.Delete(handle(Family::kMeta), kHeadKey);
+  batch.DeleteRange(handle(Family::kHeads), std::string_view(""), kViewsEnd);
   rocksdb::Status s = db_->Write(WriteOptions(), &batch);
   if (!s.ok()) {
     static_cast<void>(ClearViewsSlot(idle));
