@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/text.h"
+#include "domain/handler.h"
 
 namespace ticketlog::bench {
 namespace {
@@ -12,6 +13,62 @@ void FillBlank(std::string& mine, const std::string& theirs) {
 }
 
 }  // namespace
+
+// Reads one account's maps; the account names passed in are that account.
+class InMemoryModel::Reads final : public domain::CommandReads {
+ public:
+  explicit Reads(const Account& account) : account_(account) {}
+
+  StatusOr<std::optional<TicketView>> Ticket(
+      const std::string&, const std::string& ticket) override {
+    auto found = account_.tickets.find(ticket);
+    if (found == account_.tickets.end()) return std::optional<TicketView>();
+    return std::optional<TicketView>(found->second);
+  }
+  StatusOr<std::shared_ptr<const domain::DirectoryState>> Directory(
+      const std::string&) override {
+    return account_.directory;
+  }
+  // The engine's contact resolution: by id, then email, then phone; details
+  // the reference adds fill the contact's empty fields.
+  StatusOr<std::optional<Customer>> FindContact(const std::string&,
+                                                const Customer& ref) override {
+    const std::pair<const std::string*,
+                    const std::unordered_map<std::string, std::string>*>
+        lookups[] = {{&ref.id, &account_.by_id},
+                     {&ref.email, &account_.by_email},
+                     {&ref.phone, &account_.by_phone}};
+    for (const auto& [value, index] : lookups) {
+      if (value->empty()) continue;
+      auto hit = index->find(*value);
+      if (hit == index->end()) continue;
+      Customer merged = account_.contacts.at(hit->second);
+      FillBlank(merged.id, ref.id);
+      FillBlank(merged.name, ref.name);
+      FillBlank(merged.email, ref.email);
+      FillBlank(merged.phone, ref.phone);
+      return std::optional<Customer>(std::move(merged));
+    }
+    return std::optional<Customer>();
+  }
+  StatusOr<uint64_t> LastNumber(const std::string&) override {
+    return account_.last_number;
+  }
+  StatusOr<uint64_t> LinkedOpenTickets(
+      const std::string&, const std::string& operator_id) override {
+    uint64_t n = 0;
+    for (const auto& [id, view] : account_.tickets) {
+      if (view.operator_id == operator_id &&
+          view.status != TicketStatus::kClosed) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+ private:
+  const Account& account_;
+};
 
 const TicketView* InMemoryModel::Ticket(const std::string& account,
                                         const std::string& ticket) const {
@@ -24,75 +81,33 @@ const TicketView* InMemoryModel::Ticket(const std::string& account,
 const domain::DirectoryState* InMemoryModel::Directory(
     const std::string& account) const {
   auto a = accounts_.find(account);
-  return a == accounts_.end() ? nullptr : &a->second.directory;
+  return a == accounts_.end() ? nullptr : a->second.directory.get();
 }
 
 StatusOr<std::vector<Event>> InMemoryModel::Apply(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(domain::ValidateEnvelope(command));
   Account& account = accounts_[command.account];
-  TimeUs now = command.at_us ? *command.at_us : base::NowUs();
-  if (domain::IsDirectoryCommand(command.body)) {
-    return ApplyDirectory(account, command, now);
+  TimeUs now = base::NowUs();
+  Reads reads(account);
+  auto decision = domain::Handle(
+      command, reads,
+      domain::Stamp{
+          .now_us = now, .recorded_at_us = now, .new_id = base::NewUuid});
+  if (!decision.ok()) return decision.status();
+  if (decision->directory) {
+    account.directory = std::move(decision->directory_after);
+    return std::move(decision->events);
   }
-  return ApplyTicket(account, command, now);
-}
-
-StatusOr<std::vector<Event>> InMemoryModel::ApplyDirectory(
-    Account& account, const Command& command, TimeUs now) {
-  domain::DirectoryContext context;
-  context.now_us = now;
-  context.linked_open_tickets = [&account](const std::string& operator_id) {
-    uint64_t n = 0;
-    for (const auto& [id, view] : account.tickets) {
-      if (view.operator_id == operator_id &&
-          view.status != TicketStatus::kClosed) {
-        ++n;
-      }
+  for (const Event& event : decision->events) {
+    if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
+      RecordContact(account, opened->customer);
+      account.last_number = opened->number;
     }
-    return n;
-  };
-  auto payloads = domain::DecideDirectory(account.directory, command.body,
-                                          context);
-  if (!payloads.ok()) return payloads.status();
-  std::vector<Event> events;
-  for (auto& payload : *payloads) {
-    Event event;
-    event.event_id = base::NewUuid();
-    event.account = command.account;
-    event.stream = std::string(kDirectoryStream);
-    event.occurred_at_us = now;
-    event.command_id = command.command_id;
-    event.version = account.directory.version + 1;
-    event.payload = std::move(payload);
-    domain::EvolveDirectory(account.directory, event);
-    events.push_back(std::move(event));
   }
-  return events;
-}
-
-Customer InMemoryModel::ResolveContact(Account& account, const Customer& ref,
-                                       bool& is_new) const {
-  const std::pair<const std::string*,
-                  const std::unordered_map<std::string, std::string>*>
-      lookups[] = {{&ref.id, &account.by_id},
-                   {&ref.email, &account.by_email},
-                   {&ref.phone, &account.by_phone}};
-  for (const auto& [value, index] : lookups) {
-    if (value->empty()) continue;
-    auto hit = index->find(*value);
-    if (hit == index->end()) continue;
-    Customer merged = account.contacts.at(hit->second);
-    FillBlank(merged.id, ref.id);
-    FillBlank(merged.name, ref.name);
-    FillBlank(merged.email, ref.email);
-    FillBlank(merged.phone, ref.phone);
-    is_new = false;
-    return merged;
+  if (!decision->events.empty()) {
+    account.tickets[decision->ticket] = std::move(decision->after);
   }
-  Customer created = ref;
-  created.contact = base::NewUuid();
-  is_new = true;
-  return created;
+  return std::move(decision->events);
 }
 
 void InMemoryModel::RecordContact(Account& account, const Customer& customer) {
@@ -106,62 +121,6 @@ void InMemoryModel::RecordContact(Account& account, const Customer& customer) {
   if (!customer.phone.empty()) {
     account.by_phone.emplace(customer.phone, customer.contact);
   }
-}
-
-StatusOr<std::vector<Event>> InMemoryModel::ApplyTicket(
-    Account& account, const Command& command, TimeUs now) {
-  const auto* open = std::get_if<OpenTicket>(&command.body);
-  std::string ticket;
-  if (open && open->ticket.empty()) {
-    ticket = base::NewUuid();
-  } else {
-    auto canonical =
-        domain::CanonicalUuid(domain::TicketOf(command.body), "ticket");
-    if (!canonical.ok()) return canonical.status();
-    ticket = std::move(*canonical);
-  }
-  std::optional<TicketView> before;
-  auto found = account.tickets.find(ticket);
-  if (found != account.tickets.end()) before = found->second;
-  uint64_t base_version = before ? before->version : 0;
-  if (command.expected_version && *command.expected_version != base_version) {
-    return Status::Conflict(*command.expected_version, base_version);
-  }
-
-  domain::TicketContext context;
-  context.directory = &account.directory;
-  context.now_us = now;
-  context.ticket = ticket;
-  if (open && !before) {
-    TICKETLOG_RETURN_IF_ERROR(domain::ValidateCustomerRef(open->customer));
-    context.resolved_customer =
-        ResolveContact(account, open->customer, context.new_contact);
-    context.number = account.last_number + 1;
-  }
-  auto payloads = domain::DecideTicket(before, command.body, context);
-  if (!payloads.ok()) return payloads.status();
-
-  TicketView after = before.value_or(TicketView{});
-  std::vector<Event> events;
-  for (auto& payload : *payloads) {
-    Event event;
-    event.event_id = base::NewUuid();
-    event.account = command.account;
-    event.stream = ticket;
-    event.occurred_at_us = now;
-    event.actor = domain::ActorOf(payload, after);
-    event.command_id = command.command_id;
-    event.version = base_version + events.size() + 1;
-    event.payload = std::move(payload);
-    domain::EvolveTicket(after, event);
-    if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
-      RecordContact(account, opened->customer);
-      account.last_number = opened->number;
-    }
-    events.push_back(std::move(event));
-  }
-  if (!events.empty()) account.tickets[ticket] = std::move(after);
-  return events;
 }
 
 }  // namespace ticketlog::bench

@@ -1,6 +1,6 @@
 // InMemoryModel: the engine's decisions without its storage. It runs the
-// domain's pure deciders and evolvers (src/domain) over directories, ticket
-// views and contacts kept in memory.
+// domain's command handler (domain::Handle) over directories, ticket views
+// and contacts kept in memory.
 //
 // Three users need to know what the engine would do with a command without
 // asking the engine:
@@ -16,6 +16,7 @@
 #define TICKETLOG_BENCH_MODEL_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,23 +47,17 @@ class InMemoryModel {
 
  private:
   struct Account {
-    domain::DirectoryState directory;
+    std::shared_ptr<const domain::DirectoryState> directory =
+        std::make_shared<const domain::DirectoryState>();
     uint64_t last_number = 0;
     std::unordered_map<std::string, TicketView> tickets;
     // Contact id -> contact, and the lookups by customer id, email, phone.
     std::unordered_map<std::string, Customer> contacts;
     std::unordered_map<std::string, std::string> by_id, by_email, by_phone;
   };
+  // The handler's port over one account's maps.
+  class Reads;
 
-  StatusOr<std::vector<Event>> ApplyDirectory(Account& account,
-                                              const Command& command,
-                                              TimeUs now);
-  StatusOr<std::vector<Event>> ApplyTicket(Account& account,
-                                           const Command& command, TimeUs now);
-  // The engine's contact resolution: by id, then email, then phone; details
-  // the reference adds fill the contact's empty fields.
-  Customer ResolveContact(Account& account, const Customer& ref,
-                          bool& is_new) const;
   void RecordContact(Account& account, const Customer& customer);
 
   std::unordered_map<std::string, Account> accounts_;

@@ -174,6 +174,48 @@ StatusOr<CommandResult> SqlitePeer::Execute(const Command& command) {
   return result;
 }
 
+class SqlitePeer::Reads final : public domain::CommandReads {
+ public:
+  explicit Reads(SqlitePeer& peer) : peer_(peer) {}
+
+  StatusOr<std::optional<TicketView>> Ticket(
+      const std::string& account, const std::string& ticket) override {
+    return peer_.ReadTicket(account, ticket);
+  }
+  StatusOr<DirectoryPtr> Directory(const std::string& account) override {
+    return peer_.LoadDirectory(account);
+  }
+  StatusOr<std::optional<Customer>> FindContact(const std::string& account,
+                                                const Customer& ref) override {
+    return peer_.FindContact(account, ref);
+  }
+  StatusOr<uint64_t> LastNumber(const std::string& account) override {
+    auto stmt = peer_.db_->Prepare(
+        "SELECT COALESCE(MAX(number), 0) FROM tickets WHERE account = ?");
+    if (!stmt.ok()) return stmt.status();
+    Statement& s = **stmt;
+    s.Bind(1, account);
+    uint64_t last = s.Step() ? static_cast<uint64_t>(s.Int(0)) : 0;
+    TICKETLOG_RETURN_IF_ERROR(s.status());
+    return last;
+  }
+  StatusOr<uint64_t> LinkedOpenTickets(
+      const std::string& account, const std::string& operator_id) override {
+    auto stmt = peer_.db_->Prepare(
+        "SELECT COUNT(*) FROM tickets WHERE account = ? AND operator = ? "
+        "AND status != 3");
+    if (!stmt.ok()) return stmt.status();
+    Statement& s = **stmt;
+    s.Bind(1, account).Bind(2, operator_id);
+    uint64_t n = s.Step() ? static_cast<uint64_t>(s.Int(0)) : 1;
+    TICKETLOG_RETURN_IF_ERROR(s.status());
+    return n;
+  }
+
+ private:
+  SqlitePeer& peer_;
+};
+
 StatusOr<CommandResult> SqlitePeer::ExecuteInTransaction(
     const Command& command) {
   if (!command.command_id.empty()) {
@@ -181,10 +223,15 @@ StatusOr<CommandResult> SqlitePeer::ExecuteInTransaction(
     if (!seen.ok()) return seen.status();
     if (seen->has_value()) return **seen;
   }
-  TimeUs now = command.at_us ? *command.at_us : base::NowUs();
-  auto result = domain::IsDirectoryCommand(command.body)
-                    ? ExecuteDirectory(command, now)
-                    : ExecuteTicket(command, now);
+  TimeUs now = base::NowUs();
+  Reads reads(*this);
+  auto decision = domain::Handle(
+      command, reads,
+      domain::Stamp{
+          .now_us = now, .recorded_at_us = now, .new_id = base::NewUuid});
+  if (!decision.ok()) return decision.status();
+  auto result = decision->directory ? WriteDirectory(command, *decision)
+                                    : WriteTicket(command, *decision);
   if (!result.ok() || command.command_id.empty()) return result;
   TICKETLOG_RETURN_IF_ERROR(RecordCommand(command, *result));
   return result;
@@ -251,7 +298,7 @@ StatusOr<int64_t> SqlitePeer::InsertEvent(const Event& event,
   return db_->LastInsertRowid();
 }
 
-StatusOr<domain::DirectoryState> SqlitePeer::LoadDirectory(
+StatusOr<SqlitePeer::DirectoryPtr> SqlitePeer::LoadDirectory(
     const std::string& account) {
   auto cached = directories_.find(account);
   if (cached != directories_.end()) return cached->second;
@@ -299,60 +346,21 @@ StatusOr<domain::DirectoryState> SqlitePeer::LoadDirectory(
     }
     TICKETLOG_RETURN_IF_ERROR(s.status());
   }
-  directories_[account] = state;
-  return state;
+  auto loaded =
+      std::make_shared<const domain::DirectoryState>(std::move(state));
+  directories_[account] = loaded;
+  return loaded;
 }
 
-StatusOr<CommandResult> SqlitePeer::ExecuteDirectory(const Command& command,
-                                                     TimeUs now) {
-  auto directory = LoadDirectory(command.account);
-  if (!directory.ok()) return directory.status();
-  if (command.expected_version &&
-      *command.expected_version != directory->version) {
-    return Status::Conflict(*command.expected_version, directory->version);
-  }
-  domain::DirectoryContext context;
-  context.now_us = now;
-  Status count_error;
-  context.linked_open_tickets = [&](const std::string& operator_id) {
-    auto stmt = db_->Prepare(
-        "SELECT COUNT(*) FROM tickets WHERE account = ? AND operator = ? "
-        "AND status != 3");
-    if (!stmt.ok()) {
-      count_error = stmt.status();
-      return uint64_t{1};
-    }
-    Statement& s = **stmt;
-    s.Bind(1, command.account).Bind(2, operator_id);
-    uint64_t n = s.Step() ? static_cast<uint64_t>(s.Int(0)) : 1;
-    if (!s.status().ok()) count_error = s.status();
-    return n;
-  };
-  auto payloads = domain::DecideDirectory(*directory, command.body, context);
-  TICKETLOG_RETURN_IF_ERROR(count_error);
-  if (!payloads.ok()) return payloads.status();
-
-  domain::DirectoryState next = *directory;
-  TimeUs recorded = base::NowUs();
+StatusOr<CommandResult> SqlitePeer::WriteDirectory(
+    const Command& command, const domain::Decision& decision) {
   int64_t position = 0;
-  uint32_t appended = 0;
-  for (auto& payload : *payloads) {
-    Event event;
-    event.event_id = base::NewUuid();
-    event.account = command.account;
-    event.stream = kDirectory;
-    event.occurred_at_us = now;
-    event.recorded_at_us = recorded;
-    event.command_id = command.command_id;
-    event.version = next.version + 1;
-    event.payload = std::move(payload);
-    domain::EvolveDirectory(next, event);
+  for (const Event& event : decision.events) {
     auto inserted = InsertEvent(event,
                                 std::string(EventTypeName(event.payload)),
                                 DirectoryData(event.payload));
     if (!inserted.ok()) return inserted.status();
     position = *inserted;
-    ++appended;
 
     Status write = std::visit(
         [&](const auto& e) -> Status {
@@ -392,20 +400,22 @@ StatusOr<CommandResult> SqlitePeer::ExecuteDirectory(const Command& command,
         event.payload);
     TICKETLOG_RETURN_IF_ERROR(write);
   }
+  uint32_t appended = static_cast<uint32_t>(decision.events.size());
   if (appended == 0) {
     auto stmt = db_->Prepare(
         "SELECT position FROM events WHERE account = ? AND stream = ? AND "
         "version = ?");
     if (!stmt.ok()) return stmt.status();
     Statement& s = **stmt;
-    s.Bind(1, command.account).Bind(2, kDirectory)
-        .Bind(3, static_cast<int64_t>(next.version));
+    s.Bind(1, command.account)
+        .Bind(2, kDirectory)
+        .Bind(3, static_cast<int64_t>(decision.base_version));
     if (s.Step()) position = s.Int(0);
     TICKETLOG_RETURN_IF_ERROR(s.status());
   }
-  directories_[command.account] = next;
-  return CommandResult{"", 0, next.version, static_cast<uint64_t>(position),
-                       appended};
+  directories_[command.account] = decision.directory_after;
+  return CommandResult{"", 0, decision.directory_after->version,
+                       static_cast<uint64_t>(position), appended};
 }
 
 StatusOr<std::optional<TicketView>> SqlitePeer::ReadTicket(
@@ -459,72 +469,19 @@ StatusOr<std::optional<Customer>> SqlitePeer::FindContact(
   return std::optional<Customer>();
 }
 
-StatusOr<CommandResult> SqlitePeer::ExecuteTicket(const Command& command,
-                                                  TimeUs now) {
-  const auto* open = std::get_if<OpenTicket>(&command.body);
-  std::string ticket;
-  if (open && open->ticket.empty()) {
-    ticket = base::NewUuid();
-  } else {
-    auto canonical =
-        domain::CanonicalUuid(domain::TicketOf(command.body), "ticket");
-    if (!canonical.ok()) return canonical.status();
-    ticket = std::move(*canonical);
-  }
-  auto current = ReadTicket(command.account, ticket);
-  if (!current.ok()) return current.status();
-  const std::optional<TicketView>& before = *current;
-  uint64_t base_version = before ? before->version : 0;
-  if (command.expected_version && *command.expected_version != base_version) {
-    return Status::Conflict(*command.expected_version, base_version);
-  }
-  auto directory = LoadDirectory(command.account);
-  if (!directory.ok()) return directory.status();
-
-  domain::TicketContext context;
-  context.directory = &*directory;
-  context.now_us = now;
-  context.ticket = ticket;
-  if (open && !before) {
-    TICKETLOG_RETURN_IF_ERROR(domain::ValidateCustomerRef(open->customer));
-    auto found = FindContact(command.account, open->customer);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      context.resolved_customer = std::move(**found);
-    } else {
-      context.resolved_customer = open->customer;
-      context.resolved_customer.contact = base::NewUuid();
-      context.new_contact = true;
-    }
-    auto stmt = db_->Prepare(
-        "SELECT COALESCE(MAX(number), 0) FROM tickets WHERE account = ?");
-    if (!stmt.ok()) return stmt.status();
-    Statement& s = **stmt;
-    s.Bind(1, command.account);
-    context.number = s.Step() ? static_cast<uint64_t>(s.Int(0)) + 1 : 1;
-    TICKETLOG_RETURN_IF_ERROR(s.status());
-  }
-  auto payloads = domain::DecideTicket(before, command.body, context);
-  if (!payloads.ok()) return payloads.status();
-
-  TicketView after = before.value_or(TicketView{});
-  TimeUs recorded = base::NowUs();
+StatusOr<CommandResult> SqlitePeer::WriteTicket(
+    const Command& command, const domain::Decision& decision) {
+  const std::string& ticket = decision.ticket;
+  const TicketView& after = decision.after;
   int64_t position = 0;
-  uint32_t appended = 0;
-  for (auto& payload : *payloads) {
-    Event event;
-    event.event_id = base::NewUuid();
-    event.account = command.account;
-    event.stream = ticket;
-    event.occurred_at_us = now;
-    event.recorded_at_us = recorded;
-    event.actor = domain::ActorOf(payload, after);
-    event.command_id = command.command_id;
-    event.version = base_version + appended + 1;
-    event.payload = std::move(payload);
-    TicketView previous = after;
-    domain::EvolveTicket(after, event);
-    auto changes = ChangedColumns(previous, after);
+  // An event row records the columns that event changed; the decision has
+  // the states around the whole command, so each event is folded again.
+  TicketView previous = decision.before.value_or(TicketView{});
+  for (const Event& event : decision.events) {
+    TicketView next = previous;
+    domain::EvolveTicket(next, event);
+    auto changes = ChangedColumns(previous, next);
+    previous = std::move(next);
 
     const Message* message = nullptr;
     if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
@@ -565,16 +522,17 @@ StatusOr<CommandResult> SqlitePeer::ExecuteTicket(const Command& command,
               .Bind(7, static_cast<int64_t>(message->is_private))
               .Bind(8, message->content)
               .Bind(9, EncodeAttachments(message->attachments))
-              .Bind(10, now)
+              .Bind(10, event.occurred_at_us)
               .Run());
     }
     auto inserted = InsertEvent(event, std::string(EventTypeName(event.payload)),
                                 EncodeObject(changes));
     if (!inserted.ok()) return inserted.status();
     position = *inserted;
-    ++appended;
   }
 
+  uint32_t appended = static_cast<uint32_t>(decision.events.size());
+  uint64_t base_version = decision.base_version;
   if (appended == 0) {
     auto stmt = db_->Prepare(
         "SELECT position FROM events WHERE account = ? AND stream = ? AND "
@@ -591,7 +549,7 @@ StatusOr<CommandResult> SqlitePeer::ExecuteTicket(const Command& command,
 
   const auto& columns = TicketColumns();
   std::string sql;
-  if (before) {
+  if (decision.before) {
     sql = "UPDATE tickets SET ";
     for (size_t i = 2; i < columns.size(); ++i) {
       if (i > 2) sql += ", ";

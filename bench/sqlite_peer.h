@@ -17,10 +17,10 @@
 //     (WHERE (updated_at, number) < (?, ?)) for cursors and COUNT(*) for
 //     totals; the as-of view folds the event rows' changes with json_each.
 //
-// To make the comparison about storage and not about rules, the peer
-// decides commands with the engine's own pure domain functions
-// (domain::DecideTicket / EvolveTicket): both backends accept and refuse
-// exactly the same commands and compute the same views.
+// To make the comparison about storage and not about rules, the peer runs
+// commands through the engine's own command handler (domain::Handle, which
+// decides and evolves with the pure domain functions): both backends accept
+// and refuse exactly the same commands and compute the same views.
 //
 // WAL journal; synchronous=FULL when `sync` (every commit is fsynced, like
 // the engine's sync mode), synchronous=OFF otherwise (commits reach the OS
@@ -51,6 +51,7 @@
 
 #include "bench/sqlite_util.h"
 #include "domain/decide.h"
+#include "domain/handler.h"
 #include "ticketlog/commands.h"
 #include "ticketlog/events.h"
 #include "ticketlog/status.h"
@@ -83,10 +84,17 @@ class SqlitePeer {
  private:
   explicit SqlitePeer(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
+  using DirectoryPtr = std::shared_ptr<const domain::DirectoryState>;
+  // The command handler's port over this connection.
+  class Reads;
+
   StatusOr<CommandResult> ExecuteInTransaction(const Command& command);
-  StatusOr<CommandResult> ExecuteDirectory(const Command& command, TimeUs now);
-  StatusOr<CommandResult> ExecuteTicket(const Command& command, TimeUs now);
-  StatusOr<domain::DirectoryState> LoadDirectory(const std::string& account);
+  // Write a decision of domain::Handle as rows.
+  StatusOr<CommandResult> WriteDirectory(const Command& command,
+                                         const domain::Decision& decision);
+  StatusOr<CommandResult> WriteTicket(const Command& command,
+                                      const domain::Decision& decision);
+  StatusOr<DirectoryPtr> LoadDirectory(const std::string& account);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
   StatusOr<std::optional<Customer>> FindContact(const std::string& account,
@@ -97,7 +105,7 @@ class SqlitePeer {
   Status RecordCommand(const Command& command, const CommandResult& result);
 
   std::unique_ptr<SqliteDb> db_;
-  std::unordered_map<std::string, domain::DirectoryState> directories_;
+  std::unordered_map<std::string, DirectoryPtr> directories_;
 };
 
 }  // namespace ticketlog::bench

@@ -2,6 +2,7 @@
 #include <functional>
 
 #include "base/text.h"
+#include "domain/handler.h"
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
 #include "projections/contacts.h"
@@ -48,6 +49,45 @@ std::mutex& EngineImpl::AccountMutex(const std::string& account) {
   return account_mu_[std::hash<std::string>{}(account) % kAccountStripes];
 }
 
+// The engine's side of the command handler: reads under the account's
+// lock, from the views and the directory cache.
+class EngineImpl::Reads final : public domain::CommandReads {
+ public:
+  explicit Reads(EngineImpl& engine) : engine_(engine) {}
+
+  StatusOr<std::optional<TicketView>> Ticket(
+      const std::string& account, const std::string& ticket) override {
+    return engine_.ReadTicket(account, ticket);
+  }
+  StatusOr<std::shared_ptr<const domain::DirectoryState>> Directory(
+      const std::string& account) override {
+    return engine_.LoadDirectory(account);
+  }
+  StatusOr<std::optional<Customer>> FindContact(const std::string& account,
+                                                const Customer& ref) override {
+    return projections::FindContact(account, ref, engine_.MakeViewReader());
+  }
+  StatusOr<uint64_t> LastNumber(const std::string& account) override {
+    auto last = engine_.store_->GetView(projections::NumberKey(account));
+    if (!last.ok()) return last.status();
+    return last->has_value()
+               ? static_cast<uint64_t>(projections::DecodeCount(**last))
+               : uint64_t{0};
+  }
+  StatusOr<uint64_t> LinkedOpenTickets(
+      const std::string& account, const std::string& operator_id) override {
+    ListQuery linked;
+    linked.account = account;
+    linked.operator_id = operator_id;
+    linked.statuses = {TicketStatus::kOpen, TicketStatus::kPending,
+                       TicketStatus::kFinished};
+    return projections::CountTickets(*engine_.store_, linked);
+  }
+
+ private:
+  EngineImpl& engine_;
+};
+
 StatusOr<CommandResult> EngineImpl::Execute(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(domain::ValidateEnvelope(command));
   std::shared_lock engine_lock(engine_mu_);
@@ -58,11 +98,15 @@ StatusOr<CommandResult> EngineImpl::Execute(const Command& command) {
     if (!seen.ok()) return seen.status();
     if (seen->has_value()) return DecodeCommandResult(**seen);
   }
-  TimeUs now = command.at_us ? *command.at_us : base::NowUs();
-  if (domain::IsDirectoryCommand(command.body)) {
-    return ExecuteDirectory(command, now);
-  }
-  return ExecuteTicket(command, now);
+  TimeUs now = base::NowUs();
+  Reads reads(*this);
+  auto decision = domain::Handle(
+      command, reads,
+      domain::Stamp{
+          .now_us = now, .recorded_at_us = now, .new_id = base::NewUuid});
+  if (!decision.ok()) return decision.status();
+  if (decision->directory) return AppendDirectory(command, *decision);
+  return AppendTicket(command, *decision);
 }
 
 StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
@@ -96,57 +140,16 @@ StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
   return loaded;
 }
 
-StatusOr<CommandResult> EngineImpl::ExecuteDirectory(const Command& command,
-                                                     TimeUs now) {
-  auto directory = LoadDirectory(command.account);
-  if (!directory.ok()) return directory.status();
-  const domain::DirectoryState& current = **directory;
-  if (command.expected_version &&
-      *command.expected_version != current.version) {
-    return Status::Conflict(*command.expected_version, current.version);
-  }
-  domain::DirectoryContext context;
-  context.now_us = now;
-  Status counter_error;
-  context.linked_open_tickets = [&](const std::string& operator_id) {
-    ListQuery linked;
-    linked.account = command.account;
-    linked.operator_id = operator_id;
-    linked.statuses = {TicketStatus::kOpen, TicketStatus::kPending,
-                       TicketStatus::kFinished};
-    auto count = projections::CountTickets(*store_, linked);
-    if (!count.ok()) {
-      counter_error = count.status();
-      return uint64_t{1};  // refuse the removal rather than guess
-    }
-    return *count;
-  };
-  auto payloads = domain::DecideDirectory(current, command.body, context);
-  TICKETLOG_RETURN_IF_ERROR(counter_error);
-  if (!payloads.ok()) return payloads.status();
-
+StatusOr<CommandResult> EngineImpl::AppendDirectory(
+    const Command& command, const domain::Decision& decision) {
   store::AppendRequest request;
   request.stream = StreamKey(command.account, kDirectoryStream);
-  request.expected_version = current.version;
+  request.expected_version = decision.base_version;
   if (!command.command_id.empty()) {
     request.command_key = CommandKey(command.account, command.command_id);
     request.command_result = EncodeCommandResult("", 0);
   }
-  domain::DirectoryState next = current;
-  uint64_t version = current.version;
-  TimeUs recorded = base::NowUs();
-  for (auto& payload : *payloads) {
-    Event event;
-    event.event_id = base::NewUuid();
-    event.account = command.account;
-    event.stream = std::string(kDirectoryStream);
-    event.occurred_at_us = now;
-    event.recorded_at_us = recorded;
-    event.command_id = command.command_id;
-    event.schema_version = schema::kSchemaVersion;
-    event.version = ++version;
-    event.payload = std::move(payload);
-    domain::EvolveDirectory(next, event);
+  for (const Event& event : decision.events) {
     request.events.push_back(schema::EncodeEventBody(event));
   }
   if (request.events.empty() && request.command_key.empty()) {
@@ -160,11 +163,14 @@ StatusOr<CommandResult> EngineImpl::ExecuteDirectory(const Command& command,
   if (result->duplicate) return DecodeCommandResult(*result);
   {
     std::lock_guard lock(directory_mu_);
-    directories_[command.account] =
-        std::make_shared<const domain::DirectoryState>(std::move(next));
+    directories_[command.account] = decision.directory_after;
   }
   return CommandResult{"", 0, result->last_version, result->last_position,
                        appended};
+}
+
+projections::ViewReader EngineImpl::MakeViewReader() {
+  return [this](const std::string& key) { return store_->GetView(key); };
 }
 
 StatusOr<std::optional<TicketView>> EngineImpl::ReadTicket(
@@ -186,76 +192,15 @@ void EngineImpl::AddCounterOps(const projections::Counters& deltas,
   }
 }
 
-StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
-                                                  TimeUs now) {
-  const auto* open = std::get_if<OpenTicket>(&command.body);
-  std::string ticket;
-  if (open && open->ticket.empty()) {
-    ticket = base::NewUuid();
-  } else {
-    auto canonical =
-        domain::CanonicalUuid(domain::TicketOf(command.body), "ticket");
-    if (!canonical.ok()) return canonical.status();
-    ticket = std::move(*canonical);
-  }
-  auto current = ReadTicket(command.account, ticket);
-  if (!current.ok()) return current.status();
-  const std::optional<TicketView>& before = *current;
-  uint64_t base_version = before ? before->version : 0;
-  if (command.expected_version && *command.expected_version != base_version) {
-    return Status::Conflict(*command.expected_version, base_version);
-  }
-
-  auto directory = LoadDirectory(command.account);
-  if (!directory.ok()) return directory.status();
-  domain::TicketContext context;
-  context.directory = directory->get();
-  context.now_us = now;
-  context.ticket = ticket;
-  projections::ViewReader read = [this](const std::string& key) {
-    return store_->GetView(key);
-  };
-  if (open && !before) {
-    TICKETLOG_RETURN_IF_ERROR(domain::ValidateCustomerRef(open->customer));
-    auto found =
-        projections::FindContact(command.account, open->customer, read);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      context.resolved_customer = std::move(**found);
-    } else {
-      context.resolved_customer = open->customer;
-      context.resolved_customer.contact = base::NewUuid();
-      context.new_contact = true;
-    }
-    auto last = store_->GetView(projections::NumberKey(command.account));
-    if (!last.ok()) return last.status();
-    context.number =
-        (last->has_value() ? projections::DecodeCount(**last) : 0) + 1;
-  }
-
-  auto payloads = domain::DecideTicket(before, command.body, context);
-  if (!payloads.ok()) return payloads.status();
-
+StatusOr<CommandResult> EngineImpl::AppendTicket(
+    const Command& command, const domain::Decision& decision) {
+  const std::string& ticket = decision.ticket;
   store::AppendRequest request;
   request.stream = StreamKey(command.account, ticket);
-  request.expected_version = base_version;
-  TicketView after = before.value_or(TicketView{});
-  TimeUs recorded = base::NowUs();
-  for (auto& payload : *payloads) {
-    Event event;
-    event.event_id = base::NewUuid();
-    event.account = command.account;
-    event.stream = ticket;
-    event.occurred_at_us = now;
-    event.recorded_at_us = recorded;
-    event.actor = domain::ActorOf(payload, after);
-    event.command_id = command.command_id;
-    event.schema_version = schema::kSchemaVersion;
-    event.version = base_version + request.events.size() + 1;
-    event.payload = std::move(payload);
-    domain::EvolveTicket(after, event);
+  request.expected_version = decision.base_version;
+  projections::ViewReader read = MakeViewReader();
+  for (const Event& event : decision.events) {
     request.events.push_back(schema::EncodeEventBody(event));
-
     const Message* message = nullptr;
     if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
       if (opened->message) message = &*opened->message;
@@ -275,7 +220,7 @@ StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
     }
   }
 
-  uint64_t number = after.number;
+  uint64_t number = decision.number;
   if (!command.command_id.empty()) {
     request.command_key = CommandKey(command.account, command.command_id);
     request.command_result = EncodeCommandResult(ticket, number);
@@ -286,8 +231,10 @@ StatusOr<CommandResult> EngineImpl::ExecuteTicket(const Command& command,
     return CommandResult{ticket, number, head->version, head->position, 0};
   }
   if (!request.events.empty()) {
-    projections::DiffTicketEntries(before, after, request.view_ops);
-    AddCounterOps(projections::CounterDeltas(before, after), request.view_ops);
+    projections::DiffTicketEntries(decision.before, decision.after,
+                                   request.view_ops);
+    AddCounterOps(projections::CounterDeltas(decision.before, decision.after),
+                  request.view_ops);
   }
   uint32_t appended = static_cast<uint32_t>(request.events.size());
   auto result = store_->Append(std::move(request));

@@ -1,6 +1,7 @@
-// EngineImpl: the facade behind ticketlog::Engine. It loads a ticket's view,
-// asks the domain to decide, encodes the events, computes the projection
-// updates and appends everything in one atomic write.
+// EngineImpl: the facade behind ticketlog::Engine. It runs a command through
+// domain::Handle (which reads the ticket's view and the directory through
+// the engine's port), encodes the events, computes the projection updates
+// and appends everything in one atomic write.
 //
 // Concurrency: commands of one account are serialised by a striped mutex
 // (the per-account counters, ticket numbers and contacts are read-modified-
@@ -18,6 +19,8 @@
 #include <unordered_map>
 
 #include "domain/decide.h"
+#include "domain/handler.h"
+#include "projections/contacts.h"
 #include "projections/ticket_projection.h"
 #include "store/event_store.h"
 #include "ticketlog/engine.h"
@@ -63,10 +66,17 @@ class EngineImpl final : public Engine {
   // that changes the directory installs a new one.
   using DirectoryPtr = std::shared_ptr<const domain::DirectoryState>;
   StatusOr<DirectoryPtr> LoadDirectory(const std::string& account);
-  StatusOr<CommandResult> ExecuteDirectory(const Command& command, TimeUs now);
-  StatusOr<CommandResult> ExecuteTicket(const Command& command, TimeUs now);
+  // The command handler's port over this engine (engine_commands.cc).
+  class Reads;
+  // Persist a decision of domain::Handle: encode its events, add the view
+  // updates they imply and append them in one write.
+  StatusOr<CommandResult> AppendDirectory(const Command& command,
+                                          const domain::Decision& decision);
+  StatusOr<CommandResult> AppendTicket(const Command& command,
+                                       const domain::Decision& decision);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
+  projections::ViewReader MakeViewReader();
   void AddCounterOps(const projections::Counters& deltas,
                      std::vector<store::ViewOp>& ops);
   // Replays a ticket's stream while `keep(event)` holds.
