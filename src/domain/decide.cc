@@ -26,7 +26,7 @@ namespace ticketlog::domain {
 namespace {
 
 using Events = std::vector<EventPayload>;
-using Decision = StatusOr<Events>;
+using Decided = StatusOr<Events>;
 
 template <typename T>
 constexpr bool kIsDirectoryCommand =
@@ -273,7 +273,7 @@ TicketOpened OpenedEvent(const OpenTicket& c, const TicketContext& context) {
   return event;
 }
 
-Decision DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
+Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
                     const TicketContext& context) {
   if (state) {
     return Status(Code::kAlreadyExists,
@@ -299,7 +299,7 @@ Decision DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
 
 // ---- Commands on an existing ticket (steps 5 and 6) -----------------------
 
-Decision Decide(const TicketView& view, const Reply& c, const TicketContext&) {
+Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
   if (c.author == ActorKind::kOperator) {
     if (view.operator_id.empty()) {
       return Refuse(Code::kNoOperatorLinked, "operator",
@@ -321,7 +321,7 @@ Decision Decide(const TicketView& view, const Reply& c, const TicketContext&) {
   return events;
 }
 
-Decision Decide(const TicketView& view, const AddComment& c,
+Decided Decide(const TicketView& view, const AddComment& c,
                 const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
@@ -330,7 +330,7 @@ Decision Decide(const TicketView& view, const AddComment& c,
                                          c.content, c.attachments)}};
 }
 
-Decision Decide(const TicketView& view, const Transfer& c,
+Decided Decide(const TicketView& view, const Transfer& c,
                 const TicketContext& context) {
   if (!c.department.empty()) {
     TICKETLOG_RETURN_IF_ERROR(
@@ -356,7 +356,7 @@ Decision Decide(const TicketView& view, const Transfer& c,
   return Events{std::move(event)};
 }
 
-Decision Decide(const TicketView& view, const LinkOperator& c,
+Decided Decide(const TicketView& view, const LinkOperator& c,
                 const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
@@ -364,13 +364,13 @@ Decision Decide(const TicketView& view, const LinkOperator& c,
   return Events{OperatorLinked{c.operator_id, view.operator_id}};
 }
 
-Decision Decide(const TicketView& view, const UnlinkOperator&,
+Decided Decide(const TicketView& view, const UnlinkOperator&,
                 const TicketContext&) {
   if (view.operator_id.empty()) return Events{};
   return Events{OperatorUnlinked{view.operator_id}};
 }
 
-Decision Decide(const TicketView& view, const StartStatus& c,
+Decided Decide(const TicketView& view, const StartStatus& c,
                 const TicketContext& context) {
   if (!context.directory->HasStatus(c.status)) {
     return Refuse(Code::kUnknownStatus, "status",
@@ -388,7 +388,7 @@ StatusStopped StopRunningStatus(const TicketView& view, TimeUs now_us) {
   return StatusStopped{view.custom_status, now_us - view.status_started_at_us};
 }
 
-Decision Decide(const TicketView& view, const StopStatus&,
+Decided Decide(const TicketView& view, const StopStatus&,
                 const TicketContext& context) {
   if (view.custom_status.empty()) {
     return Refuse(Code::kNoStatusRunning, "status",
@@ -397,7 +397,7 @@ Decision Decide(const TicketView& view, const StopStatus&,
   return Events{StopRunningStatus(view, context.now_us)};
 }
 
-Decision Decide(const TicketView& view, const Finish& c,
+Decided Decide(const TicketView& view, const Finish& c,
                 const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckNotFinished(view));
   Events events;
@@ -416,12 +416,12 @@ Decision Decide(const TicketView& view, const Finish& c,
   return events;
 }
 
-Decision Decide(const TicketView& view, const Reopen&, const TicketContext&) {
+Decided Decide(const TicketView& view, const Reopen&, const TicketContext&) {
   TICKETLOG_RETURN_IF_ERROR(CheckFinished(view));
   return Events{TicketReopened{/*by_customer_reply=*/false}};
 }
 
-Decision Decide(const TicketView& view, const Close&, const TicketContext&) {
+Decided Decide(const TicketView& view, const Close&, const TicketContext&) {
   TICKETLOG_RETURN_IF_ERROR(CheckFinished(view));
   return Events{TicketClosed{}};
 }
@@ -456,7 +456,7 @@ void SetIfChanged(const std::optional<T>& wanted, const T& current,
   if (wanted && *wanted != current) out = wanted;
 }
 
-Decision Decide(const TicketView& view, const Update& c, const TicketContext&) {
+Decided Decide(const TicketView& view, const Update& c, const TicketContext&) {
   TicketUpdated event;
   SetIfChanged(c.subject, view.subject, event.subject);
   SetIfChanged(c.channel, view.channel, event.channel);
@@ -506,14 +506,14 @@ Status ValidateFields(const DefineStatus& c) {
   return CheckId("name", c.name, /*required=*/true);
 }
 
-Decision Decide(const DirectoryState& state, const DefineDepartment& c,
+Decided Decide(const DirectoryState& state, const DefineDepartment& c,
                 const DirectoryContext&) {
   auto it = state.departments.find(c.department);
   if (it != state.departments.end() && it->second == c.name) return Events{};
   return Events{DepartmentDefined{c.department, c.name}};
 }
 
-Decision Decide(const DirectoryState& state, const RegisterOperator& c,
+Decided Decide(const DirectoryState& state, const RegisterOperator& c,
                 const DirectoryContext&) {
   for (size_t i = 0; i < c.departments.size(); ++i) {
     TICKETLOG_RETURN_IF_ERROR(CheckDepartmentDefined(
@@ -527,7 +527,7 @@ Decision Decide(const DirectoryState& state, const RegisterOperator& c,
   return Events{OperatorRegistered{c.operator_id, c.name, c.departments}};
 }
 
-Decision Decide(const DirectoryState& state, const RemoveOperator& c,
+Decided Decide(const DirectoryState& state, const RemoveOperator& c,
                 const DirectoryContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckOperatorRegistered(state, c.operator_id));
   // An unset counter means the caller has no tickets to consult.
@@ -542,7 +542,7 @@ Decision Decide(const DirectoryState& state, const RemoveOperator& c,
   return Events{OperatorRemoved{c.operator_id}};
 }
 
-Decision Decide(const DirectoryState& state, const DefineStatus& c,
+Decided Decide(const DirectoryState& state, const DefineStatus& c,
                 const DirectoryContext&) {
   auto it = state.statuses.find(c.status);
   if (it != state.statuses.end() && it->second == c.name) return Events{};
@@ -628,7 +628,7 @@ StatusOr<std::vector<EventPayload>> DecideTicket(
     const std::optional<TicketView>& state, const CommandBody& command,
     const TicketContext& context) {
   return std::visit(
-      [&](const auto& c) -> Decision {
+      [&](const auto& c) -> Decided {
         using T = std::decay_t<decltype(c)>;
         if constexpr (kIsDirectoryCommand<T>) {
           return WrongStream(command, "a directory command");
@@ -649,7 +649,7 @@ StatusOr<std::vector<EventPayload>> DecideDirectory(
     const DirectoryState& state, const CommandBody& command,
     const DirectoryContext& context) {
   return std::visit(
-      [&](const auto& c) -> Decision {
+      [&](const auto& c) -> Decided {
         using T = std::decay_t<decltype(c)>;
         if constexpr (!kIsDirectoryCommand<T>) {
           return WrongStream(command, "a ticket command");
