@@ -139,6 +139,23 @@ bool NeedsHotFields(const ListQuery& q) {
   return q.awaiting || q.updated_from_us || q.updated_to_us;
 }
 
+// True when an encoded index record (EncodeIndexRecord: ticket[36] hot
+// status channel priority ...) fails `q`'s status, channel or priority
+// filter; false when it passes them or is too short to tell.
+bool FixedFieldsFail(const ListQuery& q, std::string_view record) {
+  constexpr size_t kStatus = 37, kChannel = 38, kPriority = 39;
+  if (record.size() <= kPriority) return false;
+  if (!q.statuses.empty() &&
+      std::find(q.statuses.begin(), q.statuses.end(),
+                static_cast<TicketStatus>(record[kStatus])) == q.statuses.end()) {
+    return true;
+  }
+  if (q.channel && static_cast<Channel>(record[kChannel]) != *q.channel) {
+    return true;
+  }
+  return q.priority && static_cast<Priority>(record[kPriority]) != *q.priority;
+}
+
 bool Matches(const ListQuery& q, const IndexRecord& r) {
   if (!q.statuses.empty() && std::find(q.statuses.begin(), q.statuses.end(),
                                        r.status) == q.statuses.end()) {
@@ -167,7 +184,9 @@ class Source {
  public:
   virtual ~Source() = default;
   // The next candidate; false at the end (check status()).
-  virtual bool Next(Position& at, IndexRecord& record) = 0;
+  // `want_record` false: the caller only counts the candidate, so a source
+  // that decodes records may skip that.
+  virtual bool Next(Position& at, IndexRecord& record, bool want_record) = 0;
   virtual Status status() const = 0;
 };
 
@@ -175,6 +194,9 @@ class Source {
 // entry, whose record is in the created-time list) against one whose record
 // comes with the scan. Measured on the benchmark's 1,000,000-ticket account.
 constexpr uint64_t kLookupCost = 8;
+// A whole-list scan expected to read fewer entries than this is chosen
+// without weighing the department and operator lists.
+constexpr uint64_t kCellSumWorthReads = 20000;
 
 class Lister {
  public:
@@ -224,9 +246,10 @@ class Lister {
     TICKETLOG_RETURN_IF_ERROR(it->status());
     return total;
   }
-  // Sums the count cells that pass `match`.
-  StatusOr<int64_t> SumCells(
-      const std::function<bool(const CountCell&)>& match);
+  // Sums the count cells that pass `match`, among those of `statuses` (all
+  // when empty).
+  StatusOr<int64_t> SumCells(const std::function<bool(const CountCell&)>& match,
+                             const std::vector<TicketStatus>& statuses = {});
   // The cold record of the ticket at created-time position `at`.
   Status CreatedRecord(const Position& at, IndexRecord& record);
   // Completes a cold record with the awaiting and updated fields of the
@@ -243,18 +266,26 @@ class Lister::FullScan final : public Source {
  public:
   FullScan(Lister& lister, SortField sort, bool desc,
            const std::optional<Position>& start, bool inclusive)
-      : scan_(*lister.view_,
+      : q_(lister.q_),
+        scan_(*lister.view_,
               IndexPrefix(lister.q_.account, Dim::kAll, "", sort), desc) {
     scan_.Start(start, inclusive);
   }
-  bool Next(Position& at, IndexRecord& record) override {
+  bool Next(Position& at, IndexRecord& record, bool want_record) override {
     if (!started_) {
       started_ = true;
     } else {
       scan_.Advance();
     }
+    // Entries whose fixed-place fields (status, channel, priority) fail the
+    // filters are passed over undecoded: most of a combined filter's
+    // candidates are.
+    while (scan_.Valid() && want_record && FixedFieldsFail(q_, scan_.Value())) {
+      scan_.Advance();
+    }
     if (!scan_.Valid()) return false;
     at = scan_.Current();
+    if (!want_record) return true;
     if (!DecodeIndexRecord(scan_.Value(), record)) {
       status_ = Status::Corruption("malformed list index entry");
       return false;
@@ -266,6 +297,7 @@ class Lister::FullScan final : public Source {
   }
 
  private:
+  const ListQuery& q_;
   ListScan scan_;
   bool started_ = false;
   Status status_;
@@ -288,7 +320,7 @@ class Lister::SelectiveScan final : public Source {
       scans_.push_back(std::move(scan));
     }
   }
-  bool Next(Position& at, IndexRecord& record) override {
+  bool Next(Position& at, IndexRecord& record, bool want_record) override {
     if (current_ != nullptr) current_->Advance();
     current_ = nullptr;
     for (auto& scan : scans_) {
@@ -331,7 +363,7 @@ class Lister::Gathered final : public Source {
     cold.awaiting.reset();
     cold.updated_from_us.reset();
     cold.updated_to_us.reset();
-    while (scan.Next(created, record)) {
+    while (scan.Next(created, record, true)) {
       if (!Matches(cold, record)) continue;
       status_ = lister.Heat(record);
       if (!status_.ok()) return;
@@ -349,7 +381,7 @@ class Lister::Gathered final : public Source {
                 return desc ? a.first > b.first : a.first < b.first;
               });
   }
-  bool Next(Position& at, IndexRecord& record) override {
+  bool Next(Position& at, IndexRecord& record, bool want_record) override {
     if (!status_.ok() || next_ == items_.size()) return false;
     at = items_[next_].first;
     record = std::move(items_[next_].second);
@@ -365,25 +397,43 @@ class Lister::Gathered final : public Source {
 };
 
 StatusOr<int64_t> Lister::SumCells(
-    const std::function<bool(const CountCell&)>& match) {
+    const std::function<bool(const CountCell&)>& match,
+    const std::vector<TicketStatus>& statuses) {
+  // Cells sort by status first: with statuses given, only their ranges are
+  // read (open and pending tickets are usually a small part of an account).
   std::string prefix = CellPrefix(q_.account);
+  std::vector<std::string> ranges;
+  if (statuses.empty()) {
+    ranges.push_back(prefix);
+  } else {
+    for (TicketStatus status : statuses) {
+      std::string range = prefix;
+      range.push_back(static_cast<char>(status));
+      if (std::find(ranges.begin(), ranges.end(), range) == ranges.end()) {
+        ranges.push_back(std::move(range));
+      }
+    }
+  }
   auto it = view_->NewCursor(store::Family::kViews);
   int64_t total = 0;
   CountCell cell;
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-       it->Next()) {
-    if (!DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
-      return Status::Corruption("malformed count cell");
+  for (const std::string& range : ranges) {
+    for (it->Seek(range); it->Valid() && it->key().starts_with(range);
+         it->Next()) {
+      if (!DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
+        return Status::Corruption("malformed count cell");
+      }
+      if (match(cell)) total += cell.count;
     }
-    if (match(cell)) total += cell.count;
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
   return total;
 }
 
 StatusOr<uint64_t> Lister::CountByCells() {
-  auto total =
-      SumCells([this](const CountCell& cell) { return CellMatches(q_, cell); });
+  auto total = SumCells(
+      [this](const CountCell& cell) { return CellMatches(q_, cell); },
+      q_.statuses);
   if (!total.ok()) return total.status();
   return static_cast<uint64_t>(std::max<int64_t>(*total, 0));
 }
@@ -508,20 +558,6 @@ StatusOr<ListPage> Lister::Run() {
     TICKETLOG_RETURN_IF_ERROR(
         consider(Dim::kLabel, {*q_.label}, Counter(Dim::kLabel, {*q_.label})));
   }
-  if (q_.department) {
-    const std::string& department = *q_.department;
-    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {department},
-                                       SumCells([&](const CountCell& c) {
-                                         return c.department == department;
-                                       })));
-  }
-  if (q_.operator_id || q_.unassigned) {
-    std::string op = q_.operator_id.value_or("");
-    TICKETLOG_RETURN_IF_ERROR(consider(
-        Dim::kOperator, {op},
-        SumCells([&](const CountCell& c) { return c.operator_id == op; })));
-  }
-
   bool desc = q_.order == SortOrder::kDesc;
   SortField sort =
       q_.sort == SortBy::kUpdated ? SortField::kUpdated : SortField::kCreated;
@@ -534,6 +570,24 @@ StatusOr<ListPage> Lister::Run() {
     uint64_t matching = static_cast<uint64_t>(std::max<int64_t>(*exact, 1));
     return std::min<uint64_t>(list, needed * list / matching + 1);
   };
+  // The department's and operator's list lengths are sums over every cell
+  // of the account, thousands when many combinations are in use: worth it
+  // only when a scan of the whole list would read many entries.
+  bool worth_counting = reads(all_count) > kCellSumWorthReads;
+  if (q_.department && worth_counting) {
+    const std::string& department = *q_.department;
+    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {department},
+                                       SumCells([&](const CountCell& c) {
+                                         return c.department == department;
+                                       })));
+  }
+  if ((q_.operator_id || q_.unassigned) && worth_counting) {
+    std::string op = q_.operator_id.value_or("");
+    TICKETLOG_RETURN_IF_ERROR(consider(
+        Dim::kOperator, {op},
+        SumCells([&](const CountCell& c) { return c.operator_id == op; })));
+  }
+
   bool use_selective = false;
   if (selective) {
     uint64_t count =
@@ -573,9 +627,18 @@ StatusOr<ListPage> Lister::Run() {
   Position at;
   IndexRecord record;
   bool more = false;
-  while (source->Next(at, record)) {
+  // An unfiltered page by number skips its first entries undecoded.
+  bool filtered = !q_.statuses.empty() || q_.department || q_.operator_id ||
+                  q_.unassigned || q_.customer || q_.channel || q_.priority ||
+                  q_.label || q_.awaiting || time_filter;
+  while (source->Next(at, record, filtered || skip == 0)) {
     if ((desc && from && at.time < *from) || (!desc && to && at.time >= *to)) {
       break;
+    }
+    if (!filtered && skip > 0) {
+      ++matched;
+      --skip;
+      continue;
     }
     if (!record.hot && NeedsHotFields(q_))
       TICKETLOG_RETURN_IF_ERROR(Heat(record));

@@ -258,3 +258,56 @@ TEST_CASE("ticket counts sum the cells a filter covers and refuse others",
 }
 
 }  // namespace ticketlog::projections
+
+namespace ticketlog::projections {
+
+TEST_CASE(
+    "in a large account the department and operator lists are weighed "
+    "too, and list what filtering in memory lists",
+    "[projections][list]") {
+  // Queries without an exact total read every candidate, so past 20,000
+  // tickets the department's and operator's own lists are weighed against
+  // the whole list.
+  Fixture f(21000);
+  std::vector<ListQuery> queries;
+  auto add = [&](auto&& set) {
+    ListQuery q;
+    q.account = "acme";
+    set(q);
+    queries.push_back(q);
+  };
+  add([](ListQuery& q) {
+    q.operator_id = "carla";
+    q.label = "rare";
+  });
+  add([](ListQuery& q) {
+    q.department = "legal";
+    q.created_from_us = kT0 + 5000 * kMinute;
+  });
+  add([](ListQuery& q) {
+    q.operator_id = "bruno";
+    q.label = "vip";
+  });
+  for (ListQuery q : queries) {
+    for (SortBy sort : {SortBy::kUpdated, SortBy::kCreated}) {
+      q.sort = sort;
+      INFO(Describe(q));
+      std::vector<std::string> want = f.Expected(q);
+      for (uint32_t page : {1u, 3u}) {
+        q.page = page;
+        auto got = RunListQuery(*f.store, q);
+        REQUIRE(got.ok());
+        CHECK(got->total == want.size());
+        size_t first = (page - 1) * kPageSize;
+        std::vector<std::string> ids;
+        for (const auto& v : got->items) ids.push_back(v.ticket);
+        std::vector<std::string> expected(
+            want.begin() + std::min(first, want.size()),
+            want.begin() + std::min(first + kPageSize, want.size()));
+        CHECK(ids == expected);
+      }
+    }
+  }
+}
+
+}  // namespace ticketlog::projections
