@@ -56,12 +56,16 @@ run_tsan() {
   fi
 }
 
+# -fno-sanitize=vptr: Debian's RocksDB is built without RTTI, so UBSan's
+# vptr check reports every RocksDB-made object our code touches as having
+# an invalid vptr (seen in a shared_ptr released inside DB::Open's failed
+# recovery under `ulimit -n 12`); the other UBSan checks stay on.
 step_asan() {
   local dir=$prefix-asan
   say "AddressSanitizer + UndefinedBehaviorSanitizer build ($dir)"
   CC=clang CXX=clang++ cmake -S . -B "$dir" "${asan_build[@]}" \
     -DTICKETLOG_SANITIZE=address,undefined \
-    "-DCMAKE_CXX_FLAGS=-fno-sanitize-recover=undefined" \
+    "-DCMAKE_CXX_FLAGS=-fno-sanitize-recover=undefined -fno-sanitize=vptr" \
     -DTICKETLOG_BUILD_BENCH=OFF >/dev/null
   cmake --build "$dir" -j"$jobs"
   say "the whole test suite under ASan + UBSan"

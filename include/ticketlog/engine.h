@@ -73,11 +73,13 @@ class Engine {
   // prefix of the log whose records read intact, are dense from position 1
   // and chain by hash; removes every log record after it (returning those
   // that still decode, so that the caller can keep them elsewhere); rewrites
-  // the stream index, stream heads, idempotency records and log head from
-  // the kept log; and rebuilds the views. Nothing acknowledged and intact is
-  // dropped unless it follows a lost event, whose successors can no longer
-  // be chained. Needs the store exclusively: busy when an Engine holds it;
-  // io_error when it cannot be read or written.
+  // the stream index and idempotency records from the kept log (and clears
+  // format 1's stream heads); and rebuilds the views. Nothing acknowledged
+  // and intact is dropped unless it follows a lost event, whose successors
+  // can no longer be chained. Needs the store exclusively: busy when an
+  // Engine holds it; io_error when it cannot be read or written; corruption
+  // when a table file itself is damaged (Repair mends the write-ahead log
+  // and the families derived from the log, not damaged table files).
   static StatusOr<RepairReport> Repair(const Options& options);
 
   virtual ~Engine() = default;

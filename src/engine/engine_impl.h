@@ -62,6 +62,9 @@ class EngineImpl final : public Engine {
   static constexpr size_t kAccountStripes = 64;
 
   std::mutex& AccountMutex(const std::string& account);
+  // GetTicket for a caller that holds engine_mu_ (shared).
+  StatusOr<TicketView> GetTicketLocked(const std::string& account,
+                                       const std::string& ticket);
   // The account's directory. Snapshots are immutable and shared: a command
   // that changes the directory installs a new one.
   using DirectoryPtr = std::shared_ptr<const domain::DirectoryState>;

@@ -36,6 +36,13 @@ Status TicketNotFound(const std::string& account, const std::string& ticket) {
 
 StatusOr<TicketView> EngineImpl::GetTicket(const std::string& account,
                                            const std::string& ticket) {
+  // Shared with commands, excluded by a rebuild's switch of view slots.
+  std::shared_lock lock(engine_mu_);
+  return GetTicketLocked(account, ticket);
+}
+
+StatusOr<TicketView> EngineImpl::GetTicketLocked(const std::string& account,
+                                                 const std::string& ticket) {
   auto id = QueryTicket(account, ticket);
   if (!id.ok()) return id.status();
   auto view = ReadTicket(account, *id);
@@ -49,7 +56,8 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
                                               uint32_t page) {
   if (page == 0)
     return Status::InvalidArgument("page", "pages are numbered from 1");
-  auto view = GetTicket(account, ticket);
+  std::shared_lock lock(engine_mu_);
+  auto view = GetTicketLocked(account, ticket);
   if (!view.ok()) return view.status();
   MessagePage result;
   result.page = page;

@@ -311,7 +311,8 @@ Status EventStore::OpenDb(const Options& options, Recovery recovery) {
   }
   handles_ = std::move(handles);
   sync_ = options.sync;
-  TICKETLOG_RETURN_IF_ERROR(LoadMeta());
+  TICKETLOG_RETURN_IF_ERROR(
+      LoadMeta(read_only_ || recovery == Recovery::kSalvage));
   if (read_only_) return Status::OK();
 
   // Leftovers of a rebuild that did not finish: its files, and the views it
@@ -387,17 +388,17 @@ Status EventStore::OpenSecondary(
     if (!s.ok()) continue;  // a file it listed was compacted away meanwhile
     db_.reset(raw);
     if (!raced) break;
-    if (attempt == kMaxCatchUps) {
-      return Status(Code::kBusy,
-                    "the writer of " + path_ +
-                        " keeps reorganising its files; try again");
-    }
     for (auto* h : opened) {
       if (h != db_->DefaultColumnFamily()) db_->DestroyColumnFamilyHandle(h);
     }
     opened.clear();
     db_->Close().PermitUncheckedError();
     db_.reset();
+    if (attempt == kMaxCatchUps) {
+      return Status(Code::kBusy,
+                    "the writer of " + path_ +
+                        " keeps reorganising its files; try again");
+    }
   }
   // A family the store lacks gets the default family's (empty) handle.
   handles.assign(families.size(), nullptr);
@@ -408,7 +409,7 @@ Status EventStore::OpenSecondary(
   return Status::OK();
 }
 
-Status EventStore::LoadMeta() {
+Status EventStore::LoadMeta(bool tolerate_damaged_head) {
   // The log head is its last record: no key of its own to write with every
   // command.
   {
@@ -417,12 +418,19 @@ Status EventStore::LoadMeta() {
     it->SeekToLast();
     if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
     head_ = LogHead{};
-    if (it->Valid()) {
+    for (; it->Valid(); it->Prev()) {
       auto last = Verified(it->key().ToStringView(), it->value().ToString());
-      if (!last.ok()) return last.status();
-      head_.position = last->position;
-      head_.hash = last->hash;
+      if (last.ok()) {
+        head_.position = last->position;
+        head_.hash = last->hash;
+        break;
+      }
+      // A writer must not append after a damaged record. A reader (verify
+      // reports the damage) and a repair (which removes it) take the last
+      // record that reads intact as the head.
+      if (!tolerate_damaged_head) return last.status();
     }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
   }
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta),
@@ -468,7 +476,10 @@ Status EventStore::ClearViewsSlot(int slot) {
 }
 
 EventStore::~EventStore() {
-  if (!db_) return;
+  if (!db_) {
+    RemoveSecondaryDir();
+    return;
+  }
   if (!read_only_) {
     // Readers open a secondary instance that replays the WAL: leave none
     // behind, so that a query after the writer exits reads files only. A
@@ -483,10 +494,13 @@ EventStore::~EventStore() {
   }
   db_->Close().PermitUncheckedError();
   db_.reset();
-  if (!secondary_dir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(secondary_dir_, ec);
-  }
+  RemoveSecondaryDir();
+}
+
+void EventStore::RemoveSecondaryDir() {
+  if (secondary_dir_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(secondary_dir_, ec);
 }
 
 StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
@@ -898,7 +912,12 @@ Status EventStore::ReplaceViews(
   batch.Put(handle(Family::kMeta), kFormatKey, std::to_string(views_format));
   batch.Delete(handle(Family::kMeta), kHeadKey);
   batch.DeleteRange(handle(Family::kHeads), std::string_view(""), kViewsEnd);
-  rocksdb::Status s = db_->Write(WriteOptions(), &batch);
+  // Synced whatever Options::sync says: the old slot's files are deleted
+  // next (a MANIFEST change, durable at once), and a switch lost to a power
+  // cut would leave meta/views naming a slot without files.
+  rocksdb::WriteOptions switch_options;
+  switch_options.sync = true;
+  rocksdb::Status s = db_->Write(switch_options, &batch);
   if (!s.ok()) {
     static_cast<void>(ClearViewsSlot(idle));
     return FromRocks(s, "switching to the rebuilt views");
@@ -942,10 +961,16 @@ Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
   if (read_only_) return Status::IoError("the store is open read-only");
   rocksdb::WriteBatch batch;
   for (const FamilyOp& op : ops) {
-    if (op.kind == ViewOp::Kind::kPut) {
-      batch.Put(handle(op.family), op.key, op.value);
-    } else {
-      batch.Delete(handle(op.family), op.key);
+    switch (op.kind) {
+      case ViewOp::Kind::kPut:
+        batch.Put(handle(op.family), op.key, op.value);
+        break;
+      case ViewOp::Kind::kDelete:
+        batch.Delete(handle(op.family), op.key);
+        break;
+      case ViewOp::Kind::kMerge:
+        batch.Merge(handle(op.family), op.key, op.value);
+        break;
     }
   }
   rocksdb::WriteOptions options;
@@ -954,6 +979,7 @@ Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
   if (!s.ok()) return FromRocks(s, "writing the repair");
   std::lock_guard lock(mu_);
   head_ = head;
+  head_cv_.notify_all();
   return Status::OK();
 }
 

@@ -248,8 +248,11 @@ class EventStore {
       const rocksdb::DBOptions& db_options,
       const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
       std::vector<rocksdb::ColumnFamilyHandle*>& handles);
-  // Reads meta/head and meta/views.
-  Status LoadMeta();
+  // Takes the log head from the last log record and reads meta/format and
+  // meta/views. `tolerate_damaged_head`: a last record that fails
+  // verification is passed over instead of failing the open.
+  Status LoadMeta(bool tolerate_damaged_head);
+  void RemoveSecondaryDir();
   // Empties the views slot `slot` (a family index).
   Status ClearViewsSlot(int slot);
   StatusOr<StoredEvent> Verified(std::string_view key, std::string record);

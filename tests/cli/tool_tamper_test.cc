@@ -226,3 +226,37 @@ TEST_CASE(
 }
 
 }  // namespace ticketlog::testing
+
+namespace ticketlog::testing {
+
+TEST_CASE("a damaged last record is reported by verify and removed by repair",
+          "[tool][audit][tamper]") {
+  ToolRunner tool;
+  tool.Run({"apply", "-"}, kScript);
+  {
+    auto store = OpenStore(tool.db());
+    REQUIRE(store->db()
+                ->Put(rocksdb::WriteOptions(),
+                      store->handle(store::Family::kLog), store::BigEndian64(3),
+                      "garbage")
+                .ok());
+  }
+  // A writer refuses to append after it...
+  ToolRun apply = tool.Run({"apply", "-"}, kScript);
+  CHECK(apply.status == 2);
+  CHECK(apply.err.find("corruption") != std::string::npos);
+  // ...a reader opens and verify names it...
+  ToolRun verify = Verify(tool);
+  INFO(verify.out << verify.err);
+  CHECK(verify.status == 1);
+  CHECK(Mentions(verify.Json(), "position 3"));
+  // ...and repair keeps the log before it.
+  ToolRun repair = tool.Run({"repair"});
+  INFO(repair.out << repair.err);
+  REQUIRE(repair.status == 0);
+  CHECK(repair.Json()["position"] == 2);
+  CHECK(repair.Json()["events_dropped"] == 1);
+  CHECK(Verify(tool).status == 0);
+}
+
+}  // namespace ticketlog::testing
