@@ -4,16 +4,9 @@
 
 #include "base/text.h"
 #include "domain/handler.h"
+#include "projections/contacts.h"
 
 namespace ticketlog::bench {
-namespace {
-
-void FillBlank(std::string& mine, const std::string& theirs) {
-  if (mine.empty()) mine = theirs;
-}
-
-}  // namespace
-
 // Reads one account's maps; the account names passed in are that account.
 class InMemoryModel::Reads final : public domain::CommandReads {
  public:
@@ -42,12 +35,8 @@ class InMemoryModel::Reads final : public domain::CommandReads {
       if (value->empty()) continue;
       auto hit = index->find(*value);
       if (hit == index->end()) continue;
-      Customer merged = account_.contacts.at(hit->second);
-      FillBlank(merged.id, ref.id);
-      FillBlank(merged.name, ref.name);
-      FillBlank(merged.email, ref.email);
-      FillBlank(merged.phone, ref.phone);
-      return std::optional<Customer>(std::move(merged));
+      return std::optional<Customer>(projections::WithMissingDetails(
+          account_.contacts.at(hit->second), ref));
     }
     return std::optional<Customer>();
   }

@@ -7,6 +7,7 @@
 #include "base/text.h"
 #include "bench/flat_json.h"
 #include "bench/ticket_columns.h"
+#include "projections/contacts.h"
 
 namespace ticketlog::bench {
 namespace {
@@ -460,11 +461,8 @@ StatusOr<std::optional<Customer>> SqlitePeer::FindContact(
       continue;
     }
     Customer c{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
-    if (c.id.empty()) c.id = ref.id;
-    if (c.name.empty()) c.name = ref.name;
-    if (c.email.empty()) c.email = ref.email;
-    if (c.phone.empty()) c.phone = ref.phone;
-    return std::optional<Customer>(std::move(c));
+    return std::optional<Customer>(
+        projections::WithMissingDetails(std::move(c), ref));
   }
   return std::optional<Customer>();
 }

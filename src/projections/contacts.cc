@@ -36,6 +36,14 @@ void FillBlank(std::string& mine, const std::string& theirs) {
 
 }  // namespace
 
+Customer WithMissingDetails(Customer stored, const Customer& ref) {
+  FillBlank(stored.id, ref.id);
+  FillBlank(stored.name, ref.name);
+  FillBlank(stored.email, ref.email);
+  FillBlank(stored.phone, ref.phone);
+  return stored;
+}
+
 std::string EncodeContact(const Customer& c) {
   std::string out;
   for (const std::string* part :
@@ -73,12 +81,7 @@ StatusOr<std::optional<Customer>> FindContact(const std::string& account,
       return Status::Corruption("contact lookup points at missing contact " +
                                 **contact);
     }
-    Customer merged = std::move(**found);
-    FillBlank(merged.id, ref.id);
-    FillBlank(merged.name, ref.name);
-    FillBlank(merged.email, ref.email);
-    FillBlank(merged.phone, ref.phone);
-    return std::optional<Customer>(std::move(merged));
+    return std::optional<Customer>(WithMissingDetails(std::move(**found), ref));
   }
   return std::optional<Customer>();
 }

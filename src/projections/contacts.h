@@ -27,6 +27,12 @@ StatusOr<std::optional<Customer>> FindContact(const std::string& account,
                                               const Customer& ref,
                                               const ViewReader& read);
 
+// `stored` (a contact found for `ref`) with the id, name, email and phone
+// that `ref` has and `stored` lacks. What a command's customer reference
+// adds to the contact it resolves to; the SQLite peer and the benchmarks'
+// model resolve contacts the same way.
+Customer WithMissingDetails(Customer stored, const Customer& ref);
+
 // View ops that record `customer` (as resolved in a TicketOpened event): its
 // record, and lookups for each of its id, email and phone not yet taken.
 Status ApplyContact(const std::string& account, const Customer& customer,
