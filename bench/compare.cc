@@ -137,8 +137,7 @@ std::string Str(const std::map<std::string, std::string>& f,
   std::exit(2);
 }
 
-// ---- Running commands on N writer threads
-// ------------------------------------
+// ---- Running commands on N writer threads -----------------------------------
 
 struct ThreadRun {
   uint64_t commands = 0;
@@ -390,8 +389,7 @@ void PrintRatios() {
   }
 }
 
-// ---- List latency
-// ----------------------------------------------------------------
+// ---- List latency -----------------------------------------------------------
 
 struct ListFigures {
   bool ok = false;
@@ -581,8 +579,7 @@ void RunLists(const Config& c) {
   }
 }
 
-// ---- Ticket views
-// ----------------------------------------------------------------
+// ---- Ticket views -----------------------------------------------------------
 
 // Tickets to sample and a time within each one's life, from the workload.
 struct ViewSample {
@@ -702,8 +699,7 @@ void RunViews(const Config& c, const Workload& workload,
   std::fflush(stdout);
 }
 
-// ---- Rebuild and verify against a raw scan
-// -----------------------------------------
+// ---- Rebuild and verify against a raw scan ----------------------------------
 
 struct AuditFigures {
   double scan_events_per_s = 0;
@@ -825,8 +821,7 @@ void RunAudit(const std::string& engine_path) {
   std::fflush(stdout);
 }
 
-// ---- Targets
-// -------------------------------------------------------------------------
+// ---- Targets ----------------------------------------------------------------
 
 void PrintTargets(const Config& c) {
   std::printf(
@@ -877,8 +872,7 @@ void PrintTargets(const Config& c) {
   }
 }
 
-// ---- Main
-// ------------------------------------------------------------------------------
+// ---- Main -------------------------------------------------------------------
 
 Config ParseArgs(int argc, char** argv) {
   Config c;

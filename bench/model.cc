@@ -2,9 +2,9 @@
 
 #include <utility>
 
+#include "base/normalize.h"
 #include "base/text.h"
 #include "domain/handler.h"
-#include "projections/contacts.h"
 
 namespace ticketlog::bench {
 // Reads one account's maps; the account names passed in are that account.
@@ -22,23 +22,21 @@ class InMemoryModel::Reads final : public domain::CommandReads {
       const std::string&) override {
     return account_.directory;
   }
-  // The engine's contact resolution: by id, then email, then phone; details
-  // the reference adds fill the contact's empty fields.
-  StatusOr<std::optional<Customer>> FindContact(const std::string&,
-                                                const Customer& ref) override {
-    const std::pair<const std::string*,
-                    const std::unordered_map<std::string, std::string>*>
-        lookups[] = {{&ref.id, &account_.by_id},
-                     {&ref.email, &account_.by_email},
-                     {&ref.phone, &account_.by_phone}};
-    for (const auto& [value, index] : lookups) {
-      if (value->empty()) continue;
-      auto hit = index->find(*value);
-      if (hit == index->end()) continue;
-      return std::optional<Customer>(projections::WithMissingDetails(
-          account_.contacts.at(hit->second), ref));
-    }
-    return std::optional<Customer>();
+  StatusOr<std::optional<Customer>> Contact(
+      const std::string&, const std::string& contact) override {
+    auto it = account_.contacts.find(contact);
+    if (it == account_.contacts.end()) return std::optional<Customer>();
+    return std::optional<Customer>(it->second);
+  }
+  StatusOr<std::string> ContactHolding(const std::string&,
+                                       domain::ContactDetail detail,
+                                       const std::string& value) override {
+    const auto& index = detail == domain::ContactDetail::kId ? account_.by_id
+                        : detail == domain::ContactDetail::kEmail
+                            ? account_.by_email
+                            : account_.by_phone;
+    auto hit = index.find(value);
+    return hit == index.end() ? std::string() : hit->second;
   }
   StatusOr<uint64_t> LastNumber(const std::string&) override {
     return account_.last_number;
@@ -83,6 +81,11 @@ StatusOr<std::vector<Event>> InMemoryModel::Apply(const Command& command) {
       domain::Stamp{
           .now_us = now, .recorded_at_us = now, .new_id = base::NewUuid});
   if (!decision.ok()) return decision.status();
+  for (const Event& event : decision->events) {
+    if (const auto* updated = std::get_if<ContactUpdated>(&event.payload)) {
+      RecordContact(account, updated->customer);
+    }
+  }
   if (decision->directory) {
     account.directory = std::move(decision->directory_after);
     return std::move(decision->events);
@@ -100,15 +103,30 @@ StatusOr<std::vector<Event>> InMemoryModel::Apply(const Command& command) {
 }
 
 void InMemoryModel::RecordContact(Account& account, const Customer& customer) {
-  account.contacts[customer.contact] = customer;
-  // Like the engine's contact lookups: a value already taken keeps its
+  // Like the engine's contact lookups: normalised values; a value a
+  // contact gives up is released, and a value already taken keeps its
   // first contact.
-  if (!customer.id.empty()) account.by_id.emplace(customer.id, customer.contact);
+  auto release = [&](std::unordered_map<std::string, std::string>& index,
+                     const std::string& value) {
+    auto it = index.find(value);
+    if (it != index.end() && it->second == customer.contact) index.erase(it);
+  };
+  if (auto old = account.contacts.find(customer.contact);
+      old != account.contacts.end()) {
+    release(account.by_id, old->second.id);
+    release(account.by_email, base::NormalizeEmail(old->second.email));
+    release(account.by_phone, base::NormalizePhone(old->second.phone));
+  }
+  account.contacts[customer.contact] = customer;
+  if (!customer.id.empty())
+    account.by_id.emplace(customer.id, customer.contact);
   if (!customer.email.empty()) {
-    account.by_email.emplace(customer.email, customer.contact);
+    account.by_email.emplace(base::NormalizeEmail(customer.email),
+                             customer.contact);
   }
   if (!customer.phone.empty()) {
-    account.by_phone.emplace(customer.phone, customer.contact);
+    account.by_phone.emplace(base::NormalizePhone(customer.phone),
+                             customer.contact);
   }
 }
 

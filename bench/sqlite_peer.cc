@@ -4,10 +4,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "base/normalize.h"
 #include "base/text.h"
 #include "bench/flat_json.h"
 #include "bench/ticket_columns.h"
-#include "projections/contacts.h"
 
 namespace ticketlog::bench {
 namespace {
@@ -33,12 +33,14 @@ CREATE TABLE IF NOT EXISTS statuses (
 CREATE TABLE IF NOT EXISTS contacts (
   account TEXT NOT NULL, contact TEXT NOT NULL, ext_id TEXT NOT NULL,
   name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL,
+  email_key TEXT NOT NULL, phone_key TEXT NOT NULL,
   PRIMARY KEY (account, contact));
 CREATE INDEX IF NOT EXISTS contacts_ext_id ON contacts (account, ext_id);
-CREATE INDEX IF NOT EXISTS contacts_email ON contacts (account, email);
-CREATE INDEX IF NOT EXISTS contacts_phone ON contacts (account, phone);
+CREATE INDEX IF NOT EXISTS contacts_email ON contacts (account, email_key);
+CREATE INDEX IF NOT EXISTS contacts_phone ON contacts (account, phone_key);
 CREATE TABLE IF NOT EXISTS tickets (
-)sql" + columns + R"sql(
+)sql" + columns +
+         R"sql(
   PRIMARY KEY (account, ticket));
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_number ON tickets (account, number);
 CREATE INDEX IF NOT EXISTS tickets_updated
@@ -99,9 +101,10 @@ std::string DirectoryData(const EventPayload& payload) {
         if constexpr (std::is_same_v<T, DepartmentDefined>) {
           return EncodeObject({{"department", e.department}, {"name", e.name}});
         } else if constexpr (std::is_same_v<T, OperatorRegistered>) {
-          return EncodeObject({{"operator", e.operator_id},
-                               {"name", e.name},
-                               {"departments", EncodeStringArray(e.departments)}});
+          return EncodeObject(
+              {{"operator", e.operator_id},
+               {"name", e.name},
+               {"departments", EncodeStringArray(e.departments)}});
         } else if constexpr (std::is_same_v<T, OperatorRemoved>) {
           return EncodeObject({{"operator", e.operator_id}});
         } else if constexpr (std::is_same_v<T, StatusDefined>) {
@@ -125,8 +128,7 @@ bool DecodeCursor(const std::string& text, uint32_t& page, TimeUs& time,
   size_t b = a == std::string::npos ? a : text.find(':', a + 1);
   if (b == std::string::npos) return false;
   auto parse = [&](size_t from, size_t to, auto& out) {
-    auto [end, ec] =
-        std::from_chars(text.data() + from, text.data() + to, out);
+    auto [end, ec] = std::from_chars(text.data() + from, text.data() + to, out);
     return ec == std::errc() && end == text.data() + to;
   };
   return parse(0, a, page) && parse(a + 1, b, time) &&
@@ -143,8 +145,8 @@ StatusOr<std::unique_ptr<SqlitePeer>> SqlitePeer::Open(const std::string& path,
   SqliteDb& d = *peer->db_;
   TICKETLOG_RETURN_IF_ERROR(d.Exec("PRAGMA busy_timeout = 60000"));
   TICKETLOG_RETURN_IF_ERROR(d.Exec("PRAGMA journal_mode = WAL"));
-  TICKETLOG_RETURN_IF_ERROR(d.Exec(std::string("PRAGMA synchronous = ") +
-                                   (sync ? "FULL" : "OFF")));
+  TICKETLOG_RETURN_IF_ERROR(
+      d.Exec(std::string("PRAGMA synchronous = ") + (sync ? "FULL" : "OFF")));
   if (role == Role::kReader) {
     TICKETLOG_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size = -65536"));
   }
@@ -186,9 +188,14 @@ class SqlitePeer::Reads final : public domain::CommandReads {
   StatusOr<DirectoryPtr> Directory(const std::string& account) override {
     return peer_.LoadDirectory(account);
   }
-  StatusOr<std::optional<Customer>> FindContact(const std::string& account,
-                                                const Customer& ref) override {
-    return peer_.FindContact(account, ref);
+  StatusOr<std::optional<Customer>> Contact(
+      const std::string& account, const std::string& contact) override {
+    return peer_.ReadContact(account, contact);
+  }
+  StatusOr<std::string> ContactHolding(const std::string& account,
+                                       domain::ContactDetail detail,
+                                       const std::string& value) override {
+    return peer_.ContactHolding(account, detail, value);
   }
   StatusOr<uint64_t> LastNumber(const std::string& account) override {
     auto stmt = peer_.db_->Prepare(
@@ -282,20 +289,19 @@ StatusOr<int64_t> SqlitePeer::InsertEvent(const Event& event,
       "occurred_at, recorded_at, actor_kind, actor_id, command_id, data) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
-  TICKETLOG_RETURN_IF_ERROR(
-      (*stmt)
-          ->Bind(1, event.event_id)
-          .Bind(2, event.account)
-          .Bind(3, event.stream)
-          .Bind(4, static_cast<int64_t>(event.version))
-          .Bind(5, type)
-          .Bind(6, event.occurred_at_us)
-          .Bind(7, event.recorded_at_us)
-          .Bind(8, static_cast<int64_t>(event.actor.kind))
-          .Bind(9, event.actor.id)
-          .Bind(10, event.command_id)
-          .Bind(11, data)
-          .Run());
+  TICKETLOG_RETURN_IF_ERROR((*stmt)
+                                ->Bind(1, event.event_id)
+                                .Bind(2, event.account)
+                                .Bind(3, event.stream)
+                                .Bind(4, static_cast<int64_t>(event.version))
+                                .Bind(5, type)
+                                .Bind(6, event.occurred_at_us)
+                                .Bind(7, event.recorded_at_us)
+                                .Bind(8, static_cast<int64_t>(event.actor.kind))
+                                .Bind(9, event.actor.id)
+                                .Bind(10, event.command_id)
+                                .Bind(11, data)
+                                .Run());
   return db_->LastInsertRowid();
 }
 
@@ -305,8 +311,8 @@ StatusOr<SqlitePeer::DirectoryPtr> SqlitePeer::LoadDirectory(
   if (cached != directories_.end()) return cached->second;
   domain::DirectoryState state;
   {
-    auto stmt = db_->Prepare(
-        "SELECT id, name FROM departments WHERE account = ?");
+    auto stmt =
+        db_->Prepare("SELECT id, name FROM departments WHERE account = ?");
     if (!stmt.ok()) return stmt.status();
     Statement& s = **stmt;
     s.Bind(1, account);
@@ -357,9 +363,9 @@ StatusOr<CommandResult> SqlitePeer::WriteDirectory(
     const Command& command, const domain::Decision& decision) {
   int64_t position = 0;
   for (const Event& event : decision.events) {
-    auto inserted = InsertEvent(event,
-                                std::string(EventTypeName(event.payload)),
-                                DirectoryData(event.payload));
+    auto inserted =
+        InsertEvent(event, std::string(EventTypeName(event.payload)),
+                    DirectoryData(event.payload));
     if (!inserted.ok()) return inserted.status();
     position = *inserted;
 
@@ -371,29 +377,40 @@ StatusOr<CommandResult> SqlitePeer::WriteDirectory(
                 "INSERT INTO departments (account, id, name) VALUES (?, ?, ?) "
                 "ON CONFLICT (account, id) DO UPDATE SET name = excluded.name");
             if (!s.ok()) return s.status();
-            return (*s)->Bind(1, command.account).Bind(2, e.department)
-                .Bind(3, e.name).Run();
+            return (*s)
+                ->Bind(1, command.account)
+                .Bind(2, e.department)
+                .Bind(3, e.name)
+                .Run();
           } else if constexpr (std::is_same_v<T, OperatorRegistered>) {
             auto s = db_->Prepare(
                 "INSERT INTO operators (account, id, name, departments) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (account, id) DO UPDATE SET "
                 "name = excluded.name, departments = excluded.departments");
             if (!s.ok()) return s.status();
-            return (*s)->Bind(1, command.account).Bind(2, e.operator_id)
-                .Bind(3, e.name).Bind(4, EncodeStringArray(e.departments))
+            return (*s)
+                ->Bind(1, command.account)
+                .Bind(2, e.operator_id)
+                .Bind(3, e.name)
+                .Bind(4, EncodeStringArray(e.departments))
                 .Run();
           } else if constexpr (std::is_same_v<T, OperatorRemoved>) {
             auto s = db_->Prepare(
                 "DELETE FROM operators WHERE account = ? AND id = ?");
             if (!s.ok()) return s.status();
             return (*s)->Bind(1, command.account).Bind(2, e.operator_id).Run();
+          } else if constexpr (std::is_same_v<T, ContactUpdated>) {
+            return WriteContact(command.account, e.customer);
           } else if constexpr (std::is_same_v<T, StatusDefined>) {
             auto s = db_->Prepare(
                 "INSERT INTO statuses (account, id, name) VALUES (?, ?, ?) "
                 "ON CONFLICT (account, id) DO UPDATE SET name = excluded.name");
             if (!s.ok()) return s.status();
-            return (*s)->Bind(1, command.account).Bind(2, e.status)
-                .Bind(3, e.name).Run();
+            return (*s)
+                ->Bind(1, command.account)
+                .Bind(2, e.status)
+                .Bind(3, e.name)
+                .Run();
           } else {
             return Status::OK();
           }
@@ -440,31 +457,60 @@ StatusOr<std::optional<TicketView>> SqlitePeer::ReadTicket(
   return std::optional<TicketView>(std::move(view));
 }
 
-StatusOr<std::optional<Customer>> SqlitePeer::FindContact(
-    const std::string& account, const Customer& ref) {
-  static const std::pair<const char*, const std::string Customer::*> kLookups[] = {
-      {"ext_id", &Customer::id},
-      {"email", &Customer::email},
-      {"phone", &Customer::phone}};
-  for (const auto& [column, member] : kLookups) {
-    const std::string& value = ref.*member;
-    if (value.empty()) continue;
-    auto stmt = db_->Prepare(
-        std::string("SELECT contact, ext_id, name, email, phone FROM contacts "
-                    "WHERE account = ? AND ") +
-        column + " = ? LIMIT 1");
-    if (!stmt.ok()) return stmt.status();
-    Statement& s = **stmt;
-    s.Bind(1, account).Bind(2, value);
-    if (!s.Step()) {
-      TICKETLOG_RETURN_IF_ERROR(s.status());
-      continue;
-    }
-    Customer c{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
-    return std::optional<Customer>(
-        projections::WithMissingDetails(std::move(c), ref));
+StatusOr<std::optional<Customer>> SqlitePeer::ReadContact(
+    const std::string& account, const std::string& contact) {
+  auto stmt = db_->Prepare(
+      "SELECT contact, ext_id, name, email, phone FROM contacts "
+      "WHERE account = ? AND contact = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement& s = **stmt;
+  s.Bind(1, account).Bind(2, contact);
+  if (!s.Step()) {
+    TICKETLOG_RETURN_IF_ERROR(s.status());
+    return std::optional<Customer>();
   }
-  return std::optional<Customer>();
+  return std::optional<Customer>(
+      Customer{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+}
+
+StatusOr<std::string> SqlitePeer::ContactHolding(const std::string& account,
+                                                 domain::ContactDetail detail,
+                                                 const std::string& value) {
+  const char* column = detail == domain::ContactDetail::kId      ? "ext_id"
+                       : detail == domain::ContactDetail::kEmail ? "email_key"
+                                                                 : "phone_key";
+  auto stmt = db_->Prepare(
+      std::string("SELECT contact FROM contacts WHERE account = ? AND ") +
+      column + " = ? ORDER BY rowid LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  Statement& s = **stmt;
+  s.Bind(1, account).Bind(2, value);
+  if (!s.Step()) {
+    TICKETLOG_RETURN_IF_ERROR(s.status());
+    return std::string();
+  }
+  return s.Text(0);
+}
+
+Status SqlitePeer::WriteContact(const std::string& account, const Customer& c) {
+  auto stmt = db_->Prepare(
+      "INSERT INTO contacts (account, contact, ext_id, name, email, phone, "
+      "email_key, phone_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (account, contact) DO UPDATE "
+      "SET ext_id = excluded.ext_id, name = excluded.name, "
+      "email = excluded.email, phone = excluded.phone, "
+      "email_key = excluded.email_key, phone_key = excluded.phone_key");
+  if (!stmt.ok()) return stmt.status();
+  return (*stmt)
+      ->Bind(1, account)
+      .Bind(2, c.contact)
+      .Bind(3, c.id)
+      .Bind(4, c.name)
+      .Bind(5, c.email)
+      .Bind(6, c.phone)
+      .Bind(7, base::NormalizeEmail(c.email))
+      .Bind(8, base::NormalizePhone(c.phone))
+      .Run();
 }
 
 StatusOr<CommandResult> SqlitePeer::WriteTicket(
@@ -484,21 +530,12 @@ StatusOr<CommandResult> SqlitePeer::WriteTicket(
     const Message* message = nullptr;
     if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
       if (opened->message) message = &*opened->message;
-      const Customer& c = opened->customer;
-      auto stmt = db_->Prepare(
-          "INSERT INTO contacts (account, contact, ext_id, name, email, phone) "
-          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, contact) DO UPDATE "
-          "SET ext_id = excluded.ext_id, name = excluded.name, "
-          "email = excluded.email, phone = excluded.phone");
-      if (!stmt.ok()) return stmt.status();
-      TICKETLOG_RETURN_IF_ERROR((*stmt)
-                                    ->Bind(1, command.account)
-                                    .Bind(2, c.contact)
-                                    .Bind(3, c.id)
-                                    .Bind(4, c.name)
-                                    .Bind(5, c.email)
-                                    .Bind(6, c.phone)
-                                    .Run());
+      TICKETLOG_RETURN_IF_ERROR(
+          WriteContact(command.account, opened->customer));
+    } else if (const auto* updated =
+                   std::get_if<ContactUpdated>(&event.payload)) {
+      TICKETLOG_RETURN_IF_ERROR(
+          WriteContact(command.account, updated->customer));
     } else if (const auto* added = std::get_if<MessageAdded>(&event.payload)) {
       message = &added->message;
     }
@@ -523,8 +560,9 @@ StatusOr<CommandResult> SqlitePeer::WriteTicket(
               .Bind(10, event.occurred_at_us)
               .Run());
     }
-    auto inserted = InsertEvent(event, std::string(EventTypeName(event.payload)),
-                                EncodeObject(changes));
+    auto inserted =
+        InsertEvent(event, std::string(EventTypeName(event.payload)),
+                    EncodeObject(changes));
     if (!inserted.ok()) return inserted.status();
     position = *inserted;
   }
@@ -537,7 +575,8 @@ StatusOr<CommandResult> SqlitePeer::WriteTicket(
         "version = ?");
     if (!stmt.ok()) return stmt.status();
     Statement& s = **stmt;
-    s.Bind(1, command.account).Bind(2, ticket)
+    s.Bind(1, command.account)
+        .Bind(2, ticket)
         .Bind(3, static_cast<int64_t>(base_version));
     if (s.Step()) position = s.Int(0);
     TICKETLOG_RETURN_IF_ERROR(s.status());
@@ -638,9 +677,12 @@ StatusOr<ListPage> SqlitePeer::List(const ListQuery& q) {
   if (q.customer) {
     where +=
         " AND contact IN (SELECT contact FROM contacts WHERE account = ? AND "
-        "(contact = ? OR ext_id = ? OR email = ? OR phone = ?))";
+        "(contact = ? OR ext_id = ? OR email_key = ? OR phone_key = ?))";
     binds.emplace_back(q.account);
-    for (int i = 0; i < 4; ++i) binds.emplace_back(*q.customer);
+    binds.emplace_back(*q.customer);
+    binds.emplace_back(*q.customer);
+    binds.emplace_back(base::NormalizeEmail(*q.customer));
+    binds.emplace_back(base::NormalizePhone(*q.customer));
   }
   if (q.channel) equals("channel", static_cast<int64_t>(*q.channel));
   if (q.priority) equals("priority", static_cast<int64_t>(*q.priority));
@@ -677,8 +719,8 @@ StatusOr<ListPage> SqlitePeer::List(const ListQuery& q) {
 
   const char* sort = q.sort == SortBy::kUpdated ? "updated_at" : "created_at";
   bool desc = q.order == SortOrder::kDesc;
-  std::string sql = "SELECT " + TicketColumnList() + " FROM tickets WHERE " +
-                    where;
+  std::string sql =
+      "SELECT " + TicketColumnList() + " FROM tickets WHERE " + where;
   int64_t offset = 0;
   if (!q.cursor.empty()) {
     TimeUs time = 0;

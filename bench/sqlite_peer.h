@@ -97,8 +97,12 @@ class SqlitePeer {
   StatusOr<DirectoryPtr> LoadDirectory(const std::string& account);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
-  StatusOr<std::optional<Customer>> FindContact(const std::string& account,
-                                                const Customer& ref);
+  StatusOr<std::optional<Customer>> ReadContact(const std::string& account,
+                                                const std::string& contact);
+  StatusOr<std::string> ContactHolding(const std::string& account,
+                                       domain::ContactDetail detail,
+                                       const std::string& value);
+  Status WriteContact(const std::string& account, const Customer& customer);
   StatusOr<int64_t> InsertEvent(const Event& event, const std::string& type,
                                 const std::string& data);
   StatusOr<std::optional<CommandResult>> LookupCommand(const Command& command);

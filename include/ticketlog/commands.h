@@ -42,6 +42,24 @@ struct RemoveOperator {
 struct DefineStatus {
   std::string status;
   std::string name;
+  // A customer reply ends the status while it runs (the built-in "pending"
+  // always does).
+  bool resume_on_customer_reply = true;
+};
+
+// Changes a contact's details. `contact` names it as a customer reference
+// does: the contact id, the customer id, an email or a phone. Only the
+// fields that are set change; an empty string clears one (a contact keeps
+// at least one of id, email, phone). Refused with not_found when no contact
+// matches, and with already_exists when another contact of the account has
+// the email or phone. Recorded as ContactUpdated in the account's directory
+// stream.
+struct UpdateContact {
+  std::string contact;
+  std::optional<std::string> id;
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
 };
 
 // ---- Tickets --------------------------------------------------------------
@@ -65,7 +83,11 @@ struct OpenTicket {
   std::string category;
   std::vector<std::string> labels;
   Attributes custom_attributes;
-  bool pending = false;  // opens with the built-in custom status "pending"
+  // kOpen; kPending (runs the built-in custom status "pending"); kFinished
+  // or kClosed (the ticket is opened, finished with `resolution` and, for
+  // kClosed, closed, all by this command).
+  TicketStatus status = TicketStatus::kOpen;
+  std::string resolution;  // with kFinished or kClosed only
   std::optional<OpeningMessage> message;
 };
 
@@ -105,6 +127,7 @@ struct UnlinkOperator {
 struct StartStatus {
   std::string ticket;
   std::string status;
+  std::string comment;  // optional: why, kept on the StatusStarted event
 };
 
 struct StopStatus {
@@ -135,7 +158,12 @@ struct Update {
   std::optional<Channel> channel;
   std::optional<Priority> priority;
   std::optional<std::string> category;
+  // Labels are trimmed, lower-cased and deduplicated. `labels` replaces
+  // them all; then `add_labels` are appended (when new) and `remove_labels`
+  // removed.
   std::optional<std::vector<std::string>> labels;
+  std::vector<std::string> add_labels;
+  std::vector<std::string> remove_labels;
   // Set or replace these attributes; a key mapped to nullopt is removed.
   std::map<std::string, std::optional<AttributeValue>> custom_attributes;
 };
@@ -144,7 +172,7 @@ using CommandBody =
     std::variant<DefineDepartment, RegisterOperator, RemoveOperator,
                  DefineStatus, OpenTicket, Reply, AddComment, Transfer,
                  LinkOperator, UnlinkOperator, StartStatus, StopStatus, Finish,
-                 Reopen, Close, Update>;
+                 Reopen, Close, Update, UpdateContact>;
 
 // Returns the command's op name as used by `ticketlog apply`, e.g.
 // "open_ticket".
@@ -153,15 +181,21 @@ std::string_view OpName(const CommandBody& body);
 struct Command {
   std::string account;  // 1-64 of [A-Za-z0-9_.-]
   CommandBody body;
-  // When set, re-sending the same id (in the same account) returns the first
-  // result and appends nothing.
+  // When set, re-sending the same command with the same id (in the same
+  // account) returns the first result and appends nothing; the id sent with
+  // a different command is idempotency_mismatch.
   std::string command_id;
   // When set, the command is refused with conflict unless the stream is at
   // exactly this version.
   std::optional<uint64_t> expected_version;
-  // When set, the time the command happened (imports of history); it may not
-  // be earlier than the ticket's last event. Otherwise the engine's clock.
+  // When set, the time the command happened (imports of history); a ticket
+  // command's may not be earlier than the ticket's last event. Otherwise the
+  // engine's clock.
   std::optional<TimeUs> at_us;
+  // When set, the registered operator who acts: every event of the command
+  // is attributed to this operator (unknown_operator otherwise). When
+  // empty, events are attributed as section 1 of SPEC.md says.
+  std::string actor;
 };
 
 // What an accepted command did.

@@ -97,11 +97,18 @@ class Engine {
   // ---- Queries -------------------------------------------------------------
 
   // Returns the ticket's view, or not_found (also for another account's).
+  // Views show the customer's current contact details (a contact updated
+  // after the ticket was opened shows as it is now).
   virtual StatusOr<TicketView> GetTicket(const std::string& account,
                                          const std::string& ticket) = 0;
 
-  // Returns page `page` (1-based) of the ticket's messages, oldest first.
-  // Customer-invisible notes are included; check Message::kind.
+  // Returns the view of the account's ticket with protocol number
+  // `number`, or not_found.
+  virtual StatusOr<TicketView> GetTicketByNumber(const std::string& account,
+                                                 uint64_t number) = 0;
+  // Returns page `page` (1-based) of the ticket's messages, oldest first,
+  // each with its author's current name. Customer-invisible notes are
+  // included; check Message::kind.
   virtual StatusOr<MessagePage> GetMessages(const std::string& account,
                                             const std::string& ticket,
                                             uint32_t page) = 0;
@@ -127,6 +134,14 @@ class Engine {
                                              const std::string& ticket,
                                              TimeUs at_us) = 0;
 
+  // Returns the contact `ref` names: a contact id, else a customer id, an
+  // email or a phone (email and phone in any spelling). not_found when none.
+  virtual StatusOr<ContactView> GetContact(const std::string& account,
+                                           const std::string& ref) = 0;
+  // Returns page `page` (1-based, 50 per page) of the account's contacts
+  // with their total. invalid_argument for page 0.
+  virtual StatusOr<ContactPage> ListContacts(const std::string& account,
+                                             uint32_t page) = 0;
   // Returns the account's counters and medians.
   virtual StatusOr<Stats> GetStats(const std::string& account) = 0;
 

@@ -22,21 +22,32 @@ using TimeUs = int64_t;
 enum class ActorKind : uint8_t { kSystem = 0, kOperator = 1, kCustomer = 2 };
 
 enum class Channel : uint8_t {
-  kApi = 0, kEmail = 1, kChat = 2, kPhone = 3, kWeb = 4, kWhatsapp = 5,
+  kApi = 0,
+  kEmail = 1,
+  kChat = 2,
+  kPhone = 3,
+  kWeb = 4,
+  kWhatsapp = 5,
   kAgent = 6,
 };
 
 enum class Priority : uint8_t { kLow = 0, kNormal = 1, kHigh = 2, kUrgent = 3 };
 
 enum class TicketStatus : uint8_t {
-  kOpen = 0, kPending = 1, kFinished = 2, kClosed = 3,
+  kOpen = 0,
+  kPending = 1,
+  kFinished = 2,
+  kClosed = 3,
 };
 
 // kIncoming: from the customer. kOutgoing: from an operator to the customer.
 // kActivity: an internal record (e.g. of how a ticket was opened). kNote: an
 // operator's internal comment, never visible to the customer.
 enum class MessageKind : uint8_t {
-  kIncoming = 0, kOutgoing = 1, kActivity = 2, kNote = 3,
+  kIncoming = 0,
+  kOutgoing = 1,
+  kActivity = 2,
+  kNote = 3,
 };
 
 // Wire names ("api", "normal", "open", "incoming", "operator", ...) as used
@@ -68,8 +79,9 @@ struct Attachment {
   friend bool operator==(const Attachment&, const Attachment&) = default;
 };
 
-// A custom attribute value: string, number or bool.
-using AttributeValue = std::variant<std::string, double, bool>;
+// A custom attribute value: string, number (a double), bool, or a 64-bit
+// integer kept exactly. An integer and a double of the same value differ.
+using AttributeValue = std::variant<std::string, double, bool, int64_t>;
 using Attributes = std::map<std::string, AttributeValue>;
 
 // The customer of a ticket. In commands, at least one of id, email or phone
@@ -85,13 +97,18 @@ struct Customer {
 };
 
 struct Message {
+  std::string id;    // UUID, unique in the log
   uint32_t seq = 0;  // 1-based among the ticket's messages
+  TimeUs at_us = 0;  // when it was written
   MessageKind kind = MessageKind::kIncoming;
   ActorKind author = ActorKind::kCustomer;
   std::string author_id;
   bool is_private = false;
   std::string content;
   std::vector<Attachment> attachments;
+  // The author's current name (the operator's, or the contact's) as
+  // Engine::GetMessages reads it; never stored, empty in events.
+  std::string author_name;
   friend bool operator==(const Message&, const Message&) = default;
 };
 

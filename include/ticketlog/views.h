@@ -32,7 +32,7 @@ struct TicketView {
   TicketStatus status = TicketStatus::kOpen;
   std::string custom_status;  // the running custom status, or empty
   std::string department;
-  std::string operator_id;    // linked operator, or empty
+  std::string operator_id;  // linked operator, or empty
   Customer customer;
   Channel channel = Channel::kApi;
   Priority priority = Priority::kNormal;
@@ -78,12 +78,15 @@ struct ListQuery {
   std::vector<TicketStatus> statuses;  // any of these
   std::optional<std::string> department;
   std::optional<std::string> operator_id;
-  bool unassigned = false;             // no linked operator
-  std::optional<std::string> customer;  // customer id, email or contact id
+  bool unassigned = false;  // no linked operator
+  // Contact id, customer id, email or phone (email and phone in any
+  // spelling: matched normalised).
+  std::optional<std::string> customer;
   std::optional<Channel> channel;
   std::optional<Priority> priority;
-  std::optional<std::string> label;
+  std::optional<std::string> label;  // in any case
   std::optional<Awaiting> awaiting;
+  std::optional<uint64_t> number;  // the ticket with this number
   std::optional<TimeUs> created_from_us, created_to_us;  // [from, to)
   std::optional<TimeUs> updated_from_us, updated_to_us;  // [from, to)
   SortBy sort = SortBy::kUpdated;
@@ -97,6 +100,21 @@ struct ListPage {
   uint32_t page = 1;
   uint64_t total = 0;       // tickets matching the filter
   std::string next_cursor;  // empty on the last page
+};
+
+// A contact (customer) of an account with its current details.
+struct ContactView {
+  Customer customer;          // contact, id, name, email, phone
+  uint64_t ticket_count = 0;  // tickets the contact is the customer of
+  TimeUs created_at_us = 0;
+  TimeUs updated_at_us = 0;  // last change of its details
+  friend bool operator==(const ContactView&, const ContactView&) = default;
+};
+
+struct ContactPage {
+  std::vector<ContactView> items;  // in contact id order
+  uint32_t page = 1;
+  uint64_t total = 0;  // the account's contacts
 };
 
 struct Stats {

@@ -11,7 +11,7 @@ struct CodeEntry {
 };
 
 // The wire names are part of the public contract; never change one.
-constexpr std::array<CodeEntry, 19> kCodes = {{
+constexpr std::array<CodeEntry, 20> kCodes = {{
     {Code::kOk, "ok"},
     {Code::kInvalidArgument, "invalid_argument"},
     {Code::kNotFound, "not_found"},
@@ -28,6 +28,7 @@ constexpr std::array<CodeEntry, 19> kCodes = {{
     {Code::kTicketClosed, "ticket_closed"},
     {Code::kTicketNotFinished, "ticket_not_finished"},
     {Code::kTooLarge, "too_large"},
+    {Code::kIdempotencyMismatch, "idempotency_mismatch"},
     {Code::kCorruption, "corruption"},
     {Code::kIoError, "io_error"},
     {Code::kBusy, "busy"},
@@ -57,9 +58,9 @@ Status Status::InvalidArgument(std::string_view field, std::string_view why) {
 }
 
 Status Status::Conflict(uint64_t expected, uint64_t current) {
-  Status status(Code::kConflict, "expected version " + std::to_string(expected) +
-                                     ", current version " +
-                                     std::to_string(current));
+  Status status(Code::kConflict,
+                "expected version " + std::to_string(expected) +
+                    ", current version " + std::to_string(current));
   status.current_version_ = current;
   return status;
 }

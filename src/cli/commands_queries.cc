@@ -1,5 +1,6 @@
-// The query subcommands: show, messages, list, chats and stats. Each prints
-// one JSON object; a ticket the account does not have is not_found (exit 1).
+// The query subcommands: show, messages, list, chats, stats, contact and
+// contacts. Each prints one JSON object; a ticket or contact the account
+// does not have is not_found (exit 1).
 #include <limits>
 #include <string>
 #include <vector>
@@ -78,6 +79,9 @@ Status FillListQuery(const Args& args, ListQuery& query) {
     }
   }
   query.label = args.Get("label");
+  auto number = args.GetUnsigned("number", 1, kMaxJsonInteger);
+  if (!number.ok()) return number.status();
+  query.number = *number;
   if (auto awaiting = args.Get("awaiting")) {
     query.awaiting = ParseAwaiting(*awaiting);
     if (!query.awaiting)
@@ -139,10 +143,16 @@ int RunListQuery(Context& ctx, const Args& args, bool chats) {
 }  // namespace
 
 int RunShow(Context& ctx, const std::vector<std::string>& raw) {
-  auto args = Args::Parse(raw, {{"account"}, {"at-version"}, {"as-of"}}, 1, 1);
+  auto args = Args::Parse(
+      raw, {{"account"}, {"at-version"}, {"as-of"}, {"number"}}, 0, 1);
   if (!args.ok()) return UsageError(ctx, args.status().message());
   auto account = Account(*args);
   if (!account.ok()) return UsageError(ctx, account.status().message());
+  auto number = args->GetUnsigned("number", 1, kMaxJsonInteger);
+  if (!number.ok()) return UsageError(ctx, number.status().message());
+  if (args->positional().empty() == !number->has_value()) {
+    return UsageError(ctx, "give either a TICKET or --number N");
+  }
   if (args->Has("at-version") && args->Has("as-of")) {
     return UsageError(ctx, "--at-version and --as-of exclude each other");
   }
@@ -150,10 +160,17 @@ int RunShow(Context& ctx, const std::vector<std::string>& raw) {
   if (!version.ok()) return UsageError(ctx, version.status().message());
   auto as_of = args->GetTime("as-of");
   if (!as_of.ok()) return UsageError(ctx, as_of.status().message());
-  const std::string& ticket = args->positional().front();
-
   auto engine = OpenEngine(ctx, /*read_only=*/true);
   if (engine == nullptr) return kExitUsage;
+  std::string ticket;
+  if (*number) {
+    auto current = engine->GetTicketByNumber(*account, **number);
+    if (!current.ok()) return ReportFailure(ctx, current.status());
+    if (!*version && !*as_of) return Print(ctx, TicketViewJson(*current));
+    ticket = current->ticket;
+  } else {
+    ticket = args->positional().front();
+  }
   StatusOr<TicketView> view =
       *version ? engine->GetTicketAtVersion(*account, ticket, **version)
       : *as_of ? engine->GetTicketAsOf(*account, ticket, **as_of)
@@ -182,14 +199,25 @@ namespace {
 
 // The flags of list; chats takes them all but --channel.
 std::vector<FlagSpec> ListFlags(bool chats) {
-  std::vector<FlagSpec> flags = {
-      {"account"},      {"status"},       {"department"},
-      {"operator"},     {"unassigned", false},
-      {"customer"},     {"channel"},      {"priority"},
-      {"label"},        {"awaiting"},     {"created-from"},
-      {"created-to"},   {"updated-from"}, {"updated-to"},
-      {"sort"},         {"order"},        {"page"},
-      {"cursor"}};
+  std::vector<FlagSpec> flags = {{"account"},
+                                 {"status"},
+                                 {"department"},
+                                 {"operator"},
+                                 {"unassigned", false},
+                                 {"customer"},
+                                 {"channel"},
+                                 {"priority"},
+                                 {"label"},
+                                 {"awaiting"},
+                                 {"created-from"},
+                                 {"created-to"},
+                                 {"updated-from"},
+                                 {"updated-to"},
+                                 {"sort"},
+                                 {"order"},
+                                 {"page"},
+                                 {"cursor"},
+                                 {"number"}};
   if (chats) {
     std::erase_if(flags, [](const FlagSpec& f) { return f.name == "channel"; });
   }
@@ -222,6 +250,35 @@ int RunStats(Context& ctx, const std::vector<std::string>& raw) {
   auto stats = engine->GetStats(*account);
   if (!stats.ok()) return ReportFailure(ctx, stats.status());
   return Print(ctx, StatsJson(*account, *stats));
+}
+
+// One contact by contact id, customer id, email or phone.
+int RunContact(Context& ctx, const std::vector<std::string>& raw) {
+  auto args = Args::Parse(raw, {{"account"}}, 1, 1);
+  if (!args.ok()) return UsageError(ctx, args.status().message());
+  auto account = Account(*args);
+  if (!account.ok()) return UsageError(ctx, account.status().message());
+
+  auto engine = OpenEngine(ctx, /*read_only=*/true);
+  if (engine == nullptr) return kExitUsage;
+  auto contact = engine->GetContact(*account, args->positional().front());
+  if (!contact.ok()) return ReportFailure(ctx, contact.status());
+  return Print(ctx, ContactViewJson(*contact));
+}
+
+int RunContacts(Context& ctx, const std::vector<std::string>& raw) {
+  auto args = Args::Parse(raw, {{"account"}, {"page"}}, 0, 0);
+  if (!args.ok()) return UsageError(ctx, args.status().message());
+  auto account = Account(*args);
+  if (!account.ok()) return UsageError(ctx, account.status().message());
+  auto page = Page(*args);
+  if (!page.ok()) return UsageError(ctx, page.status().message());
+
+  auto engine = OpenEngine(ctx, /*read_only=*/true);
+  if (engine == nullptr) return kExitUsage;
+  auto contacts = engine->ListContacts(*account, *page);
+  if (!contacts.ok()) return ReportFailure(ctx, contacts.status());
+  return Print(ctx, ContactPageJson(*contacts));
 }
 
 }  // namespace ticketlog::cli

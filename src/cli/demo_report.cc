@@ -85,6 +85,9 @@ std::string Describe(const EventPayload& payload) {
     }
     std::string operator()(const OperatorRemoved& e) { return e.operator_id; }
     std::string operator()(const StatusDefined& e) { return e.status; }
+    std::string operator()(const ContactUpdated& e) {
+      return e.customer.contact;
+    }
   };
   return std::visit(Visitor{}, payload);
 }

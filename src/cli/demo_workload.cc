@@ -177,7 +177,7 @@ OpenTicket LifecycleWriter::NewTicket() {
       Pick(std::vector<std::string>{"free", "pro", "enterprise"});
   open.custom_attributes["seats"] = static_cast<double>(Uniform(1, 500));
   open.custom_attributes["renewal"] = Chance(0.5);
-  open.pending = Chance(0.1);
+  if (Chance(0.1)) open.status = TicketStatus::kPending;
   open.message =
       OpeningMessage{open.subject + ". Can you help?", MessageKind::kIncoming};
   return open;
@@ -206,7 +206,7 @@ void LifecycleWriter::Finish() {
 
 void LifecycleWriter::Write() {
   OpenTicket open = NewTicket();
-  bool pending = open.pending;
+  bool pending = open.status == TicketStatus::kPending;
   Emit(open);
   if (operator_.empty()) {
     if (Chance(0.15)) OperatorReply("Looking into it.");  // no_operator_linked

@@ -40,6 +40,17 @@ CommandBody ParseDefineStatus(ObjectReader& r) {
   DefineStatus c;
   r.String("status", c.status);
   r.String("name", c.name);
+  r.Bool("resume_on_customer_reply", c.resume_on_customer_reply);
+  return c;
+}
+
+CommandBody ParseUpdateContact(ObjectReader& r) {
+  UpdateContact c;
+  r.String("contact", c.contact);
+  r.OptionalString("id", c.id);
+  r.OptionalString("name", c.name);
+  r.OptionalString("email", c.email);
+  r.OptionalString("phone", c.phone);
   return c;
 }
 
@@ -57,11 +68,15 @@ CommandBody ParseOpenTicket(ObjectReader& r) {
   r.Attributes("custom_attributes", c.custom_attributes);
   std::string status;
   r.String("status", status);
-  if (status == "pending") {
-    c.pending = true;
-  } else if (!status.empty() && status != "open") {
-    r.Fail("status", "must be open or pending when opening a ticket");
+  if (!status.empty()) {
+    auto parsed = ParseTicketStatus(status);
+    if (parsed) {
+      c.status = *parsed;
+    } else {
+      r.Fail("status", "must be open, pending, finished or closed");
+    }
   }
+  r.String("resolution", c.resolution);
   r.Message("message", c.message);
   return c;
 }
@@ -109,6 +124,7 @@ CommandBody ParseStartStatus(ObjectReader& r) {
   StartStatus c;
   r.String("ticket", c.ticket);
   r.String("status", c.status);
+  r.String("comment", c.comment);
   return c;
 }
 
@@ -147,6 +163,8 @@ CommandBody ParseUpdate(ObjectReader& r) {
   r.OptionalPriority("priority", c.priority);
   r.OptionalString("category", c.category);
   r.OptionalStringList("labels", c.labels);
+  r.StringList("add_labels", c.add_labels);
+  r.StringList("remove_labels", c.remove_labels);
   r.AttributeChanges("custom_attributes", c.custom_attributes);
   return c;
 }
@@ -174,6 +192,7 @@ constexpr OpEntry kOps[] = {
     {"reopen", ParseReopen},
     {"close", ParseClose},
     {"update", ParseUpdate},
+    {"update_contact", ParseUpdateContact},
 };
 
 }  // namespace
@@ -255,6 +274,7 @@ StatusOr<Command> CommandFromJson(const json& value) {
   r.String("command_id", command.command_id);
   r.UInt("expected_version", command.expected_version);
   r.Time("at", command.at_us);
+  r.String("actor", command.actor);
   command.body = entry->parse(r);
   r.CheckNoUnknownFields("for op " + op);
   if (!r.ok()) return r.status();

@@ -66,6 +66,7 @@ OutJson Payload(const OperatorUnlinked& e) {
 OutJson Payload(const StatusStarted& e) {
   OutJson out = OutJson::object();
   out["status"] = e.status;
+  out["comment"] = TextOrNull(e.comment);
   return out;
 }
 
@@ -136,6 +137,13 @@ OutJson Payload(const StatusDefined& e) {
   OutJson out = OutJson::object();
   out["status"] = e.status;
   out["name"] = TextOrNull(e.name);
+  out["resume_on_customer_reply"] = e.resume_on_customer_reply;
+  return out;
+}
+
+OutJson Payload(const ContactUpdated& e) {
+  OutJson out = OutJson::object();
+  out["customer"] = CustomerJson(e.customer);
   return out;
 }
 

@@ -56,8 +56,9 @@ std::string ShownKey(std::string_view key) {
          (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) {
     --cut;
   }
-  std::string shown = nlohmann::json(std::string(key.substr(0, cut))).dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string shown =
+      nlohmann::json(std::string(key.substr(0, cut)))
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (cut < key.size()) shown += "...";
   return shown;
 }
@@ -250,6 +251,24 @@ std::optional<AttributeValue> ObjectReader::AttributeValueOf(
     const std::string& field, const json& value) {
   if (value.is_string()) return AttributeValue(value.get<std::string>());
   if (value.is_boolean()) return AttributeValue(value.get<bool>());
+  // Integers keep their exact value; a number with a fraction or an
+  // exponent is a double.
+  if (value.is_number_integer() && !value.is_number_unsigned()) {
+    return AttributeValue(value.get<int64_t>());
+  }
+  if (value.is_number_unsigned()) {
+    auto n = value.get<uint64_t>();
+    if (n <= static_cast<uint64_t>(INT64_MAX)) {
+      return AttributeValue(static_cast<int64_t>(n));
+    }
+    if (status_.ok()) {
+      status_ = Status::InvalidArgument(
+          field,
+          "integers must be between -9223372036854775808 and "
+          "9223372036854775807");
+    }
+    return std::nullopt;
+  }
   if (value.is_number()) return AttributeValue(value.get<double>());
   if (status_.ok()) {
     status_ =
@@ -303,17 +322,29 @@ void ObjectReader::Message(std::string_view key,
   }
   if (!value->is_object()) {
     return Fail(key,
-                "must be a string or an object {content, kind, private, "
-                "attachments}");
+                "must be a string or an object {content, message_type, "
+                "private, attachments}");
   }
   ObjectReader nested(*value, Path(key) + ".");
   nested.String("content", message.content);
+  // `message_type` as in the Cloud Chat API; `kind` as in the first release.
   std::optional<std::string> kind;
-  nested.OptionalString("kind", kind);
-  if (kind) {
+  std::string_view kind_key = "message_type";
+  nested.OptionalString("message_type", kind);
+  std::optional<std::string> alias;
+  nested.OptionalString("kind", alias);
+  if (alias) {
+    if (kind) {
+      nested.Fail("kind", "give the type once, as message_type");
+    } else {
+      kind = std::move(alias);
+      kind_key = "kind";
+    }
+  }
+  if (kind && nested.ok()) {
     auto parsed = ParseMessageKind(*kind);
     if (!parsed || *parsed == MessageKind::kNote) {
-      nested.Fail("kind", "must be incoming, outgoing or activity");
+      nested.Fail(kind_key, "must be incoming, outgoing or activity");
     } else {
       message.kind = *parsed;
     }

@@ -55,6 +55,8 @@ OutJson AttributesJson(const Attributes& attributes) {
       out[key] = *text;
     } else if (const auto* flag = std::get_if<bool>(&value)) {
       out[key] = *flag;
+    } else if (const auto* integer = std::get_if<int64_t>(&value)) {
+      out[key] = *integer;
     } else {
       double number = std::get<double>(value);
       // Whole numbers print as integers ("3", not "3.0"): the way they were
@@ -72,10 +74,13 @@ OutJson AttributesJson(const Attributes& attributes) {
 
 OutJson MessageJson(const Message& message) {
   OutJson out = OutJson::object();
+  out["message"] = TextOrNull(message.id);
   out["seq"] = message.seq;
+  out["at"] = base::FormatTime(message.at_us);
   out["kind"] = Name(message.kind);
   out["author"] = Name(message.author);
   out["author_id"] = TextOrNull(message.author_id);
+  out["author_name"] = TextOrNull(message.author_name);
   out["private"] = message.is_private;
   out["content"] = message.content;
   OutJson attachments = OutJson::array();
@@ -146,6 +151,25 @@ OutJson ListPageJson(const ListPage& page) {
   out["page"] = page.page;
   out["total"] = page.total;
   out["next_cursor"] = TextOrNull(page.next_cursor);
+  return out;
+}
+
+OutJson ContactViewJson(const ContactView& view) {
+  OutJson out = CustomerJson(view.customer);
+  out["ticket_count"] = view.ticket_count;
+  out["created_at"] = base::FormatTime(view.created_at_us);
+  out["updated_at"] = base::FormatTime(view.updated_at_us);
+  return out;
+}
+
+OutJson ContactPageJson(const ContactPage& page) {
+  OutJson out = OutJson::object();
+  OutJson items = OutJson::array();
+  for (const auto& contact : page.items)
+    items.push_back(ContactViewJson(contact));
+  out["items"] = std::move(items);
+  out["page"] = page.page;
+  out["total"] = page.total;
   return out;
 }
 

@@ -43,21 +43,26 @@ OutJson AttachmentJson(const Attachment& attachment);
 OutJson AttributesJson(const Attributes& attributes);
 OutJson MessageJson(const Message& message);
 
-// ---- Query results
-// ----------------------------------------------------------- The spec's ticket
-// view keys in order, then resolution, first_response_seconds,
-// resolution_seconds, status_seconds and custom_status_started_at.
+// ---- Query results -------------------------------------------------------
+
+// The spec's ticket view keys in order, then resolution,
+// first_response_seconds, resolution_seconds, status_seconds and
+// custom_status_started_at.
 OutJson TicketViewJson(const TicketView& view);
 // {"items":[messages],"page":N,"total":T}
 OutJson MessagePageJson(const MessagePage& page);
 // {"items":[views],"page":N,"total":T,"next_cursor":…|null}
 OutJson ListPageJson(const ListPage& page);
+// {"contact","id","name","email","phone","ticket_count","created_at",
+//  "updated_at"}
+OutJson ContactViewJson(const ContactView& view);
+// {"items":[contacts],"page":N,"total":T}
+OutJson ContactPageJson(const ContactPage& page);
 // {"account","tickets","by_status","by_department","by_operator",
 //  "median_first_response_seconds","median_resolution_seconds"}
 OutJson StatsJson(const std::string& account, const Stats& stats);
 
-// ---- Commands
-// ------------------------------------------------------------------
+// ---- Commands ---------------------------------------------------------------
 // {"ok":true,"ticket","number","version","position","events_appended"};
 // ticket and number are null for directory commands.
 OutJson ResultJson(const CommandResult& result);
@@ -65,9 +70,10 @@ OutJson ResultJson(const CommandResult& result);
 // error for a conflict.
 OutJson ErrorJson(const Status& status);
 
-// ---- The log
-// ------------------------------------------------------------------- One event
-// with its envelope: position, version, type, event_id, account, stream,
+// ---- The log ---------------------------------------------------------------
+
+// One event with its envelope: position, version, type, event_id, account,
+// stream,
 // occurred_at, recorded_at, actor {kind,id}, command_id, schema_version,
 // prev_hash, hash, payload.
 OutJson EventJson(const Event& event);

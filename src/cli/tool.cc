@@ -48,16 +48,18 @@ DIR is the database directory (default ./ticketlog-data).
 Commands:
   apply [FILE|-]                      run JSON Lines commands, one result per line
 Queries:
-  show --account A TICKET [--at-version N | --as-of TIME]
+  show --account A (TICKET | --number N) [--at-version N | --as-of TIME]
   messages --account A TICKET [--page N]
   list --account A [--status S[,S...]] [--department D]
        [--operator O | --unassigned] [--customer C] [--channel C]
-       [--priority P] [--label L] [--awaiting operator|customer]
+       [--priority P] [--label L] [--awaiting operator|customer] [--number N]
        [--created-from TIME] [--created-to TIME]
        [--updated-from TIME] [--updated-to TIME]
        [--sort updated|created] [--order desc|asc] [--page N | --cursor C]
   chats --account A [--page N | --cursor C]
   stats --account A
+  contact --account A REF             REF: contact id, customer id, email or phone
+  contacts --account A [--page N]
 Audit:
   history --account A TICKET          a ticket's events, one per line
   dump [--from POSITION]              the whole log, one event per line
@@ -89,11 +91,15 @@ struct Subcommand {
 };
 
 constexpr Subcommand kSubcommands[] = {
-    {"apply", RunApply},     {"show", RunShow},     {"messages", RunMessages},
-    {"list", RunList},       {"chats", RunChats},   {"stats", RunStats},
-    {"history", RunHistory}, {"dump", RunDump},     {"head", RunHead},
-    {"rebuild", RunRebuild}, {"verify", RunVerify}, {"demo", RunDemo},
-    {"repair", RunRepair},   {"follow", RunFollow}, {"deliver", RunDeliver},
+    {"apply", RunApply},       {"show", RunShow},
+    {"messages", RunMessages}, {"list", RunList},
+    {"chats", RunChats},       {"stats", RunStats},
+    {"contact", RunContact},   {"contacts", RunContacts},
+    {"history", RunHistory},   {"dump", RunDump},
+    {"head", RunHead},         {"rebuild", RunRebuild},
+    {"verify", RunVerify},     {"demo", RunDemo},
+    {"repair", RunRepair},     {"follow", RunFollow},
+    {"deliver", RunDeliver},
 };
 
 bool IsHelp(std::string_view arg) {

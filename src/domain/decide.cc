@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/normalize.h"
 #include "base/text.h"
 #include "domain/validate.h"
 
@@ -32,7 +33,7 @@ template <typename T>
 constexpr bool kIsDirectoryCommand =
     std::is_same_v<T, DefineDepartment> ||
     std::is_same_v<T, RegisterOperator> || std::is_same_v<T, RemoveOperator> ||
-    std::is_same_v<T, DefineStatus>;
+    std::is_same_v<T, DefineStatus> || std::is_same_v<T, UpdateContact>;
 
 // A refusal worded like Status::InvalidArgument ("field: why") for the
 // codes that have no factory of their own.
@@ -80,7 +81,7 @@ Status CheckMessageBody(std::string_view prefix, const std::string& content,
 
 Status ValidateFields(const OpeningMessage& message) {
   if (!IsKnown(message.kind) || message.kind == MessageKind::kNote) {
-    return Status::InvalidArgument("message.kind",
+    return Status::InvalidArgument("message.message_type",
                                    "must be incoming, outgoing or activity");
   }
   return CheckMessageBody("message", message.content, message.attachments);
@@ -103,8 +104,20 @@ Status ValidateFields(const OpenTicket& c) {
   }
   TICKETLOG_RETURN_IF_ERROR(
       CheckId("category", c.category, /*required=*/false));
-  TICKETLOG_RETURN_IF_ERROR(CheckLabels(c.labels));
+  TICKETLOG_RETURN_IF_ERROR(CheckLabels("labels", c.labels));
   TICKETLOG_RETURN_IF_ERROR(CheckAttributes(c.custom_attributes));
+  if (!IsKnown(c.status)) {
+    return Status::InvalidArgument("status",
+                                   "must be open, pending, finished or closed");
+  }
+  bool finishes =
+      c.status == TicketStatus::kFinished || c.status == TicketStatus::kClosed;
+  if (!c.resolution.empty() && !finishes) {
+    return Status::InvalidArgument(
+        "resolution", "only a ticket opened finished or closed has one");
+  }
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckId("resolution", c.resolution, /*required=*/false));
   return c.message ? ValidateFields(*c.message) : Status::OK();
 }
 
@@ -141,7 +154,9 @@ Status ValidateFields(const LinkOperator& c) {
 
 Status ValidateFields(const StartStatus& c) {
   TICKETLOG_RETURN_IF_ERROR(CheckTicketId(c.ticket));
-  return CheckId("status", c.status, /*required=*/true);
+  TICKETLOG_RETURN_IF_ERROR(CheckId("status", c.status, /*required=*/true));
+  return CheckText("comment", c.comment, kMaxContentBytes,
+                   /*required=*/false);
 }
 
 Status ValidateFields(const Finish& c) {
@@ -172,7 +187,9 @@ Status ValidateFields(const Update& c) {
     TICKETLOG_RETURN_IF_ERROR(
         CheckId("category", *c.category, /*required=*/false));
   }
-  if (c.labels) TICKETLOG_RETURN_IF_ERROR(CheckLabels(*c.labels));
+  if (c.labels) TICKETLOG_RETURN_IF_ERROR(CheckLabels("labels", *c.labels));
+  TICKETLOG_RETURN_IF_ERROR(CheckLabels("add_labels", c.add_labels));
+  TICKETLOG_RETURN_IF_ERROR(CheckLabels("remove_labels", c.remove_labels));
   return ValidateAttributeChanges(c.custom_attributes);
 }
 
@@ -190,6 +207,29 @@ Status CheckWritable(const TicketView& view, TimeUs now_us) {
     return Refuse(Code::kTicketClosed, "ticket", view.ticket + " is closed");
   }
   return CheckNotBefore(now_us, view.updated_at_us);
+}
+
+// The ticket's labels after `c`: its list replaced (when given), then the
+// added labels appended and the removed ones taken out; all normalised.
+std::vector<std::string> LabelsAfter(const TicketView& view, const Update& c) {
+  std::vector<std::string> labels =
+      c.labels ? base::NormalizeLabels(*c.labels) : view.labels;
+  for (std::string& label : base::NormalizeLabels(c.add_labels)) {
+    if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
+      labels.push_back(std::move(label));
+    }
+  }
+  for (const std::string& label : base::NormalizeLabels(c.remove_labels)) {
+    std::erase(labels, label);
+  }
+  return labels;
+}
+
+Status CheckLabelCount(const std::vector<std::string>& labels) {
+  if (labels.size() <= kMaxLabels) return Status::OK();
+  return Status::InvalidArgument(
+      "labels",
+      "a ticket has at most " + std::to_string(kMaxLabels) + " labels");
 }
 
 Status CheckNotFinished(const TicketView& view) {
@@ -264,9 +304,9 @@ TicketOpened OpenedEvent(const OpenTicket& c, const TicketContext& context) {
   event.channel = c.channel;
   event.priority = c.priority;
   event.category = c.category;
-  event.labels = c.labels;
+  event.labels = base::NormalizeLabels(c.labels);
   event.custom_attributes = c.custom_attributes;
-  if (c.pending) {
+  if (c.status == TicketStatus::kPending) {
     event.status = TicketStatus::kPending;
     event.custom_status = std::string(kPendingStatus);
   }
@@ -274,7 +314,7 @@ TicketOpened OpenedEvent(const OpenTicket& c, const TicketContext& context) {
 }
 
 Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
-                    const TicketContext& context) {
+                   const TicketContext& context) {
   if (state) {
     return Status(Code::kAlreadyExists,
                   "ticket: " + state->ticket + " already exists");
@@ -289,17 +329,31 @@ Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
         CheckOperatorRegistered(directory, c.operator_id));
   }
   TicketOpened event = OpenedEvent(c, context);
+  TICKETLOG_RETURN_IF_ERROR(CheckLabelCount(event.labels));
   if (c.message) {
     StatusOr<Message> message = OpeningMessageOf(c, context);
     if (!message.ok()) return message.status();
     event.message = std::move(message).value();
   }
-  return Events{std::move(event)};
+  Events events;
+  events.push_back(std::move(event));
+  if (context.contact_changed) {
+    events.push_back(ContactUpdated{context.resolved_customer});
+  }
+  // Opened as already resolved (an import of history, or a conversation
+  // closed at once): finished, and closed, by the same command.
+  if (c.status == TicketStatus::kFinished ||
+      c.status == TicketStatus::kClosed) {
+    events.push_back(TicketFinished{c.resolution});
+  }
+  if (c.status == TicketStatus::kClosed) events.push_back(TicketClosed{});
+  return events;
 }
 
 // ---- Commands on an existing ticket (steps 5 and 6) -----------------------
 
-Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
+Decided Decide(const TicketView& view, const Reply& c,
+               const TicketContext& context) {
   if (c.author == ActorKind::kOperator) {
     if (view.operator_id.empty()) {
       return Refuse(Code::kNoOperatorLinked, "operator",
@@ -313,6 +367,12 @@ Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
   Events events;
   if (view.status == TicketStatus::kFinished) {
     events.push_back(TicketReopened{/*by_customer_reply=*/true});
+  } else if (!view.custom_status.empty() &&
+             context.directory->ResumesOnCustomerReply(view.custom_status)) {
+    // The ticket waited for the customer (Chatwoot's pending, Zendesk's
+    // pending): the answer ends the wait and the clock runs again.
+    events.push_back(StatusStopped{view.custom_status,
+                                   context.now_us - view.status_started_at_us});
   }
   events.push_back(
       MessageAdded{NextMessage(view, MessageKind::kIncoming,
@@ -322,7 +382,7 @@ Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
 }
 
 Decided Decide(const TicketView& view, const AddComment& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   return Events{MessageAdded{NextMessage(view, MessageKind::kNote,
@@ -331,7 +391,7 @@ Decided Decide(const TicketView& view, const AddComment& c,
 }
 
 Decided Decide(const TicketView& view, const Transfer& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!c.department.empty()) {
     TICKETLOG_RETURN_IF_ERROR(
         CheckDepartmentDefined(*context.directory, c.department, "department"));
@@ -357,7 +417,7 @@ Decided Decide(const TicketView& view, const Transfer& c,
 }
 
 Decided Decide(const TicketView& view, const LinkOperator& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   if (view.operator_id == c.operator_id) return Events{};
@@ -365,13 +425,13 @@ Decided Decide(const TicketView& view, const LinkOperator& c,
 }
 
 Decided Decide(const TicketView& view, const UnlinkOperator&,
-                const TicketContext&) {
+               const TicketContext&) {
   if (view.operator_id.empty()) return Events{};
   return Events{OperatorUnlinked{view.operator_id}};
 }
 
 Decided Decide(const TicketView& view, const StartStatus& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!context.directory->HasStatus(c.status)) {
     return Refuse(Code::kUnknownStatus, "status",
                   Quoted(c.status) + " is not defined");
@@ -381,7 +441,7 @@ Decided Decide(const TicketView& view, const StartStatus& c,
     return Refuse(Code::kStatusAlreadyRunning, "status",
                   Quoted(view.custom_status) + " is already running");
   }
-  return Events{StatusStarted{c.status}};
+  return Events{StatusStarted{c.status, c.comment}};
 }
 
 StatusStopped StopRunningStatus(const TicketView& view, TimeUs now_us) {
@@ -389,7 +449,7 @@ StatusStopped StopRunningStatus(const TicketView& view, TimeUs now_us) {
 }
 
 Decided Decide(const TicketView& view, const StopStatus&,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (view.custom_status.empty()) {
     return Refuse(Code::kNoStatusRunning, "status",
                   "no custom status is running on ticket " + view.ticket);
@@ -398,7 +458,7 @@ Decided Decide(const TicketView& view, const StopStatus&,
 }
 
 Decided Decide(const TicketView& view, const Finish& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckNotFinished(view));
   Events events;
   if (!view.custom_status.empty()) {
@@ -462,7 +522,11 @@ Decided Decide(const TicketView& view, const Update& c, const TicketContext&) {
   SetIfChanged(c.channel, view.channel, event.channel);
   SetIfChanged(c.priority, view.priority, event.priority);
   SetIfChanged(c.category, view.category, event.category);
-  SetIfChanged(c.labels, view.labels, event.labels);
+  if (c.labels || !c.add_labels.empty() || !c.remove_labels.empty()) {
+    std::vector<std::string> labels = LabelsAfter(view, c);
+    TICKETLOG_RETURN_IF_ERROR(CheckLabelCount(labels));
+    if (labels != view.labels) event.labels = std::move(labels);
+  }
   DiffAttributes(view.custom_attributes, c.custom_attributes, event);
   if (AttributeCountAfter(view.custom_attributes, event) > kMaxAttributes) {
     return Status::InvalidArgument("custom_attributes",
@@ -507,14 +571,14 @@ Status ValidateFields(const DefineStatus& c) {
 }
 
 Decided Decide(const DirectoryState& state, const DefineDepartment& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.departments.find(c.department);
   if (it != state.departments.end() && it->second == c.name) return Events{};
   return Events{DepartmentDefined{c.department, c.name}};
 }
 
 Decided Decide(const DirectoryState& state, const RegisterOperator& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   for (size_t i = 0; i < c.departments.size(); ++i) {
     TICKETLOG_RETURN_IF_ERROR(CheckDepartmentDefined(
         state, c.departments[i], Indexed("departments", i)));
@@ -528,7 +592,7 @@ Decided Decide(const DirectoryState& state, const RegisterOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const RemoveOperator& c,
-                const DirectoryContext& context) {
+               const DirectoryContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckOperatorRegistered(state, c.operator_id));
   // An unset counter means the caller has no tickets to consult.
   uint64_t linked = context.linked_open_tickets
@@ -543,10 +607,62 @@ Decided Decide(const DirectoryState& state, const RemoveOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const DefineStatus& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.statuses.find(c.status);
-  if (it != state.statuses.end() && it->second == c.name) return Events{};
-  return Events{StatusDefined{c.status, c.name}};
+  if (it != state.statuses.end() && it->second == c.name &&
+      state.ResumesOnCustomerReply(c.status) == c.resume_on_customer_reply) {
+    return Events{};
+  }
+  return Events{StatusDefined{c.status, c.name, c.resume_on_customer_reply}};
+}
+
+Status ValidateFields(const UpdateContact& c) {
+  TICKETLOG_RETURN_IF_ERROR(CheckId("contact", c.contact, /*required=*/true));
+  const std::pair<const char*, const std::optional<std::string>*> fields[] = {
+      {"id", &c.id},
+      {"name", &c.name},
+      {"email", &c.email},
+      {"phone", &c.phone}};
+  for (const auto& [field, value] : fields) {
+    if (*value) TICKETLOG_RETURN_IF_ERROR(CheckId(field, **value, false));
+  }
+  return Status::OK();
+}
+
+// Refuses `value` (the wanted customer id, email or phone) when another
+// contact than `contact` holds it.
+Status CheckNotHeld(std::string_view field, const std::string& value,
+                    const std::string& holder, const std::string& contact) {
+  if (value.empty() || holder.empty() || holder == contact) {
+    return Status::OK();
+  }
+  return Refuse(Code::kAlreadyExists, field,
+                Quoted(value) + " belongs to contact " + holder);
+}
+
+Decided Decide(const DirectoryState&, const UpdateContact& c,
+               const DirectoryContext& context) {
+  if (!context.contact) {
+    return Status::NotFound("contact: no contact matches " + Quoted(c.contact));
+  }
+  const Customer& stored = *context.contact;
+  Customer next = stored;
+  if (c.id) next.id = std::string(base::Trim(*c.id));
+  if (c.name) next.name = std::string(base::Trim(*c.name));
+  if (c.email) next.email = std::string(base::Trim(*c.email));
+  if (c.phone) next.phone = std::string(base::Trim(*c.phone));
+  if (next.id.empty() && next.email.empty() && next.phone.empty()) {
+    return Status::InvalidArgument(
+        "contact", "a contact keeps at least one of id, email, phone");
+  }
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckNotHeld("id", next.id, context.holders.id, stored.contact));
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckNotHeld("email", next.email, context.holders.email, stored.contact));
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckNotHeld("phone", next.phone, context.holders.phone, stored.contact));
+  if (next == stored) return Events{};
+  return Events{ContactUpdated{std::move(next)}};
 }
 
 }  // namespace
@@ -590,17 +706,53 @@ Actor ActorOf(const EventPayload& payload, const TicketView& before) {
       return {ActorKind::kCustomer, before.customer.contact};
     }
   }
+  // In a ticket stream: the details came with the customer's ticket.
+  if (const auto* updated = std::get_if<ContactUpdated>(&payload)) {
+    if (!before.ticket.empty()) {
+      return {ActorKind::kCustomer, updated->customer.contact};
+    }
+  }
   return {ActorKind::kSystem, ""};
 }
 
 Status ValidateEnvelope(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(CheckAccount(command.account));
-  if (command.at_us &&
-      (*command.at_us < base::kMinTimeUs || *command.at_us > base::kMaxTimeUs)) {
+  if (command.at_us && (*command.at_us < base::kMinTimeUs ||
+                        *command.at_us > base::kMaxTimeUs)) {
     return Status::InvalidArgument(
         "at", "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
   }
-  return CheckId("command_id", command.command_id, /*required=*/false);
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckId("command_id", command.command_id, /*required=*/false));
+  return CheckId("actor", command.actor, /*required=*/false);
+}
+
+Customer NewContactDetails(const Customer& ref) {
+  Customer out = ref;
+  out.email = std::string(base::Trim(ref.email));
+  out.phone = std::string(base::Trim(ref.phone));
+  return out;
+}
+
+Customer ReconciledContact(const Customer& stored, const Customer& ref,
+                           const ContactHolders& holders) {
+  Customer out = stored;
+  auto free = [&](const std::string& holder) {
+    return holder.empty() || holder == stored.contact;
+  };
+  if (!ref.name.empty()) out.name = ref.name;
+  if (out.id.empty() && !ref.id.empty() && free(holders.id)) out.id = ref.id;
+  std::string email(base::Trim(ref.email));
+  if (!email.empty() && free(holders.email) &&
+      base::NormalizeEmail(email) != base::NormalizeEmail(stored.email)) {
+    out.email = std::move(email);
+  }
+  std::string phone(base::Trim(ref.phone));
+  if (!phone.empty() && free(holders.phone) &&
+      base::NormalizePhone(phone) != base::NormalizePhone(stored.phone)) {
+    out.phone = std::move(phone);
+  }
+  return out;
 }
 
 StatusOr<std::string> CanonicalUuid(const std::string& text,
@@ -655,8 +807,6 @@ StatusOr<std::vector<EventPayload>> DecideDirectory(
           return WrongStream(command, "a ticket command");
         } else {
           TICKETLOG_RETURN_IF_ERROR(ValidateFields(c));
-          TICKETLOG_RETURN_IF_ERROR(
-              CheckNotBefore(context.now_us, state.updated_at_us));
           return Decide(state, c, context);
         }
       },

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,14 +35,21 @@ struct OperatorInfo {
 // An account's directory, folded from its directory stream.
 struct DirectoryState {
   std::map<std::string, std::string> departments;  // id -> name
-  std::map<std::string, OperatorInfo> operators;    // id -> info
-  std::map<std::string, std::string> statuses;      // id -> name (no "pending")
+  std::map<std::string, OperatorInfo> operators;   // id -> info
+  std::map<std::string, std::string> statuses;     // id -> name (no "pending")
+  // Custom statuses defined with resume_on_customer_reply false.
+  std::set<std::string> statuses_held_on_customer_reply;
   uint64_t version = 0;
   TimeUs updated_at_us = 0;
   bool HasStatus(const std::string& id) const {
     return id == kPendingStatus || statuses.count(id) > 0;
   }
-  friend bool operator==(const DirectoryState&, const DirectoryState&) = default;
+  // True when a customer reply ends custom status `id` while it runs.
+  bool ResumesOnCustomerReply(const std::string& id) const {
+    return statuses_held_on_customer_reply.count(id) == 0;
+  }
+  friend bool operator==(const DirectoryState&,
+                         const DirectoryState&) = default;
 };
 
 // What the engine knows that a ticket decision needs.
@@ -55,6 +63,20 @@ struct TicketContext {
   uint64_t number = 0;
   Customer resolved_customer;
   bool new_contact = false;
+  // The command brings details that change the existing contact it found:
+  // a ContactUpdated follows the TicketOpened.
+  bool contact_changed = false;
+};
+
+// What a contact is looked up by. Part of the on-disk format of the
+// contact lookups (docs/format.md); never renumber.
+enum class ContactDetail : char { kId = 'i', kEmail = 'e', kPhone = 'p' };
+
+// The contacts that hold a customer reference's id, email and phone (both
+// matched in their normalised forms), as the backend's lookups answer;
+// empty for none.
+struct ContactHolders {
+  std::string id, email, phone;
 };
 
 struct DirectoryContext {
@@ -63,11 +85,16 @@ struct DirectoryContext {
   // When unset, every operator counts as linked to none (the engine always
   // sets it).
   std::function<uint64_t(const std::string& operator_id)> linked_open_tickets;
+  // For UpdateContact: the contact its reference names (nullopt: none), and
+  // the contact ids that already hold the customer id, email and phone the
+  // command asks for (empty: none does).
+  std::optional<Customer> contact;
+  ContactHolders holders;
 };
 
-// True for the commands that change the account's directory
-// (DefineDepartment, RegisterOperator, RemoveOperator, DefineStatus);
-// DecideDirectory takes these, DecideTicket the others.
+// True for the commands whose events go to the account's directory stream
+// (DefineDepartment, RegisterOperator, RemoveOperator, DefineStatus,
+// UpdateContact); DecideDirectory takes these, DecideTicket the others.
 bool IsDirectoryCommand(const CommandBody& body);
 
 // The ticket a ticket command names as given (not canonicalised); empty for
@@ -81,7 +108,7 @@ const std::string& TicketOf(const CommandBody& body);
 Actor ActorOf(const EventPayload& payload, const TicketView& before);
 
 // Validates fields that every command shares: account (1-64 of
-// [A-Za-z0-9_.-]), command_id (<= 250 bytes, UTF-8).
+// [A-Za-z0-9_.-]), command_id and actor (<= 250 bytes, UTF-8).
 Status ValidateEnvelope(const Command& command);
 
 // Returns the canonical lower-case text of a UUID, or invalid_argument
@@ -103,10 +130,22 @@ StatusOr<std::vector<EventPayload>> DecideTicket(
     const TicketContext& context);
 
 // Decides a directory command (DefineDepartment, RegisterOperator,
-// RemoveOperator, DefineStatus). Ticket commands are invalid_argument here.
+// RemoveOperator, DefineStatus, UpdateContact). Ticket commands are
+// invalid_argument here. Directory commands have no time-order rule: an
+// import may define the directory in any order.
 StatusOr<std::vector<EventPayload>> DecideDirectory(
     const DirectoryState& state, const CommandBody& command,
     const DirectoryContext& context);
+
+// The customer as a new contact: `ref` with its email and phone trimmed.
+Customer NewContactDetails(const Customer& ref);
+
+// `stored` (the contact `ref` resolved to) with what `ref` changes: a name,
+// email or phone that differs or that the contact lacks, and a customer id
+// it lacks. A value that `holders` says another contact holds is left out
+// (that contact keeps it).
+Customer ReconciledContact(const Customer& stored, const Customer& ref,
+                           const ContactHolders& holders);
 
 // Folds one event of a ticket stream into its view. `view` is empty
 // (default-constructed) for the first event. Uses event.version,
@@ -114,7 +153,9 @@ StatusOr<std::vector<EventPayload>> DecideDirectory(
 // position, which is assigned only when the event is committed.
 void EvolveTicket(TicketView& view, const Event& event);
 
-// Folds one event of a directory stream into the directory.
+// Folds one event of a directory stream into the directory (events that
+// are not about the directory, such as ContactUpdated, only move its
+// version and time).
 void EvolveDirectory(DirectoryState& state, const Event& event);
 
 }  // namespace ticketlog::domain

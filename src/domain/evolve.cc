@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "base/normalize.h"
 #include "domain/decide.h"
 
 namespace ticketlog::domain {
@@ -44,7 +45,8 @@ void Apply(TicketView& view, const TicketOpened& e, TimeUs at_us) {
   view.channel = e.channel;
   view.priority = e.priority;
   view.category = e.category;
-  view.labels = e.labels;
+  // Events written before labels were normalised may carry any case.
+  view.labels = base::NormalizeLabels(e.labels);
   view.custom_attributes = e.custom_attributes;
   view.status = e.status;
   view.custom_status = e.custom_status;
@@ -109,13 +111,19 @@ void Apply(TicketView& view, const TicketUpdated& e, TimeUs) {
   if (e.channel) view.channel = *e.channel;
   if (e.priority) view.priority = *e.priority;
   if (e.category) view.category = *e.category;
-  if (e.labels) view.labels = *e.labels;
+  if (e.labels) view.labels = base::NormalizeLabels(*e.labels);
   for (const auto& [key, value] : e.set_attributes) {
     view.custom_attributes.insert_or_assign(key, value);
   }
   for (const auto& key : e.removed_attributes) {
     view.custom_attributes.erase(key);
   }
+}
+
+// The ticket's copy of its contact's details; other tickets of the contact
+// read them from the contact view.
+void Apply(TicketView& view, const ContactUpdated& e, TimeUs) {
+  if (e.customer.contact == view.customer.contact) view.customer = e.customer;
 }
 
 void Apply(DirectoryState& state, const DepartmentDefined& e) {
@@ -133,6 +141,11 @@ void Apply(DirectoryState& state, const OperatorRemoved& e) {
 
 void Apply(DirectoryState& state, const StatusDefined& e) {
   state.statuses.insert_or_assign(e.status, e.name);
+  if (e.resume_on_customer_reply) {
+    state.statuses_held_on_customer_reply.erase(e.status);
+  } else {
+    state.statuses_held_on_customer_reply.insert(e.status);
+  }
 }
 
 }  // namespace
@@ -155,11 +168,9 @@ void EvolveDirectory(DirectoryState& state, const Event& event) {
   std::visit(
       [&](const auto& payload) {
         using T = std::decay_t<decltype(payload)>;
-        if constexpr (kIsDirectoryEvent<T>) {
-          Apply(state, payload);
-          state.version = event.version;
-          state.updated_at_us = event.occurred_at_us;
-        }
+        if constexpr (kIsDirectoryEvent<T>) Apply(state, payload);
+        state.version = event.version;
+        state.updated_at_us = event.occurred_at_us;
       },
       event.payload);
 }

@@ -3,6 +3,7 @@
 #include <utility>
 #include <variant>
 
+#include "base/normalize.h"
 #include "schema/codec.h"
 
 namespace ticketlog::domain {
@@ -23,7 +24,85 @@ Event Stamped(const Command& command, const std::string& stream,
   event.schema_version = schema::kSchemaVersion;
   event.version = version;
   event.payload = std::move(payload);
+  // A message takes the id and time of the event that brings it.
+  Message* message = nullptr;
+  if (auto* opened = std::get_if<TicketOpened>(&event.payload)) {
+    if (opened->message) message = &*opened->message;
+  } else if (auto* added = std::get_if<MessageAdded>(&event.payload)) {
+    message = &added->message;
+  }
+  if (message != nullptr && message->id.empty()) {
+    message->id = event.event_id;
+    message->at_us = occurred_at_us;
+  }
+  if (!command.actor.empty()) {
+    event.actor = Actor{ActorKind::kOperator, command.actor};
+  }
   return event;
+}
+
+Status CheckActor(const Command& command, const DirectoryState& directory) {
+  if (command.actor.empty() || directory.operators.count(command.actor) > 0) {
+    return Status::OK();
+  }
+  return Status(Code::kUnknownOperator,
+                "actor: '" + command.actor + "' is not registered");
+}
+
+StatusOr<std::string> Holder(CommandReads& reads, const std::string& account,
+                             ContactDetail detail, const std::string& value) {
+  if (value.empty()) return std::string();
+  return reads.ContactHolding(account, detail, value);
+}
+
+StatusOr<Customer> StoredContact(CommandReads& reads,
+                                 const std::string& account,
+                                 const std::string& contact) {
+  auto stored = reads.Contact(account, contact);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return Status::Corruption("contact lookup points at missing contact " +
+                              contact);
+  }
+  return std::move(**stored);
+}
+
+// The contact an UpdateContact names (by contact id, customer id, email or
+// phone) and who holds the values it asks for.
+Status ResolveUpdateContact(CommandReads& reads, const std::string& account,
+                            const UpdateContact& c, DirectoryContext& context) {
+  auto direct = reads.Contact(account, c.contact);
+  if (!direct.ok()) return direct.status();
+  if (direct->has_value()) {
+    context.contact = std::move(*direct);
+  } else {
+    Customer ref;
+    ref.id = c.contact;
+    if (base::LooksLikeEmail(c.contact)) ref.email = c.contact;
+    if (base::LooksLikePhone(c.contact)) ref.phone = c.contact;
+    auto resolved = ResolveContact(reads, account, ref);
+    if (!resolved.ok()) return resolved.status();
+    context.contact = std::move(resolved->contact);
+  }
+  if (c.id) {
+    auto holder = Holder(reads, account, ContactDetail::kId,
+                         std::string(base::Trim(*c.id)));
+    if (!holder.ok()) return holder.status();
+    context.holders.id = std::move(*holder);
+  }
+  if (c.email) {
+    auto holder = Holder(reads, account, ContactDetail::kEmail,
+                         base::NormalizeEmail(*c.email));
+    if (!holder.ok()) return holder.status();
+    context.holders.email = std::move(*holder);
+  }
+  if (c.phone) {
+    auto holder = Holder(reads, account, ContactDetail::kPhone,
+                         base::NormalizePhone(*c.phone));
+    if (!holder.ok()) return holder.status();
+    context.holders.phone = std::move(*holder);
+  }
+  return Status::OK();
 }
 
 StatusOr<Decision> HandleDirectory(const Command& command, CommandReads& reads,
@@ -40,8 +119,13 @@ StatusOr<Decision> HandleDirectory(const Command& command, CommandReads& reads,
     return Status::Conflict(*command.expected_version, current.version);
   }
 
+  TICKETLOG_RETURN_IF_ERROR(CheckActor(command, current));
   DirectoryContext context;
   context.now_us = occurred_at_us;
+  if (const auto* update = std::get_if<UpdateContact>(&command.body)) {
+    TICKETLOG_RETURN_IF_ERROR(
+        ResolveUpdateContact(reads, command.account, *update, context));
+  }
   Status count_error;
   context.linked_open_tickets = [&](const std::string& operator_id) {
     auto count = reads.LinkedOpenTickets(command.account, operator_id);
@@ -94,18 +178,21 @@ StatusOr<Decision> HandleTicket(const Command& command, CommandReads& reads,
 
   auto directory = reads.Directory(command.account);
   if (!directory.ok()) return directory.status();
+  TICKETLOG_RETURN_IF_ERROR(CheckActor(command, **directory));
   TicketContext context;
   context.directory = directory->get();
   context.now_us = occurred_at_us;
   context.ticket = decision.ticket;
   if (open && !decision.before) {
     TICKETLOG_RETURN_IF_ERROR(ValidateCustomerRef(open->customer));
-    auto found = reads.FindContact(command.account, open->customer);
+    auto found = ResolveContact(reads, command.account, open->customer);
     if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      context.resolved_customer = std::move(**found);
+    if (found->contact) {
+      context.resolved_customer =
+          ReconciledContact(*found->contact, open->customer, found->holders);
+      context.contact_changed = context.resolved_customer != *found->contact;
     } else {
-      context.resolved_customer = open->customer;
+      context.resolved_customer = NewContactDetails(open->customer);
       context.resolved_customer.contact = stamp.new_id();
       context.new_contact = true;
     }
@@ -125,7 +212,7 @@ StatusOr<Decision> HandleTicket(const Command& command, CommandReads& reads,
     Event event = Stamped(command, decision.ticket, occurred_at_us, stamp,
                           decision.base_version + decision.events.size() + 1,
                           std::move(payload));
-    event.actor = std::move(actor);
+    if (command.actor.empty()) event.actor = std::move(actor);
     EvolveTicket(decision.after, event);
     decision.events.push_back(std::move(event));
   }
@@ -134,6 +221,33 @@ StatusOr<Decision> HandleTicket(const Command& command, CommandReads& reads,
 }
 
 }  // namespace
+
+StatusOr<ContactResolution> ResolveContact(CommandReads& reads,
+                                           const std::string& account,
+                                           const Customer& ref) {
+  ContactResolution out;
+  auto id = Holder(reads, account, ContactDetail::kId, ref.id);
+  if (!id.ok()) return id.status();
+  out.holders.id = std::move(*id);
+  auto email = Holder(reads, account, ContactDetail::kEmail,
+                      base::NormalizeEmail(ref.email));
+  if (!email.ok()) return email.status();
+  out.holders.email = std::move(*email);
+  auto phone = Holder(reads, account, ContactDetail::kPhone,
+                      base::NormalizePhone(ref.phone));
+  if (!phone.ok()) return phone.status();
+  out.holders.phone = std::move(*phone);
+  // Search order of the spec: id, then email, then phone.
+  for (const std::string* holder :
+       {&out.holders.id, &out.holders.email, &out.holders.phone}) {
+    if (holder->empty()) continue;
+    auto stored = StoredContact(reads, account, *holder);
+    if (!stored.ok()) return stored.status();
+    out.contact = std::move(*stored);
+    break;
+  }
+  return out;
+}
 
 StatusOr<Decision> Handle(const Command& command, CommandReads& reads,
                           const Stamp& stamp) {

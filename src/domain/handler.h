@@ -50,11 +50,17 @@ class CommandReads {
   virtual StatusOr<std::shared_ptr<const DirectoryState>> Directory(
       const std::string& account) = 0;
 
-  // The stored contact that `ref` matches by customer id, then email, then
-  // phone, with the details `ref` adds filling its empty fields; nullopt
-  // when none matches.
-  virtual StatusOr<std::optional<Customer>> FindContact(
-      const std::string& account, const Customer& ref) = 0;
+  // The stored contact with this contact id, or nullopt.
+  virtual StatusOr<std::optional<Customer>> Contact(
+      const std::string& account, const std::string& contact) = 0;
+  // The id of the contact that holds `value` as its customer id, or as its
+  // email or phone in normalised form (base::NormalizeEmail,
+  // base::NormalizePhone: `value` is given normalised); empty when none
+  // does. When several do (stores written before normalisation), the first
+  // to hold it.
+  virtual StatusOr<std::string> ContactHolding(const std::string& account,
+                                               ContactDetail detail,
+                                               const std::string& value) = 0;
 
   // The highest ticket number the account has given; 0 when none.
   virtual StatusOr<uint64_t> LastNumber(const std::string& account) = 0;
@@ -110,6 +116,17 @@ struct Decision {
   std::shared_ptr<const DirectoryState> directory_before;
   std::shared_ptr<const DirectoryState> directory_after;
 };
+
+// Resolves a customer reference as the engine does: the contact holding its
+// customer id, else its email, else its phone. Also answers who holds each
+// of them. nullopt contact when none matches.
+struct ContactResolution {
+  std::optional<Customer> contact;
+  ContactHolders holders;
+};
+StatusOr<ContactResolution> ResolveContact(CommandReads& reads,
+                                           const std::string& account,
+                                           const Customer& ref);
 
 // Decides `command`, which has passed ValidateEnvelope and is not a repeat
 // of an already recorded command_id. Returns the decision, or the first

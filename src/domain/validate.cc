@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "base/normalize.h"
 #include "base/text.h"
 
 namespace ticketlog::domain {
@@ -113,13 +114,18 @@ Status CheckContent(std::string_view field, std::string_view content) {
   return CheckText(field, content, kMaxContentBytes, /*required=*/true);
 }
 
-Status CheckLabels(const std::vector<std::string>& labels) {
-  if (labels.size() > kMaxLabels) {
-    return Status::InvalidArgument("labels", AtMost(kMaxLabels, "labels"));
-  }
+Status CheckLabels(std::string_view field,
+                   const std::vector<std::string>& labels) {
   for (size_t i = 0; i < labels.size(); ++i) {
-    TICKETLOG_RETURN_IF_ERROR(
-        CheckId(Indexed("labels", i), labels[i], /*required=*/true));
+    std::string item = Indexed(field, i);
+    TICKETLOG_RETURN_IF_ERROR(CheckId(item, labels[i], /*required=*/true));
+    if (base::Trim(labels[i]).empty()) {
+      return Status::InvalidArgument(item, "must not be blank");
+    }
+  }
+  // Counted once normalised: "VIP" and "vip " are one label.
+  if (base::NormalizeLabels(labels).size() > kMaxLabels) {
+    return Status::InvalidArgument(field, AtMost(kMaxLabels, "labels"));
   }
   return Status::OK();
 }
@@ -191,7 +197,8 @@ Status CheckAttachments(std::string_view field,
 Status CheckNotBefore(TimeUs now_us, TimeUs last_us) {
   if (now_us < last_us) {
     return Status::InvalidArgument(
-        "at", base::FormatTime(now_us) + " is earlier than the last event at " +
+        "at", base::FormatTime(now_us) +
+                  " is earlier than the ticket's last event, at " +
                   base::FormatTime(last_us));
   }
   return Status::OK();
@@ -202,6 +209,9 @@ bool IsKnown(Priority priority) {
   return AtMostValue(priority, Priority::kUrgent);
 }
 bool IsKnown(MessageKind kind) { return AtMostValue(kind, MessageKind::kNote); }
+bool IsKnown(TicketStatus status) {
+  return AtMostValue(status, TicketStatus::kClosed);
+}
 bool IsKnown(ActorKind kind) { return AtMostValue(kind, ActorKind::kCustomer); }
 
 }  // namespace ticketlog::domain

@@ -53,8 +53,10 @@ Status CheckSubject(std::string_view subject);
 // Checks message content: 1 byte to 64 KiB of valid UTF-8.
 Status CheckContent(std::string_view field, std::string_view content);
 
-// Checks a label list: at most 32 labels, each a non-empty id.
-Status CheckLabels(const std::vector<std::string>& labels);
+// Checks a label list named `field`: each a non-blank id, at most 32 once
+// normalised (base::NormalizeLabels).
+Status CheckLabels(std::string_view field,
+                   const std::vector<std::string>& labels);
 
 // Checks a custom attribute key: 1-64 bytes of valid UTF-8. Problems with
 // the key are reported on "custom_attributes" because a malformed key must
@@ -86,6 +88,7 @@ bool IsKnown(Channel channel);
 bool IsKnown(Priority priority);
 bool IsKnown(MessageKind kind);
 bool IsKnown(ActorKind kind);
+bool IsKnown(TicketStatus status);
 
 }  // namespace ticketlog::domain
 

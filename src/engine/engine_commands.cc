@@ -63,9 +63,21 @@ class EngineImpl::Reads final : public domain::CommandReads {
       const std::string& account) override {
     return engine_.LoadDirectory(account);
   }
-  StatusOr<std::optional<Customer>> FindContact(const std::string& account,
-                                                const Customer& ref) override {
-    return projections::FindContact(account, ref, engine_.MakeViewReader());
+  StatusOr<std::optional<Customer>> Contact(
+      const std::string& account, const std::string& contact) override {
+    auto record =
+        projections::ReadContact(account, contact, engine_.MakeViewReader());
+    if (!record.ok()) return record.status();
+    if (!record->has_value()) return std::optional<Customer>();
+    return std::optional<Customer>(std::move((*record)->customer));
+  }
+  StatusOr<std::string> ContactHolding(const std::string& account,
+                                       domain::ContactDetail detail,
+                                       const std::string& value) override {
+    // The lookup bytes are the same letters (docs/format.md).
+    return projections::ContactHolding(
+        account, static_cast<projections::ContactField>(detail), value,
+        engine_.MakeViewReader());
   }
   StatusOr<uint64_t> LastNumber(const std::string& account) override {
     auto last = engine_.store_->GetView(projections::NumberKey(account));
@@ -96,7 +108,7 @@ StatusOr<CommandResult> EngineImpl::Execute(const Command& command) {
     auto seen =
         store_->LookupCommand(CommandKey(command.account, command.command_id));
     if (!seen.ok()) return seen.status();
-    if (seen->has_value()) return DecodeCommandResult(**seen);
+    if (seen->has_value()) return RepeatedCommand(command, **seen);
   }
   TimeUs now = base::NowUs();
   Reads reads(*this);
@@ -147,10 +159,15 @@ StatusOr<CommandResult> EngineImpl::AppendDirectory(
   request.expected_version = decision.base_version;
   if (!command.command_id.empty()) {
     request.command_key = CommandKey(command.account, command.command_id);
-    request.command_result = EncodeCommandResult("", 0);
+    request.command_result =
+        EncodeCommandResult("", 0, CommandFingerprint(command));
   }
   for (const Event& event : decision.events) {
     request.events.push_back(schema::EncodeEventBody(event));
+    if (const auto* updated = std::get_if<ContactUpdated>(&event.payload)) {
+      TICKETLOG_RETURN_IF_ERROR(
+          AddContactOps(event, updated->customer, request.view_ops));
+    }
   }
   if (request.events.empty() && request.command_key.empty()) {
     auto head = store_->GetStreamHead(request.stream);
@@ -160,7 +177,7 @@ StatusOr<CommandResult> EngineImpl::AppendDirectory(
   uint32_t appended = static_cast<uint32_t>(request.events.size());
   auto result = store_->Append(std::move(request));
   if (!result.ok()) return result.status();
-  if (result->duplicate) return DecodeCommandResult(*result);
+  if (result->duplicate) return RepeatedCommand(command, *result);
   {
     std::lock_guard lock(directory_mu_);
     directories_[command.account] = decision.directory_after;
@@ -183,6 +200,36 @@ StatusOr<std::optional<TicketView>> EngineImpl::ReadTicket(
   return std::optional<TicketView>(std::move(view));
 }
 
+StatusOr<CommandResult> EngineImpl::RepeatedCommand(
+    const Command& command, const store::AppendResult& stored) {
+  std::string fingerprint;
+  auto result = DecodeCommandResult(stored, &fingerprint);
+  if (!result.ok()) return result;
+  if (!fingerprint.empty() && fingerprint != CommandFingerprint(command)) {
+    return Status(Code::kIdempotencyMismatch,
+                  "command_id: '" + command.command_id +
+                      "' was used for another command (" +
+                      std::string(OpName(command.body)) +
+                      " with other fields, or another op or ticket)");
+  }
+  return result;
+}
+
+Status EngineImpl::AddContactOps(const Event& event, const Customer& customer,
+                                 std::vector<store::ViewOp>& ops) {
+  bool created = false;
+  TICKETLOG_RETURN_IF_ERROR(
+      projections::ApplyContact(event.account, customer, event.occurred_at_us,
+                                MakeViewReader(), ops, created));
+  if (created) {
+    ops.push_back({store::ViewOp::Kind::kMerge,
+                   projections::CounterKey(event.account,
+                                           projections::Dim::kContacts, ""),
+                   projections::EncodeCount(1)});
+  }
+  return Status::OK();
+}
+
 void EngineImpl::AddCounterOps(const projections::Counters& deltas,
                                std::vector<store::ViewOp>& ops) {
   // Merges: the store adds them up, so no counter is read here.
@@ -198,14 +245,16 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
   store::AppendRequest request;
   request.stream = StreamKey(command.account, ticket);
   request.expected_version = decision.base_version;
-  projections::ViewReader read = MakeViewReader();
   for (const Event& event : decision.events) {
     request.events.push_back(schema::EncodeEventBody(event));
     const Message* message = nullptr;
-    if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
+    if (const auto* updated = std::get_if<ContactUpdated>(&event.payload)) {
+      TICKETLOG_RETURN_IF_ERROR(
+          AddContactOps(event, updated->customer, request.view_ops));
+    } else if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
       if (opened->message) message = &*opened->message;
-      TICKETLOG_RETURN_IF_ERROR(projections::ApplyContact(
-          command.account, opened->customer, read, request.view_ops));
+      TICKETLOG_RETURN_IF_ERROR(
+          AddContactOps(event, opened->customer, request.view_ops));
       request.view_ops.push_back(
           {store::ViewOp::Kind::kPut, projections::NumberKey(command.account),
            projections::EncodeCount(static_cast<int64_t>(opened->number))});
@@ -223,7 +272,8 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
   uint64_t number = decision.number;
   if (!command.command_id.empty()) {
     request.command_key = CommandKey(command.account, command.command_id);
-    request.command_result = EncodeCommandResult(ticket, number);
+    request.command_result =
+        EncodeCommandResult(ticket, number, CommandFingerprint(command));
   }
   if (request.events.empty() && request.command_key.empty()) {
     auto head = store_->GetStreamHead(request.stream);
@@ -239,7 +289,7 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
   uint32_t appended = static_cast<uint32_t>(request.events.size());
   auto result = store_->Append(std::move(request));
   if (!result.ok()) return result.status();
-  if (result->duplicate) return DecodeCommandResult(*result);
+  if (result->duplicate) return RepeatedCommand(command, *result);
   return CommandResult{ticket, number, result->last_version,
                        result->last_position, appended};
 }

@@ -39,6 +39,12 @@ class EngineImpl final : public Engine {
                                     const std::string& ticket,
                                     uint32_t page) override;
   StatusOr<ListPage> List(const ListQuery& query) override;
+  StatusOr<TicketView> GetTicketByNumber(const std::string& account,
+                                         uint64_t number) override;
+  StatusOr<ContactView> GetContact(const std::string& account,
+                                   const std::string& ref) override;
+  StatusOr<ContactPage> ListContacts(const std::string& account,
+                                     uint32_t page) override;
   StatusOr<std::vector<Event>> History(const std::string& account,
                                        const std::string& ticket) override;
   StatusOr<TicketView> GetTicketAtVersion(const std::string& account,
@@ -80,6 +86,18 @@ class EngineImpl final : public Engine {
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
   projections::ViewReader MakeViewReader();
+  Status AddContactOps(const Event& event, const Customer& customer,
+                       std::vector<store::ViewOp>& ops);
+  // The first result of a command whose command_id was recorded, or
+  // idempotency_mismatch when the record is another command's.
+  StatusOr<CommandResult> RepeatedCommand(const Command& command,
+                                          const store::AppendResult& stored);
+  // The ticket views' customers with their contacts' current details.
+  Status WithCurrentContacts(std::vector<TicketView*> views);
+  Status WithAuthorNames(const std::string& account,
+                         std::vector<Message>& messages);
+  StatusOr<ContactView> ContactViewOf(const std::string& account,
+                                      projections::ContactRecord record);
   void AddCounterOps(const projections::Counters& deltas,
                      std::vector<store::ViewOp>& ops);
   // Replays a ticket's stream while `keep(event)` holds.

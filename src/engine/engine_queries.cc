@@ -1,6 +1,7 @@
 // The query path: views, messages, lists, history, time travel, stats.
 #include <algorithm>
 
+#include "base/normalize.h"
 #include "base/text.h"
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
@@ -48,7 +49,117 @@ StatusOr<TicketView> EngineImpl::GetTicketLocked(const std::string& account,
   auto view = ReadTicket(account, *id);
   if (!view.ok()) return view.status();
   if (!view->has_value()) return TicketNotFound(account, ticket);
+  TICKETLOG_RETURN_IF_ERROR(WithCurrentContacts({&**view}));
   return std::move(**view);
+}
+
+StatusOr<TicketView> EngineImpl::GetTicketByNumber(const std::string& account,
+                                                   uint64_t number) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateAccount(account));
+  std::shared_lock lock(engine_mu_);
+  auto ticket =
+      store_->GetView(projections::TicketByNumberKey(account, number));
+  if (!ticket.ok()) return ticket.status();
+  if (!ticket->has_value()) {
+    return Status::NotFound("no ticket number " + std::to_string(number) +
+                            " in account " + account);
+  }
+  return GetTicketLocked(account, **ticket);
+}
+
+Status EngineImpl::WithCurrentContacts(std::vector<TicketView*> views) {
+  projections::ViewReader read = MakeViewReader();
+  std::map<std::string, Customer> current;
+  for (TicketView* view : views) {
+    const std::string& contact = view->customer.contact;
+    if (contact.empty()) continue;
+    auto it = current.find(contact);
+    if (it == current.end()) {
+      auto record = projections::ReadContact(view->account, contact, read);
+      if (!record.ok()) return record.status();
+      // A ticket whose contact has no record keeps the details it has.
+      Customer details =
+          record->has_value() ? (*record)->customer : view->customer;
+      it = current.emplace(contact, std::move(details)).first;
+    }
+    view->customer = it->second;
+  }
+  return Status::OK();
+}
+
+StatusOr<ContactView> EngineImpl::ContactViewOf(
+    const std::string& account, projections::ContactRecord record) {
+  ContactView view;
+  view.created_at_us = record.created_at_us;
+  view.updated_at_us = record.updated_at_us;
+  std::string prefix = projections::IndexPrefix(
+      account, projections::Dim::kCustomer, record.customer.contact,
+      projections::SortField::kCreated);
+  auto it = store_->NewCursor(store::Family::kViews);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    ++view.ticket_count;
+  }
+  TICKETLOG_RETURN_IF_ERROR(it->status());
+  view.customer = std::move(record.customer);
+  return view;
+}
+
+StatusOr<ContactView> EngineImpl::GetContact(const std::string& account,
+                                             const std::string& ref) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateAccount(account));
+  std::shared_lock lock(engine_mu_);
+  auto record = projections::FindContactByRef(account, ref, MakeViewReader());
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) {
+    return Status::NotFound("no contact " + ref + " in account " + account);
+  }
+  return ContactViewOf(account, std::move(**record));
+}
+
+StatusOr<ContactPage> EngineImpl::ListContacts(const std::string& account,
+                                               uint32_t page) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateAccount(account));
+  if (page == 0) {
+    return Status::InvalidArgument("page", "pages are numbered from 1");
+  }
+  std::shared_lock lock(engine_mu_);
+  ContactPage result;
+  result.page = page;
+  auto total = store_->GetView(
+      projections::CounterKey(account, projections::Dim::kContacts, ""));
+  if (!total.ok()) return total.status();
+  if (total->has_value()) {
+    result.total = static_cast<uint64_t>(
+        std::max<int64_t>(projections::DecodeCount(**total), 0));
+  }
+  std::string prefix =
+      projections::AccountPrefix(projections::Prefix::kContact, account);
+  uint64_t skip = uint64_t{page - 1} * kPageSize;
+  std::vector<projections::ContactRecord> records;
+  auto it = store_->NewCursor(store::Family::kViews);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) &&
+                         records.size() < kPageSize;
+       it->Next()) {
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    projections::ContactRecord record;
+    if (!projections::DecodeContactRecord(it->value(), record)) {
+      return Status::Corruption("a contact record of account " + account +
+                                " is malformed");
+    }
+    records.push_back(std::move(record));
+  }
+  TICKETLOG_RETURN_IF_ERROR(it->status());
+  it.reset();
+  for (auto& record : records) {
+    auto view = ContactViewOf(account, std::move(record));
+    if (!view.ok()) return view.status();
+    result.items.push_back(std::move(*view));
+  }
+  return result;
 }
 
 StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
@@ -72,18 +183,55 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
        result.items.size() < kPageSize;
        it->Next()) {
     Message message;
-    TICKETLOG_RETURN_IF_ERROR(
-        schema::DecodeMessage(it->value(), message));
+    TICKETLOG_RETURN_IF_ERROR(schema::DecodeMessage(it->value(), message));
     result.items.push_back(std::move(message));
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
+  it.reset();
+  TICKETLOG_RETURN_IF_ERROR(WithAuthorNames(account, result.items));
   return result;
+}
+
+Status EngineImpl::WithAuthorNames(const std::string& account,
+                                   std::vector<Message>& messages) {
+  auto directory = LoadDirectory(account);
+  if (!directory.ok()) return directory.status();
+  projections::ViewReader read = MakeViewReader();
+  std::map<std::string, std::string> contact_names;
+  for (Message& message : messages) {
+    if (message.author == ActorKind::kOperator) {
+      auto it = (*directory)->operators.find(message.author_id);
+      if (it != (*directory)->operators.end()) {
+        message.author_name = it->second.name;
+      }
+    } else if (message.author == ActorKind::kCustomer &&
+               !message.author_id.empty()) {
+      auto it = contact_names.find(message.author_id);
+      if (it == contact_names.end()) {
+        auto record =
+            projections::ReadContact(account, message.author_id, read);
+        if (!record.ok()) return record.status();
+        std::string name =
+            record->has_value() ? (*record)->customer.name : std::string();
+        it = contact_names.emplace(message.author_id, std::move(name)).first;
+      }
+      message.author_name = it->second;
+    }
+  }
+  return Status::OK();
 }
 
 StatusOr<ListPage> EngineImpl::List(const ListQuery& query) {
   TICKETLOG_RETURN_IF_ERROR(ValidateAccount(query.account));
+  ListQuery normalised = query;
+  if (normalised.label) normalised.label = base::NormalizeLabel(*query.label);
   std::shared_lock lock(engine_mu_);
-  return projections::RunListQuery(*store_, query);
+  auto page = projections::RunListQuery(*store_, normalised);
+  if (!page.ok()) return page;
+  std::vector<TicketView*> views;
+  for (auto& view : page->items) views.push_back(&view);
+  TICKETLOG_RETURN_IF_ERROR(WithCurrentContacts(std::move(views)));
+  return page;
 }
 
 StatusOr<std::vector<Event>> EngineImpl::History(const std::string& account,
@@ -170,16 +318,16 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
     std::string key = projections::CounterKey(account, dim, "");
     it->Seek(key);
     if (!it->Valid() || it->key() != key) return 0;
-    return static_cast<uint64_t>(std::max<int64_t>(
-        projections::DecodeCount(it->value()), 0));
+    return static_cast<uint64_t>(
+        std::max<int64_t>(projections::DecodeCount(it->value()), 0));
   };
   // Tickets are never deleted: the account has as many as its last number.
   {
     std::string key = projections::NumberKey(account);
     it->Seek(key);
     if (it->Valid() && it->key() == key) {
-      stats.tickets = static_cast<uint64_t>(std::max<int64_t>(
-          projections::DecodeCount(it->value()), 0));
+      stats.tickets = static_cast<uint64_t>(
+          std::max<int64_t>(projections::DecodeCount(it->value()), 0));
     }
   }
 
@@ -189,9 +337,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   projections::CountCell cell;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
-    if (!projections::DecodeCell(it->key(),
-                                 it->value(), prefix.size(),
-                                 cell)) {
+    if (!projections::DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
       cells_status = Status::Corruption("malformed count cell");
       break;
     }
@@ -217,8 +363,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
          it->Next(), ++index) {
       if (index < lower) continue;
       sum += static_cast<int64_t>(
-          store::GetBigEndian64(
-              it->key().substr(prefix.size())) ^
+          store::GetBigEndian64(it->key().substr(prefix.size())) ^
           (uint64_t{1} << 63));
     }
     return lower == upper ? sum : sum / 2;

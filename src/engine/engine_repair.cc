@@ -150,7 +150,15 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
     for (existing->SeekToFirst(); existing->Valid(); existing->Next()) {
       std::string key = std::string(existing->key());
       std::string value = std::string(existing->value());
-      if (records.contains(key)) continue;
+      if (auto want = records.find(key); want != records.end()) {
+        // The log does not hold the command's fingerprint: a record that
+        // agrees with the log keeps its own.
+        if (value.size() == want->second.size() + engine::kFingerprintBytes &&
+            value.starts_with(want->second)) {
+          want->second = std::move(value);
+        }
+        continue;
+      }
       if (value.size() >= 16 && store::GetBigEndian64(value) <= kept) {
         records[key] = value;  // a command that appended nothing
       }

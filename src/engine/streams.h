@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "base/text.h"
+#include "domain/fingerprint.h"
 #include "schema/codec.h"
 #include "store/event_store.h"
 #include "store/keys.h"
@@ -33,23 +34,38 @@ inline std::string CommandKey(std::string_view account,
   return key;
 }
 
+// The SHA-256 of a command's canonical bytes (domain::CanonicalCommand),
+// kept with its idempotency record.
+inline std::string CommandFingerprint(const Command& command) {
+  return store::Sha256(domain::CanonicalCommand(command));
+}
+
 // What the idempotency record keeps beyond position and version:
-// component(ticket) be64(number). Part of the on-disk format.
+// component(ticket) be64(number) [fingerprint: 32 bytes]. Records written
+// before fingerprints existed, and those `repair` rewrites from the log
+// (which does not hold commands), have none. Part of the on-disk format.
 inline std::string EncodeCommandResult(const std::string& ticket,
-                                       uint64_t number) {
+                                       uint64_t number,
+                                       std::string_view fingerprint = {}) {
   std::string out;
   store::PutComponent(out, ticket);
   store::PutBigEndian64(out, number);
+  out.append(fingerprint);
   return out;
 }
 
+inline constexpr size_t kFingerprintBytes = 32;
+
+// `fingerprint`, when given, receives the stored fingerprint (empty when
+// the record has none).
 inline StatusOr<CommandResult> DecodeCommandResult(
-    const store::AppendResult& stored) {
+    const store::AppendResult& stored, std::string* fingerprint = nullptr) {
   const std::string& bytes = stored.command_result;
   if (bytes.size() < 10) return Status::Corruption("malformed command record");
   size_t n = (static_cast<unsigned char>(bytes[0]) << 8) |
              static_cast<unsigned char>(bytes[1]);
-  if (bytes.size() != 2 + n + 8) {
+  if (bytes.size() != 2 + n + 8 &&
+      bytes.size() != 2 + n + 8 + kFingerprintBytes) {
     return Status::Corruption("malformed command record");
   }
   CommandResult result;
@@ -57,6 +73,7 @@ inline StatusOr<CommandResult> DecodeCommandResult(
   result.number = store::GetBigEndian64(std::string_view(bytes).substr(2 + n));
   result.version = stored.last_version;
   result.position = stored.last_position;
+  if (fingerprint != nullptr) *fingerprint = bytes.substr(2 + n + 8);
   return result;
 }
 

@@ -102,6 +102,12 @@ std::string NumberKey(std::string_view account) {
   return AccountPrefix(Prefix::kNumber, account);
 }
 
+std::string TicketByNumberKey(std::string_view account, uint64_t number) {
+  std::string key = AccountPrefix(Prefix::kTicketByNumber, account);
+  PutBigEndian64(key, number);
+  return key;
+}
+
 std::string EncodeCount(int64_t count) {
   std::string out;
   PutBigEndian64(out, static_cast<uint64_t>(count));

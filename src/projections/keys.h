@@ -20,7 +20,10 @@ namespace ticketlog::projections {
 // 1: an entry per list per sort order, counters per dimension (first release).
 // 2: one entry per ticket per sort order, selective created-time lists,
 //    count cells through a merge operator; no stream heads, no meta/head.
-inline constexpr uint32_t kViewsFormat = 2;
+// 3: contact lookups by normalised email and phone, contact records with
+//    their times, a contact counter, ticket-by-number entries, messages
+//    with their id and time, labels lower-cased.
+inline constexpr uint32_t kViewsFormat = 3;
 
 enum class Prefix : char {
   kTicket = 'T',   // T acct ticket                          -> TicketViewRecord
@@ -31,6 +34,7 @@ enum class Prefix : char {
   kContact = 'K',   // K acct contact                         -> Customer record
   kContactBy = 'k',  // k acct field comp(value)               -> contact id
   kNumber = 'N',  // N acct                                 -> be64(last number)
+  kTicketByNumber = 'P',  // P acct be64(number)              -> ticket UUID
 };
 
 // List dimensions (index and counter keys). Part of the on-disk format.
@@ -55,6 +59,7 @@ enum class Dim : char {
                  // priority, awaiting): see ticket_counts.h
   kFirstResponses = 'F',  // tickets with a first response (value "")
   kResolutions = 'R',     // tickets with a resolution time (value "")
+  kContacts = 'K',        // the account's contacts (value "")
 };
 
 // Sort field byte in index keys.
@@ -85,6 +90,7 @@ std::string ContactKey(std::string_view account, std::string_view contact);
 std::string ContactByKey(std::string_view account, ContactField field,
                          std::string_view value);
 std::string NumberKey(std::string_view account);
+std::string TicketByNumberKey(std::string_view account, uint64_t number);
 
 // Counters are stored as 8-byte big-endian signed values.
 std::string EncodeCount(int64_t count);

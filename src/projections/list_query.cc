@@ -102,6 +102,7 @@ std::string QueryFingerprint(const ListQuery& q) {
                         q.updated_to_us}) {
     add(t ? std::to_string(*t) : "\x01");
   }
+  add(q.number ? std::to_string(*q.number) : "\x01");
   add(q.sort == SortBy::kUpdated ? "u" : "c");
   add(q.order == SortOrder::kDesc ? "d" : "a");
   return out;
@@ -147,7 +148,8 @@ bool FixedFieldsFail(const ListQuery& q, std::string_view record) {
   if (record.size() <= kPriority) return false;
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(),
-                static_cast<TicketStatus>(record[kStatus])) == q.statuses.end()) {
+                static_cast<TicketStatus>(record[kStatus])) ==
+          q.statuses.end()) {
     return true;
   }
   if (q.channel && static_cast<Channel>(record[kChannel]) != *q.channel) {
@@ -204,6 +206,8 @@ class Lister {
       : view_(store.NewReadView()), q_(query) {}
 
   StatusOr<ListPage> Run();
+  // A query with a number filter: its one ticket, if it passes the others.
+  StatusOr<ListPage> RunByNumber(uint64_t number);
   // The exact number of tickets matching a query whose filters are all on
   // count-cell fields.
   StatusOr<uint64_t> CountByCells();
@@ -232,7 +236,8 @@ class Lister {
   }
   // The number of entries of selective lists: for customers, whose lists
   // are short and keep no counter.
-  StatusOr<int64_t> ListLength(Dim dim, const std::vector<std::string>& values) {
+  StatusOr<int64_t> ListLength(Dim dim,
+                               const std::vector<std::string>& values) {
     int64_t total = 0;
     auto it = view_->NewCursor(store::Family::kViews);
     for (const auto& value : values) {
@@ -431,9 +436,9 @@ StatusOr<int64_t> Lister::SumCells(
 }
 
 StatusOr<uint64_t> Lister::CountByCells() {
-  auto total = SumCells(
-      [this](const CountCell& cell) { return CellMatches(q_, cell); },
-      q_.statuses);
+  auto total =
+      SumCells([this](const CountCell& cell) { return CellMatches(q_, cell); },
+               q_.statuses);
   if (!total.ok()) return total.status();
   return static_cast<uint64_t>(std::max<int64_t>(*total, 0));
 }
@@ -482,9 +487,38 @@ StatusOr<std::vector<TicketView>> Lister::Load(
       return Status::Corruption("list index names ticket " + ids[i] +
                                 " whose view is missing");
     }
-    TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(*(*values)[i], views[i]));
+    TICKETLOG_RETURN_IF_ERROR(
+        schema::DecodeTicketView(*(*values)[i], views[i]));
   }
   return views;
+}
+
+StatusOr<ListPage> Lister::RunByNumber(uint64_t number) {
+  ListPage page;
+  page.page = q_.page;
+  auto ticket = Read(TicketByNumberKey(q_.account, number));
+  if (!ticket.ok()) return ticket.status();
+  if (!ticket->has_value()) return page;
+  auto views = Load({**ticket});
+  if (!views.ok()) return views.status();
+  TicketView& view = views->front();
+  IndexRecord record;
+  if (!DecodeIndexRecord(EncodeIndexRecord(view, /*hot=*/true), record)) {
+    return Status::Corruption("ticket " + view.ticket + " has no list entry");
+  }
+  if (q_.customer) {
+    ViewReader reader = [this](const std::string& key) { return Read(key); };
+    auto matching = ContactsMatching(q_.account, *q_.customer, reader);
+    if (!matching.ok()) return matching.status();
+    if (std::find(matching->begin(), matching->end(), record.contact) ==
+        matching->end()) {
+      return page;
+    }
+  }
+  if (!Matches(q_, record)) return page;
+  page.total = 1;
+  if (page.page == 1) page.items.push_back(std::move(view));
+  return page;
 }
 
 StatusOr<ListPage> Lister::Run() {
@@ -501,6 +535,7 @@ StatusOr<ListPage> Lister::Run() {
         DecodeCursor(q_.cursor, fingerprint, page.page, last));
     resume = last;
   }
+  if (q_.number) return RunByNumber(*q_.number);
 
   // The total: exact from counters when they cover the filters; otherwise
   // counted by reading every candidate.
@@ -551,8 +586,8 @@ StatusOr<ListPage> Lister::Run() {
     return Status::OK();
   };
   if (q_.customer) {
-    TICKETLOG_RETURN_IF_ERROR(
-        consider(Dim::kCustomer, contacts, ListLength(Dim::kCustomer, contacts)));
+    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kCustomer, contacts,
+                                       ListLength(Dim::kCustomer, contacts)));
   }
   if (q_.label) {
     TICKETLOG_RETURN_IF_ERROR(

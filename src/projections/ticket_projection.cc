@@ -138,6 +138,7 @@ void AppendDerivedEntries(const TicketView& v, Entries& out) {
 
 void AppendTicketEntries(const TicketView& v, Entries& out) {
   out.emplace_back(TicketKey(v.account, v.ticket), schema::EncodeTicketView(v));
+  out.emplace_back(TicketByNumberKey(v.account, v.number), v.ticket);
   AppendDerivedEntries(v, out);
 }
 
@@ -164,6 +165,12 @@ void DiffTicketEntries(const std::optional<TicketView>& before,
   ops.push_back({store::ViewOp::Kind::kPut,
                  TicketKey(after.account, after.ticket),
                  schema::EncodeTicketView(after)});
+  // A ticket's number never changes: its entry is written once.
+  if (!before) {
+    ops.push_back({store::ViewOp::Kind::kPut,
+                   TicketByNumberKey(after.account, after.number),
+                   after.ticket});
+  }
   Entries old_entries;
   if (before) AppendDerivedEntries(*before, old_entries);
   Entries new_entries;

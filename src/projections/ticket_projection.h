@@ -45,7 +45,8 @@ using Entries = std::vector<std::pair<std::string, std::string>>;
 using Counters = std::map<std::string, int64_t>;
 
 // Appends every (key, value) the ticket contributes to the views, except its
-// messages, contact and counters: the ticket record, its entries in the
+// messages, contact and counters: the ticket record, its number's entry,
+// its entries in the
 // account's updated-time and created-time lists, its entries in the
 // selective lists, and duration entries for the medians.
 void AppendTicketEntries(const TicketView& view, Entries& out);

@@ -35,10 +35,13 @@ class ViewBuilder {
   size_t tickets() const { return tickets_.size(); }
 
  private:
+  Status RecordContact(const Event& event, const Customer& customer);
+
   EntrySink messages_;
   std::unordered_map<std::string, TicketView> tickets_;  // by ticket key
   std::map<std::string, std::string> contacts_;          // contact keys
   std::map<std::string, uint64_t> numbers_;              // number keys
+  std::map<std::string, int64_t> contact_counts_;        // contact counters
 };
 
 }  // namespace ticketlog::projections

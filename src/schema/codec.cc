@@ -14,12 +14,10 @@
 // different things (TicketUpdated's optional strings and labels).
 #include "schema/codec.h"
 
-#include <cstring>
-#include <vector>
-
 #include <flatbuffers/flatbuffers.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -141,6 +139,9 @@ Off<fb::Attribute> EncodeAttribute(Builder& b, const std::string& key,
   } else if (const auto* number = std::get_if<double>(&value)) {
     a.add_type(fb::AttributeType::Number);
     a.add_number_value(*number);
+  } else if (const auto* integer = std::get_if<int64_t>(&value)) {
+    a.add_type(fb::AttributeType::Integer);
+    a.add_integer_value(*integer);
   } else {
     a.add_type(fb::AttributeType::Bool);
     a.add_bool_value(std::get<bool>(value));
@@ -179,6 +180,7 @@ Off<fb::Attachment> EncodeAttachment(Builder& b, const Attachment& a) {
 Off<fb::Message> EncodeMessageTable(Builder& b, const Message& m) {
   StrOff author_id = OptString(b, m.author_id);
   StrOff content = OptString(b, m.content);
+  StrOff id = OptString(b, m.id);
   VecOff<Off<fb::Attachment>> attachments;
   if (!m.attachments.empty()) {
     std::vector<Off<fb::Attachment>> offsets;
@@ -190,7 +192,7 @@ Off<fb::Message> EncodeMessageTable(Builder& b, const Message& m) {
   }
   return fb::CreateMessage(b, m.seq, static_cast<fb::MessageKind>(m.kind),
                            static_cast<fb::ActorKind>(m.author), author_id,
-                           m.is_private, content, attachments);
+                           m.is_private, content, attachments, id, m.at_us);
 }
 
 // ---- Encoding: one function per payload type --------------------------------
@@ -254,7 +256,9 @@ Off<fb::OperatorUnlinked> EncodePayloadTable(Builder& b,
 }
 
 Off<fb::StatusStarted> EncodePayloadTable(Builder& b, const StatusStarted& e) {
-  return fb::CreateStatusStarted(b, OptString(b, e.status));
+  StrOff status = OptString(b, e.status);
+  StrOff comment = OptString(b, e.comment);
+  return fb::CreateStatusStarted(b, status, comment);
 }
 
 Off<fb::StatusStopped> EncodePayloadTable(Builder& b, const StatusStopped& e) {
@@ -326,7 +330,12 @@ Off<fb::OperatorRemoved> EncodePayloadTable(Builder& b,
 Off<fb::StatusDefined> EncodePayloadTable(Builder& b, const StatusDefined& e) {
   StrOff status = OptString(b, e.status);
   StrOff name = OptString(b, e.name);
-  return fb::CreateStatusDefined(b, status, name);
+  return fb::CreateStatusDefined(b, status, name, e.resume_on_customer_reply);
+}
+
+Off<fb::ContactUpdated> EncodePayloadTable(Builder& b,
+                                           const ContactUpdated& e) {
+  return fb::CreateContactUpdated(b, EncodeCustomer(b, e.customer));
 }
 
 template <typename T>
@@ -426,6 +435,9 @@ Status ReadAttributes(const flatbuffers::Vector<Off<fb::Attribute>>* v,
       case fb::AttributeType::Bool:
         value = a->bool_value();
         break;
+      case fb::AttributeType::Integer:
+        value = a->integer_value();
+        break;
       default:
         return Status::Corruption(
             "out-of-range attribute type " +
@@ -451,6 +463,8 @@ void DecodeCustomer(const fb::Customer* c, Customer& out) {
 }
 
 Status DecodeMessageTable(const fb::Message& m, Message& out) {
+  ReadString(m.id(), out.id);
+  out.at_us = m.at_us();
   out.seq = m.seq();
   TICKETLOG_RETURN_IF_ERROR(ReadEnum(m.kind(), out.kind, "message kind"));
   TICKETLOG_RETURN_IF_ERROR(ReadEnum(m.author(), out.author, "author kind"));
@@ -526,6 +540,7 @@ Status DecodePayloadTable(const fb::OperatorUnlinked& in,
 
 Status DecodePayloadTable(const fb::StatusStarted& in, StatusStarted& out) {
   ReadString(in.status(), out.status);
+  ReadString(in.comment(), out.comment);
   return Status::OK();
 }
 
@@ -592,6 +607,12 @@ Status DecodePayloadTable(const fb::OperatorRemoved& in, OperatorRemoved& out) {
 Status DecodePayloadTable(const fb::StatusDefined& in, StatusDefined& out) {
   ReadString(in.status(), out.status);
   ReadString(in.name(), out.name);
+  out.resume_on_customer_reply = in.resume_on_customer_reply();
+  return Status::OK();
+}
+
+Status DecodePayloadTable(const fb::ContactUpdated& in, ContactUpdated& out) {
+  DecodeCustomer(in.customer(), out.customer);
   return Status::OK();
 }
 
@@ -637,6 +658,8 @@ Status DecodePayload(const fb::Event& in, EventPayload& out) {
       return DecodeAs<OperatorRemoved, fb::OperatorRemoved>(in, out);
     case fb::Payload::StatusDefined:
       return DecodeAs<StatusDefined, fb::StatusDefined>(in, out);
+    case fb::Payload::ContactUpdated:
+      return DecodeAs<ContactUpdated, fb::ContactUpdated>(in, out);
     case fb::Payload::NONE:
       return Status::Corruption("event has no payload");
   }
@@ -659,7 +682,20 @@ Status DecodeVerifiedEvent(const fb::Event& in, Event& out) {
   ReadString(in.actor_id(), out.actor.id);
   ReadString(in.command_id(), out.command_id);
   out.schema_version = in.schema_version();
-  return DecodePayload(in, out.payload);
+  TICKETLOG_RETURN_IF_ERROR(DecodePayload(in, out.payload));
+  // Messages written before they had their own id and time take the
+  // event's (an event carries at most one message).
+  Message* message = nullptr;
+  if (auto* opened = std::get_if<TicketOpened>(&out.payload)) {
+    if (opened->message) message = &*opened->message;
+  } else if (auto* added = std::get_if<MessageAdded>(&out.payload)) {
+    message = &added->message;
+  }
+  if (message != nullptr && message->id.empty()) {
+    message->id = out.event_id;
+    message->at_us = out.occurred_at_us;
+  }
+  return Status::OK();
 }
 
 // ---- Ticket view records ----------------------------------------------------

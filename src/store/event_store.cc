@@ -212,6 +212,14 @@ std::string ChainHash(std::string_view prev_hash, uint64_t position,
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
+std::string Sha256(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(),
+             nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
 std::string EventStore::StreamKey(std::string_view stream, uint64_t version) {
   std::string key;
   key.reserve(stream.size() + 10);
@@ -685,7 +693,8 @@ StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
                                  StreamKey(stream, version), &value);
     if (s.IsNotFound()) return GetStreamHead(stream);
     if (!s.ok()) return FromRocks(s, "reading a stream");
-    if (value.size() != 8) return Status::Corruption("malformed stream index entry");
+    if (value.size() != 8)
+      return Status::Corruption("malformed stream index entry");
     head.position = GetBigEndian64(value);
   }
   rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
@@ -992,8 +1001,7 @@ std::unique_ptr<ReadView> EventStore::NewReadView() const {
 uint64_t EventStore::WaitForHead(uint64_t position,
                                  std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mu_);
-  head_cv_.wait_for(lock, timeout,
-                    [&] { return head_.position > position; });
+  head_cv_.wait_for(lock, timeout, [&] { return head_.position > position; });
   return head_.position;
 }
 

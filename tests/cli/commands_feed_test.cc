@@ -56,8 +56,7 @@ std::unique_ptr<Child> StartTool(const ToolRunner& tool,
   return std::make_unique<Child>(options);
 }
 
-// ---- follow
-// ------------------------------------------------------------------
+// ---- follow -----------------------------------------------------------------
 
 TEST_CASE(
     "follow prints each event apply appends in another process within a "
@@ -153,8 +152,7 @@ TEST_CASE("follow and deliver refuse bad flags and a missing store") {
             .status == 2);
 }
 
-// ---- deliver to a webhook
-// ----------------------------------------------------
+// ---- deliver to a webhook ---------------------------------------------------
 
 TEST_CASE(
     "deliver --once posts every event in order, signed, with its id and "
@@ -297,8 +295,7 @@ TEST_CASE("a deliverer killed mid-way skips nothing when started again") {
   }
 }
 
-// ---- deliver to NATS JetStream
-// -------------------------------------------------
+// ---- deliver to NATS JetStream ----------------------------------------------
 
 uint64_t StreamMessages(const std::string& url, const std::string& stream,
                         std::vector<std::string>* subjects = nullptr) {

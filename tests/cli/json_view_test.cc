@@ -117,7 +117,10 @@ TEST_CASE("pages and stats", "[json_view]") {
 
   MessagePage messages;
   Message m;
+  m.id = "00000000-0000-4000-8000-00000000000a";
   m.seq = 1;
+  m.at_us = 1709296200LL * 1000000;
+  m.author_name = "Ana Lima";
   m.kind = MessageKind::kNote;
   m.author = ActorKind::kOperator;
   m.author_id = "ana";
@@ -127,8 +130,9 @@ TEST_CASE("pages and stats", "[json_view]") {
   messages.total = 1;
   CHECK(
       Dump(MessagePageJson(messages)) ==
-      R"({"items":[{"seq":1,"kind":"note","author":"operator","author_id":"ana",)"
-      R"("private":false,"content":"internal","attachments":[{"name":"a.txt",)"
+      R"({"items":[{"message":"00000000-0000-4000-8000-00000000000a","seq":1,)"
+      R"("at":"2024-03-01T12:30:00Z","kind":"note","author":"operator",)"
+      R"("author_id":"ana","author_name":"Ana Lima","private":false,"content":"internal","attachments":[{"name":"a.txt",)"
       R"("content_type":null,"size":3,"sha256":null}]}],"page":1,"total":1})");
 
   Stats stats;
@@ -232,7 +236,10 @@ TEST_CASE("every payload type has its fields", "[json_view]") {
       Dump(PayloadJson(TicketTransferred{"a", "b", "ana", ""})) ==
       R"({"from_department":"a","to_department":"b","from_operator":"ana","to_operator":null})");
   CHECK(Dump(PayloadJson(OperatorUnlinked{"ana"})) == R"({"operator":"ana"})");
-  CHECK(Dump(PayloadJson(StatusStarted{"w"})) == R"({"status":"w"})");
+  CHECK(Dump(PayloadJson(StatusStarted{"w"})) ==
+        R"({"status":"w","comment":null})");
+  CHECK(Dump(PayloadJson(StatusStarted{"w", "RMA 881"})) ==
+        R"({"status":"w","comment":"RMA 881"})");
   CHECK(Dump(PayloadJson(StatusStopped{"w", 2500000})) ==
         R"({"status":"w","duration_seconds":2.5})");
   CHECK(Dump(PayloadJson(TicketFinished{"solved"})) ==
@@ -253,7 +260,11 @@ TEST_CASE("every payload type has its fields", "[json_view]") {
         R"({"operator":"ana","name":"Ana","departments":["s"]})");
   CHECK(Dump(PayloadJson(OperatorRemoved{"ana"})) == R"({"operator":"ana"})");
   CHECK(Dump(PayloadJson(StatusDefined{"w", "Waiting"})) ==
-        R"({"status":"w","name":"Waiting"})");
+        R"({"status":"w","name":"Waiting","resume_on_customer_reply":true})");
+  CHECK(Dump(PayloadJson(ContactUpdated{
+            Customer{"k1", "c1", "Ray", "ray@example.test", "+15550108"}})) ==
+        R"({"customer":{"contact":"k1","id":"c1","name":"Ray",)"
+        R"("email":"ray@example.test","phone":"+15550108"}})");
 }
 
 }  // namespace

@@ -340,14 +340,14 @@ TEST_CASE("EvolveDirectory folds departments, operators and statuses",
   fold(OperatorRegistered{"bruno", "Bruno", {}});
   fold(OperatorRemoved{"bruno"});
   fold(StatusDefined{"waiting_vendor", "Waiting for vendor"});
-  fold(MessageAdded{Incoming()});  // not a directory event: ignored
+  fold(MessageAdded{Incoming()});  // not a directory event: only counted
 
   DirectoryState expected;
   expected.departments = {{"support", "Customer support"}};
   expected.operators = {{"ana", OperatorInfo{"Ana", {"support"}}}};
   expected.statuses = {{"waiting_vendor", "Waiting for vendor"}};
-  expected.version = 6;
-  expected.updated_at_us = kT0 + 6;
+  expected.version = 7;
+  expected.updated_at_us = kT0 + 7;
   CHECK(state == expected);
   CHECK(state.HasStatus("pending"));
   CHECK(state.HasStatus("waiting_vendor"));

@@ -60,16 +60,26 @@ class FakeReads final : public CommandReads {
     TICKETLOG_RETURN_IF_ERROR(Call("Directory"));
     return directory;
   }
-  StatusOr<std::optional<Customer>> FindContact(const std::string& account,
-                                                const Customer& ref) override {
-    TICKETLOG_RETURN_IF_ERROR(Call("FindContact"));
+  StatusOr<std::optional<Customer>> Contact(
+      const std::string& account, const std::string& contact) override {
+    TICKETLOG_RETURN_IF_ERROR(Call("Contact"));
     for (const Customer& c : contacts) {
-      if ((!ref.id.empty() && c.id == ref.id) ||
-          (!ref.email.empty() && c.email == ref.email)) {
-        return std::optional<Customer>(c);
-      }
+      if (c.contact == contact) return std::optional<Customer>(c);
     }
     return std::optional<Customer>();
+  }
+  StatusOr<std::string> ContactHolding(const std::string& account,
+                                       ContactDetail detail,
+                                       const std::string& value) override {
+    TICKETLOG_RETURN_IF_ERROR(Call("ContactHolding"));
+    for (const Customer& c : contacts) {
+      if ((detail == ContactDetail::kId && c.id == value) ||
+          (detail == ContactDetail::kEmail && c.email == value) ||
+          (detail == ContactDetail::kPhone && c.phone == value)) {
+        return c.contact;
+      }
+    }
+    return std::string();
   }
   StatusOr<uint64_t> LastNumber(const std::string& account) override {
     TICKETLOG_RETURN_IF_ERROR(Call("LastNumber"));
@@ -175,8 +185,10 @@ TEST_CASE("an OpenTicket is stamped with the stamp's ids and times") {
   CHECK(decision->after.created_at_us == kT0);
   CHECK(decision->new_contact);
   CHECK(decision->after.customer.contact == "id-1");
-  CHECK(reads.calls == std::vector<std::string>{"Ticket", "Directory",
-                                                "FindContact", "LastNumber"});
+  // A lookup for each of the customer's id and email.
+  CHECK(reads.calls ==
+        std::vector<std::string>{"Ticket", "Directory", "ContactHolding",
+                                 "ContactHolding", "LastNumber"});
 }
 
 TEST_CASE("an OpenTicket without a ticket id takes the first generated id") {
@@ -302,7 +314,7 @@ TEST_CASE("an OpenTicket for a new ticket expects version 0") {
   CHECK(decision.status().current_version() == 0u);
 }
 
-TEST_CASE("a known customer keeps its contact and adds missing details") {
+TEST_CASE("a known customer keeps its contact; new details update it") {
   FakeReads reads;
   reads.contacts.push_back(Customer{.contact = "contact-7",
                                     .id = "cust-42",
@@ -314,10 +326,20 @@ TEST_CASE("a known customer keeps its contact and adds missing details") {
   CHECK_FALSE(decision->new_contact);
   CHECK(decision->after.customer.contact == "contact-7");
   CHECK(decision->after.customer.phone == "+351");
-  // No id was spent on a contact: the event takes the first.
-  REQUIRE(decision->events.size() == 1);
+  CHECK(decision->after.customer.name == "Maria");
+  // No id was spent on a contact: the event takes the first. The name the
+  // contact lacked is a ContactUpdated after the opening.
+  REQUIRE(decision->events.size() == 2);
   CHECK(decision->events[0].event_id == "id-1");
   CHECK(decision->events[0].actor.id == "contact-7");
+  const auto* updated =
+      std::get_if<ContactUpdated>(&decision->events[1].payload);
+  REQUIRE(updated != nullptr);
+  CHECK(updated->customer == Customer{.contact = "contact-7",
+                                      .id = "cust-42",
+                                      .name = "Maria",
+                                      .email = "maria@example.com",
+                                      .phone = "+351"});
 }
 
 TEST_CASE("ticket numbers follow the account's last number") {
@@ -355,7 +377,7 @@ TEST_CASE("an OpenTicket without customer reference is refused unread") {
 
 TEST_CASE("a failing read is the handler's error") {
   for (const char* read :
-       {"Ticket", "Directory", "FindContact", "LastNumber"}) {
+       {"Ticket", "Directory", "ContactHolding", "LastNumber"}) {
     FakeReads reads;
     reads.failing = read;
     auto decision = Handle(Cmd(Open()), reads, TestStamp());

@@ -150,7 +150,7 @@ TEST_CASE("open_ticket emits one TicketOpened built from command and context",
                   .category = "hardware",
                   .labels = {"vip", "printer"},
                   .custom_attributes = {{"floor", 3.0}, {"urgent", true}},
-                  .pending = false,
+                  .status = TicketStatus::kOpen,
                   .message = OpeningMessage{
                       .content = "It is smoking",
                       .kind = MessageKind::kIncoming,
@@ -193,7 +193,7 @@ TEST_CASE("open_ticket without a message opens an empty ticket", "[domain]") {
 TEST_CASE("open_ticket with pending starts the built-in pending status",
           "[domain]") {
   OpenTicket open = BasicOpen();
-  open.pending = true;
+  open.status = TicketStatus::kPending;
   Events events = Accepted(Decide(std::nullopt, open));
   REQUIRE(events.size() == 1);
   const auto& opened = std::get<TicketOpened>(events[0]);
@@ -239,7 +239,7 @@ TEST_CASE("an opening message cannot be a note", "[domain]") {
   OpenTicket open = BasicOpen();
   open.message = OpeningMessage{.content = "x", .kind = MessageKind::kNote};
   CHECK(Refusal(Decide(std::nullopt, open)) ==
-        "invalid_argument: message.kind: must be incoming, outgoing or "
+        "invalid_argument: message.message_type: must be incoming, outgoing or "
         "activity");
 }
 
@@ -393,8 +393,8 @@ TEST_CASE("a command may not be earlier than the ticket's last event",
   view.updated_at_us = 1709296201LL * 1000000;
   CHECK(Refusal(Decide(view, Reply{kTicket, ActorKind::kCustomer, "hi", {}},
                        1709296200LL * 1000000)) ==
-        "invalid_argument: at: 2024-03-01T12:30:00Z is earlier than the last "
-        "event at 2024-03-01T12:30:01Z");
+        "invalid_argument: at: 2024-03-01T12:30:00Z is earlier than the "
+        "ticket's last event, at 2024-03-01T12:30:01Z");
   CHECK(Decide(view, Reply{kTicket, ActorKind::kCustomer, "hi", {}},
                view.updated_at_us)
             .ok());
@@ -435,7 +435,7 @@ TEST_CASE("an operator reply on a finished ticket is ticket_finished",
 TEST_CASE("a customer reply is an incoming message by the contact",
           "[domain]") {
   CHECK(
-      Accepted(Decide(PendingView("pending"),
+      Accepted(Decide(OpenView(),
                       Reply{kTicket, ActorKind::kCustomer, "Any news?", {}})) ==
       Events{MessageAdded{Msg(2, MessageKind::kIncoming, ActorKind::kCustomer,
                               "contact-1", "Any news?")}});
@@ -742,7 +742,10 @@ TEST_CASE("update validates each field it sets", "[domain]") {
     expected = "invalid_argument: category: must be valid UTF-8";
   }
   SECTION("labels") {
-    update.labels = std::vector<std::string>(33, "x");
+    update.labels.emplace();
+    for (int i = 0; i < 33; ++i) {
+      update.labels->push_back("x" + std::to_string(i));
+    }
     expected = "invalid_argument: labels: must be at most 32 labels";
   }
   SECTION("attribute value") {
@@ -762,4 +765,136 @@ TEST_CASE("update is allowed on a finished ticket", "[domain]") {
   Update update{.ticket = kTicket, .priority = Priority::kUrgent};
   CHECK(Accepted(Decide(FinishedView(), update)) ==
         Events{TicketUpdated{.priority = Priority::kUrgent}});
+}
+
+// ---- SPEC section 5 ---------------------------------------------------------
+
+TEST_CASE("a customer reply ends a status that resumes on customer reply",
+          "[domain][semantics]") {
+  // Built-in pending and statuses defined with the default resume.
+  for (const char* status : {"pending", "waiting_vendor"}) {
+    INFO(status);
+    CHECK(
+        Accepted(
+            Decide(PendingView(status),
+                   Reply{kTicket, ActorKind::kCustomer, "Any news?", {}})) ==
+        Events{StatusStopped{status, kNow - (kOpenedAt + 1'000'000)},
+               MessageAdded{Msg(2, MessageKind::kIncoming, ActorKind::kCustomer,
+                                "contact-1", "Any news?")}});
+  }
+  // Operator replies and notes leave it running.
+  CHECK(
+      Accepted(Decide(PendingView("pending"),
+                      Reply{kTicket, ActorKind::kOperator, "Still on it", {}}))
+          .size() == 1);
+}
+
+TEST_CASE("a status defined not to resume keeps running on a customer reply",
+          "[domain][semantics]") {
+  DirectoryState directory = TestDirectory();
+  directory.statuses_held_on_customer_reply = {"waiting_vendor"};
+  TicketContext context = Context();
+  context.directory = &directory;
+  auto events = DecideTicket(
+      PendingView("waiting_vendor"),
+      Reply{kTicket, ActorKind::kCustomer, "Any news?", {}}, context);
+  REQUIRE(events.ok());
+  CHECK(*events ==
+        Events{MessageAdded{Msg(2, MessageKind::kIncoming, ActorKind::kCustomer,
+                                "contact-1", "Any news?")}});
+}
+
+TEST_CASE("start_status keeps its comment on the event",
+          "[domain][semantics]") {
+  CHECK(Accepted(Decide(OpenView(), StartStatus{kTicket, "waiting_vendor",
+                                                "Vendor ticket #881"})) ==
+        Events{StatusStarted{"waiting_vendor", "Vendor ticket #881"}});
+  CHECK(Refusal(Decide(OpenView(), StartStatus{kTicket, "waiting_vendor",
+                                               std::string(70000, 'c')})) ==
+        "invalid_argument: comment: must be at most 65536 bytes");
+}
+
+TEST_CASE("open_ticket opens in any status", "[domain][semantics]") {
+  OpenTicket open = BasicOpen();
+  open.status = TicketStatus::kFinished;
+  open.resolution = "solved";
+  Events finished = Accepted(Decide(std::nullopt, open));
+  REQUIRE(finished.size() == 2);
+  CHECK(std::get<TicketOpened>(finished[0]).status == TicketStatus::kOpen);
+  CHECK(finished[1] == EventPayload(TicketFinished{"solved"}));
+
+  open.status = TicketStatus::kClosed;
+  Events closed = Accepted(Decide(std::nullopt, open));
+  REQUIRE(closed.size() == 3);
+  CHECK(closed[1] == EventPayload(TicketFinished{"solved"}));
+  CHECK(closed[2] == EventPayload(TicketClosed{}));
+
+  open.status = TicketStatus::kOpen;
+  CHECK(Refusal(Decide(std::nullopt, open)) ==
+        "invalid_argument: resolution: only a ticket opened finished or "
+        "closed has one");
+  open.resolution.clear();
+  open.status = static_cast<TicketStatus>(9);
+  CHECK(Refusal(Decide(std::nullopt, open)) ==
+        "invalid_argument: status: must be open, pending, finished or closed");
+}
+
+TEST_CASE("labels are trimmed, lower-cased and deduplicated in first order",
+          "[domain][semantics]") {
+  OpenTicket open = BasicOpen();
+  open.labels = {" VIP", "Billing", "vip ", "Ação"};
+  Events events = Accepted(Decide(std::nullopt, open));
+  CHECK(std::get<TicketOpened>(events[0]).labels ==
+        std::vector<std::string>{"vip", "billing", "ação"});
+
+  TicketView view = OpenView();
+  view.labels = {"vip", "billing"};
+  Update update{.ticket = kTicket};
+  update.add_labels = {"Urgent", "VIP"};
+  update.remove_labels = {"BILLING"};
+  CHECK(Accepted(Decide(view, update)) ==
+        Events{TicketUpdated{.labels =
+                                 std::vector<std::string>{"vip", "urgent"}}});
+  // The same labels in another spelling change nothing.
+  Update same{.ticket = kTicket};
+  same.labels = std::vector<std::string>{"VIP ", "Billing"};
+  CHECK(Accepted(Decide(view, same)).empty());
+  Update none{.ticket = kTicket};
+  none.remove_labels = {"not-there"};
+  CHECK(Accepted(Decide(view, none)).empty());
+}
+
+TEST_CASE("a 64-bit integer attribute keeps its value and a change is a change",
+          "[domain][semantics]") {
+  TicketView view = OpenView();
+  view.custom_attributes = {{"legacy_id", int64_t{635476923356034756}}};
+  Update update{.ticket = kTicket};
+  update.custom_attributes = {{"legacy_id", int64_t{635476923356034757}}};
+  CHECK(Accepted(Decide(view, update)) ==
+        Events{TicketUpdated{
+            .set_attributes = {{"legacy_id", int64_t{635476923356034757}}}}});
+  update.custom_attributes = {{"legacy_id", int64_t{635476923356034756}}};
+  CHECK(Accepted(Decide(view, update)).empty());
+  // A double of the same magnitude is another value.
+  update.custom_attributes = {{"legacy_id", 635476923356034756.0}};
+  CHECK(Accepted(Decide(view, update)).size() == 1);
+}
+
+TEST_CASE("a found contact is updated with details that differ or it lacks",
+          "[domain][semantics]") {
+  Customer stored{.contact = "k1", .id = "c8", .email = "ray@example.test"};
+  Customer ref{.id = "c8", .name = "Ray", .phone = " +1 555-0108 "};
+  Customer got = ReconciledContact(stored, ref, ContactHolders{.id = "k1"});
+  CHECK(got == Customer{.contact = "k1",
+                        .id = "c8",
+                        .name = "Ray",
+                        .email = "ray@example.test",
+                        .phone = "+1 555-0108"});
+  // The same email in another case is no change.
+  ref = Customer{.id = "c8", .email = " RAY@Example.TEST"};
+  CHECK(ReconciledContact(stored, ref, ContactHolders{.id = "k1"}) == stored);
+  // A phone another contact holds stays with it.
+  ref = Customer{.id = "c8", .phone = "+15550108"};
+  CHECK(ReconciledContact(stored, ref,
+                          ContactHolders{.id = "k1", .phone = "k2"}) == stored);
 }

@@ -82,17 +82,24 @@ TEST_CASE("content is 1 byte to 64 KiB", "[domain]") {
         "invalid_argument: message.content: must not be empty");
 }
 
-TEST_CASE("labels: at most 32, each a non-empty UTF-8 id", "[domain]") {
-  std::vector<std::string> labels(32, "vip");
-  CHECK(CheckLabels(labels).ok());
+TEST_CASE("labels: at most 32 once normalised, each a non-blank UTF-8 id",
+          "[domain]") {
+  std::vector<std::string> labels;
+  for (int i = 0; i < 32; ++i) labels.push_back("l" + std::to_string(i));
+  CHECK(CheckLabels("labels", labels).ok());
+  // The same label in another case or with spaces is not another label.
+  labels.push_back(" L7 ");
+  CHECK(CheckLabels("labels", labels).ok());
   labels.push_back("one-too-many");
-  CHECK(CheckLabels(labels).ToString() ==
+  CHECK(CheckLabels("labels", labels).ToString() ==
         "invalid_argument: labels: must be at most 32 labels");
-  CHECK(CheckLabels({"a", "b", "c", ""}).ToString() ==
+  CHECK(CheckLabels("labels", {"a", "b", "c", ""}).ToString() ==
         "invalid_argument: labels[3]: must not be empty");
-  CHECK(CheckLabels({"a", kInvalidUtf8}).ToString() ==
+  CHECK(CheckLabels("add_labels", {"a", "  "}).ToString() ==
+        "invalid_argument: add_labels[1]: must not be blank");
+  CHECK(CheckLabels("labels", {"a", kInvalidUtf8}).ToString() ==
         "invalid_argument: labels[1]: must be valid UTF-8");
-  CHECK(CheckLabels({"a", Repeat("l", 251)}).ToString() ==
+  CHECK(CheckLabels("labels", {"a", Repeat("l", 251)}).ToString() ==
         "invalid_argument: labels[1]: must be at most 250 bytes");
 }
 
@@ -176,8 +183,8 @@ TEST_CASE("a command may not go back before its stream's last event",
   CHECK(CheckNotBefore(2000, 1000).ok());
   CHECK(CheckNotBefore(1709296200LL * 1000000, 1709296201LL * 1000000)
             .ToString() ==
-        "invalid_argument: at: 2024-03-01T12:30:00Z is earlier than the last "
-        "event at 2024-03-01T12:30:01Z");
+        "invalid_argument: at: 2024-03-01T12:30:00Z is earlier than the "
+        "ticket's last event, at 2024-03-01T12:30:01Z");
 }
 
 TEST_CASE("enums cast from out-of-range integers are not known", "[domain]") {

@@ -49,7 +49,8 @@ TEST_CASE("a ticket's whole lifecycle shows in its view", "[engine]") {
   CHECK(view->awaiting == Awaiting::kOperator);
   CHECK(reply.version == view->version);
 
-  f.Must("acme", Finish{t, "Replaced the printer.", "solved"}, kT0 + 40 * kMinute);
+  f.Must("acme", Finish{t, "Replaced the printer.", "solved"},
+         kT0 + 40 * kMinute);
   f.Must("acme", Close{t}, kT0 + 50 * kMinute);
   auto after_close = f.Run("acme", Reply{t, ActorKind::kCustomer, "Thanks"},
                            kT0 + 60 * kMinute);
@@ -147,7 +148,7 @@ TEST_CASE("a repeated command id returns the first result and appends nothing",
   auto first = f.Run("acme", open, kT0 + 1, "cmd-1");
   REQUIRE(first.ok());
   uint64_t head = f.HeadPosition();
-  auto again = f.Run("acme", open, kT0 + 2, "cmd-1");
+  auto again = f.Run("acme", open, kT0 + 1, "cmd-1");
   REQUIRE(again.ok());
   CHECK(again->ticket == first->ticket);
   CHECK(again->number == first->number);
@@ -159,6 +160,36 @@ TEST_CASE("a repeated command id returns the first result and appends nothing",
   CHECK(f.Run("other", open, kT0 + 3, "cmd-1")->ticket != first->ticket);
 }
 
+TEST_CASE(
+    "a command id sent again with another command is "
+    "idempotency_mismatch and appends nothing",
+    "[engine]") {
+  EngineFixture f;
+  f.DefineDirectory("acme");
+  OpenTicket open;
+  open.subject = "First customer";
+  open.customer.id = "c1";
+  REQUIRE(f.Run("acme", open, kT0 + 1, "web-form-17").ok());
+  uint64_t head = f.HeadPosition();
+  OpenTicket other = open;
+  other.subject = "Second customer";
+  other.customer.id = "c2";
+  auto subject = f.Run("acme", other, kT0 + 1, "web-form-17");
+  REQUIRE_FALSE(subject.ok());
+  CHECK(subject.status().code() == Code::kIdempotencyMismatch);
+  CHECK_THAT(subject.status().message(), Catch::StartsWith("command_id: "));
+  // Another time is another command too; another op as well.
+  CHECK(f.Run("acme", open, kT0 + 2, "web-form-17").status().code() ==
+        Code::kIdempotencyMismatch);
+  CHECK(f.Run("acme", Reopen{"f3f3f3f3-0000-4000-8000-000000000001"}, kT0 + 2,
+              "web-form-17")
+            .status()
+            .code() == Code::kIdempotencyMismatch);
+  CHECK(f.HeadPosition() == head);
+  // The first command itself still answers with its first result.
+  CHECK(f.Run("acme", open, kT0 + 1, "web-form-17").ok());
+}
+
 TEST_CASE("a stale expected version is refused with the current version",
           "[engine]") {
   EngineFixture f;
@@ -166,14 +197,14 @@ TEST_CASE("a stale expected version is refused with the current version",
   auto t = f.Open("acme", kT0 + 1).ticket;
   f.Must("acme", LinkOperator{t, "ana"}, kT0 + 2);
   uint64_t head = f.HeadPosition();
-  auto stale = f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "",
-                     1);
+  auto stale =
+      f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "", 1);
   REQUIRE_FALSE(stale.ok());
   CHECK(stale.status().code() == Code::kConflict);
   CHECK(stale.status().current_version() == 2u);
   CHECK(f.HeadPosition() == head);
-  CHECK(f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "", 2)
-            .ok());
+  CHECK(
+      f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "", 2).ok());
 }
 
 TEST_CASE("commands that change nothing append nothing", "[engine]") {
@@ -195,7 +226,8 @@ TEST_CASE("commands that change nothing append nothing", "[engine]") {
   CHECK(f.HeadPosition() == head);
 }
 
-TEST_CASE("an operator linked to an open ticket cannot be removed", "[engine]") {
+TEST_CASE("an operator linked to an open ticket cannot be removed",
+          "[engine]") {
   EngineFixture f;
   f.DefineDirectory("acme");
   auto t = f.Open("acme", kT0 + 1, "c-1", Channel::kApi, "ana").ticket;
@@ -231,7 +263,8 @@ TEST_CASE("unknown references are refused with their codes", "[engine]") {
   open.subject = "x";
   open.customer.id = "c";
   open.department = "nope";
-  CHECK(f.Run("acme", open, kT0 + 1).status().code() == Code::kUnknownDepartment);
+  CHECK(f.Run("acme", open, kT0 + 1).status().code() ==
+        Code::kUnknownDepartment);
   auto t = f.Open("acme", kT0 + 2).ticket;
   CHECK(f.Run("acme", Transfer{t, "", "nobody"}, kT0 + 3).status().code() ==
         Code::kUnknownOperator);

@@ -77,7 +77,10 @@ struct Fixture {
       for (auto& [key, value] : out) entries[key] = value;
       AddTicketCounters(v, counters);
       std::vector<store::ViewOp> ops;
-      REQUIRE(ApplyContact(v.account, v.customer, read, ops).ok());
+      bool created = false;
+      REQUIRE(ApplyContact(v.account, v.customer, v.created_at_us, read, ops,
+                           created)
+                  .ok());
       for (auto& op : ops) entries[op.key] = op.value;
       tickets.push_back(v);
     }

@@ -6,13 +6,13 @@
 // Also: garbage bytes, a 100 MB line, invalid UTF-8, numbers out of range,
 // unknown ops, deeply nested JSON, corrupted and tampered stores, a
 // read-only database directory and a database opened twice.
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -345,7 +345,7 @@ std::vector<ApiRow> ApiRows() {
       Code::kInvalidArgument, "message.content");
   add("an opening message that is a note",
       open_with([](OpenTicket& o) { o.message->kind = MessageKind::kNote; }),
-      Code::kInvalidArgument, "message.kind");
+      Code::kInvalidArgument, "message.message_type");
 
   // Labels and custom attributes.
   add("33 labels", open_with([](OpenTicket& o) {
@@ -400,7 +400,9 @@ std::vector<ApiRow> ApiRows() {
     add("an update to 65 custom attributes", Cmd(update),
         Code::kInvalidArgument, "custom_attributes");
     update.custom_attributes.clear();
-    update.labels = std::vector<std::string>(33, "l");
+    update.labels.emplace();
+    for (int i = 0; i < 33; ++i)
+      update.labels->push_back("l" + std::to_string(i));
     add("an update to 33 labels", Cmd(update), Code::kInvalidArgument,
         "labels");
     update.labels.reset();
@@ -1066,7 +1068,9 @@ std::vector<ToolRow> ToolRows() {
       }),
       Code::kInvalidArgument, "message.content");
   add("33 labels", OpenWith([](json& j) {
-        j["labels"] = std::vector<std::string>(33, "l");
+        std::vector<std::string> labels;
+        for (int i = 0; i < 33; ++i) labels.push_back("L" + std::to_string(i));
+        j["labels"] = labels;
       }),
       Code::kInvalidArgument, "labels");
   add("a label of 251 bytes", OpenWith([](json& j) {

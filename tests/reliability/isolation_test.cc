@@ -3,7 +3,6 @@
 // ids, customers and directory names, and when one account's name is a
 // prefix of the other's (keys are length-prefixed, docs/format.md).
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -55,9 +54,8 @@ TEST_CASE(
   CHECK(view_a->status == TicketStatus::kOpen);
   CHECK(view_a->operator_id.empty());
   CHECK(view_a->version == 1);
-  CHECK(view_a->customer.contact != f.engine()
-                                        .GetTicket(b, kSameTicket)
-                                        ->customer.contact);
+  CHECK(view_a->customer.contact !=
+        f.engine().GetTicket(b, kSameTicket)->customer.contact);
   auto messages_a = f.engine().GetMessages(a, kSameTicket, 1);
   REQUIRE(messages_a.ok());
   CHECK(messages_a->total == 1);
@@ -88,10 +86,14 @@ TEST_CASE(
             .status()
             .code() == Code::kUnknownOperator);
 
-  // Repeating b's command id in b returns b's result, not a's.
-  auto again = f.Run(b, StopStatus{kNoSuchTicket}, kT0 + 8 * kMinute, "cmd-1");
+  // Repeating b's command in b returns b's result, not a's; its id with
+  // another command is a mismatch in b, whatever a did with it.
+  auto again = f.Run(b, open, kT0 + kMinute, "cmd-1");
   REQUIRE(again.ok());
   CHECK(again->position == in_b->position);
+  CHECK(f.Run(b, StopStatus{kNoSuchTicket}, kT0 + 8 * kMinute, "cmd-1")
+            .status()
+            .code() == Code::kIdempotencyMismatch);
 
   // A third account sees nothing at all.
   CHECK(f.engine().GetTicket("other", kSameTicket).status().code() ==

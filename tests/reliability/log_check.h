@@ -37,8 +37,12 @@ struct SentCommand {
   std::string account;
   std::string command_id;  // unique per account, never empty
   Outcome outcome = Outcome::kUnknown;
-  CommandResult result;  // kAccepted
+  CommandResult result;   // kAccepted
   Code code = Code::kOk;  // kRefused
+  // The command itself, when the sender kept it: re-sending it must return
+  // `result`. Without it, the check sends another command under the same
+  // id, which must be idempotency_mismatch.
+  std::optional<Command> command;
 };
 
 struct LoggedEvent {
@@ -153,9 +157,9 @@ inline std::vector<std::string> CheckLog(
     }
     if (first != nullptr && !events.empty()) {
       const CommandResult& r = first->result;
-      std::string stream = StreamOf(
-          first->account,
-          r.ticket.empty() ? std::string(kDirectoryStream) : r.ticket);
+      std::string stream =
+          StreamOf(first->account,
+                   r.ticket.empty() ? std::string(kDirectoryStream) : r.ticket);
       if (events.back().position != r.position ||
           events.back().version != r.version || events[0].stream != stream) {
         problem("command " + key + " was acknowledged at position " +
@@ -193,10 +197,10 @@ inline std::vector<std::string> CheckLog(
     all.account = account;
     auto page = engine.List(all);
     if (!page.ok() || page->total != ids.size()) {
-      problem("List(" + account + ").total is " +
-              (page.ok() ? std::to_string(page->total)
-                         : page.status().ToString()) +
-              ", the log has " + std::to_string(ids.size()) + " ticket(s)");
+      problem(
+          "List(" + account + ").total is " +
+          (page.ok() ? std::to_string(page->total) : page.status().ToString()) +
+          ", the log has " + std::to_string(ids.size()) + " ticket(s)");
     }
   }
 
@@ -212,18 +216,26 @@ inline std::vector<std::string> CheckLog(
     }
     if (accepted == nullptr) continue;
     Command again;
-    again.account = accepted->account;
-    again.command_id = accepted->command_id;
-    again.body = StopStatus{kNoSuchTicket};
+    if (accepted->command) {
+      again = *accepted->command;
+    } else {
+      again.account = accepted->account;
+      again.command_id = accepted->command_id;
+      again.body = StopStatus{kNoSuchTicket};
+    }
     auto repeat = engine.Execute(again);
     CommandResult want = accepted->result;
     want.events_appended = 0;
-    if (!repeat.ok() || !(*repeat == want)) {
+    if (!accepted->command) {
+      if (repeat.status().code() != Code::kIdempotencyMismatch) {
+        problem("another command under the id of " + key + " returned " +
+                repeat.status().ToString() + ", not idempotency_mismatch");
+      }
+    } else if (!repeat.ok() || !(*repeat == want)) {
       problem("re-sending command " + key + " returned " +
               (repeat.ok() ? "ticket " + repeat->ticket + " version " +
                                  std::to_string(repeat->version) +
-                                 " position " +
-                                 std::to_string(repeat->position)
+                                 " position " + std::to_string(repeat->position)
                            : repeat.status().ToString()) +
               " instead of the acknowledged version " +
               std::to_string(want.version) + " position " +

@@ -18,7 +18,9 @@ namespace {
 
 Message FullMessage() {
   Message m;
+  m.id = "5a0c2d7e-2222-4333-8444-555566667777";
   m.seq = 7;
+  m.at_us = 1'699'999'999'000'001;
   m.kind = MessageKind::kOutgoing;
   m.author = ActorKind::kOperator;
   m.author_id = "op-7";
@@ -40,6 +42,8 @@ Attributes FullAttributes() {
   return {{"contract", std::string("gold")},
           {"score", 9.75},
           {"vip", true},
+          {"legacy_id", int64_t{635476923356034757}},
+          {"negative", int64_t{-9223372036854775807 - 1}},
           {"empty", std::string()}};
 }
 
@@ -77,7 +81,7 @@ std::vector<EventPayload> FullPayloads() {
       TicketTransferred{"billing", "support", "op-7", "op-8"},
       OperatorLinked{"op-8", "op-7"},
       OperatorUnlinked{"op-8"},
-      StatusStarted{"waiting-bank"},
+      StatusStarted{"waiting-bank", "Aguardando o banco responder"},
       StatusStopped{"waiting-bank", -123456789012},
       TicketFinished{"Segunda via enviada"},
       TicketReopened{true},
@@ -86,7 +90,8 @@ std::vector<EventPayload> FullPayloads() {
       DepartmentDefined{"billing", "Financeiro"},
       OperatorRegistered{"op-9", "Jo\xc3\xa3o", {"billing", "support"}},
       OperatorRemoved{"op-9"},
-      StatusDefined{"waiting-bank", "Aguardando banco"},
+      StatusDefined{"waiting-bank", "Aguardando banco", false},
+      ContactUpdated{FullCustomer()},
   };
 }
 
@@ -313,6 +318,33 @@ TEST_CASE("a message round trips as a record of its own", "[schema]") {
   CHECK(decoded == blank);
 }
 
+TEST_CASE(
+    "a message written before messages had ids takes its event's id and time",
+    "[schema]") {
+  Message old = FullMessage();
+  old.id.clear();
+  old.at_us = 0;
+  for (const EventPayload& payload :
+       {EventPayload(MessageAdded{old}), EventPayload([&] {
+          TicketOpened opened;
+          opened.ticket = "2f1e7a3c-0000-4000-8000-000000000001";
+          opened.message = old;
+          return opened;
+        }())}) {
+    Event decoded;
+    REQUIRE(schema::DecodeEventBody(schema::EncodeEventBody(FullEvent(payload)),
+                                    decoded)
+                .ok());
+    const Message* message =
+        std::holds_alternative<MessageAdded>(decoded.payload)
+            ? &std::get<MessageAdded>(decoded.payload).message
+            : &*std::get<TicketOpened>(decoded.payload).message;
+    CHECK(message->id == "9b2d3c1e-1111-4222-8333-444455556666");
+    CHECK(message->at_us == 1'700'000'000'123'456);
+    CHECK(message->content == old.content);
+  }
+}
+
 TEST_CASE("encoding is deterministic", "[schema]") {
   for (const EventPayload& payload : FullPayloads()) {
     Event event = FullEvent(payload);
@@ -480,7 +512,7 @@ TEST_CASE("a body with an out-of-range enum is corruption", "[schema]") {
     flatbuffers::FlatBufferBuilder b;
     auto key = b.CreateString("k");
     auto attribute =
-        fb::CreateAttribute(b, key, static_cast<fb::AttributeType>(3));
+        fb::CreateAttribute(b, key, static_cast<fb::AttributeType>(4));
     auto attributes = b.CreateVector(&attribute, 1);
     fb::TicketUpdatedBuilder t(b);
     t.add_set_attributes(attributes);
@@ -615,10 +647,10 @@ TEST_CASE("records decode from any address, as RocksDB hands them out",
     std::string shifted_message(offset, '\0');
     shifted_message += message_bytes;
     ticketlog::Message decoded_message;
-    REQUIRE(ticketlog::schema::DecodeMessage(
-                std::string_view(shifted_message).substr(offset),
-                decoded_message)
-                .ok());
+    REQUIRE(
+        ticketlog::schema::DecodeMessage(
+            std::string_view(shifted_message).substr(offset), decoded_message)
+            .ok());
     CHECK(decoded_message == message);
   }
 }

@@ -1,0 +1,21 @@
+// The identity of a command for idempotency: two commands with the same
+// command_id are the same command when their canonical bytes are equal.
+#ifndef TICKETLOG_DOMAIN_FINGERPRINT_H_
+#define TICKETLOG_DOMAIN_FINGERPRINT_H_
+
+#include <string>
+
+#include "ticketlog/commands.h"
+
+namespace ticketlog::domain {
+
+// An unambiguous byte string of every field of `command` but its
+// command_id: the op, the account, expected_version, at, actor and each
+// field of the body (unset optionals distinct from empty values). Equal
+// commands give equal bytes; the bytes are stable across versions for the
+// fields that exist (a field added later is appended only when set).
+std::string CanonicalCommand(const Command& command);
+
+}  // namespace ticketlog::domain
+
+#endif  // TICKETLOG_DOMAIN_FINGERPRINT_H_
