@@ -73,9 +73,8 @@ OutJson ErrorJson(const Status& status);
 // ---- The log ---------------------------------------------------------------
 
 // One event with its envelope: position, version, type, event_id, account,
-// stream,
-// occurred_at, recorded_at, actor {kind,id}, command_id, schema_version,
-// prev_hash, hash, payload.
+// stream, occurred_at, recorded_at, actor {kind,id}, command_id,
+// schema_version, prev_hash, hash, payload.
 OutJson EventJson(const Event& event);
 // The event's fields by spec names, e.g. {"operator":…,"previous_operator":…}
 // for OperatorLinked.
