@@ -63,7 +63,8 @@ std::string LowerCase(std::string_view text) {
       AppendUtf8(out, LowerCodePoint(cp));
       i += 2;
     } else {
-      // Code points past U+07FF have no lower case here: copied as they are.
+      // Code points past U+017F (and any byte of a longer sequence) have no
+      // lower case here: copied as they are.
       out.push_back(text[i]);
       ++i;
     }

@@ -13,6 +13,8 @@
 //   6. the rules of the ticket's state (ticket_finished, ...).
 #include "domain/decide.h"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -486,6 +488,21 @@ Decided Decide(const TicketView& view, const Close&, const TicketContext&) {
   return Events{TicketClosed{}};
 }
 
+// True when `a` and `b` are the same value. An integer equals a whole
+// double of the same value: events written before integers were kept
+// exactly hold numbers as doubles, and the same number sent again changes
+// nothing.
+bool SameValue(const AttributeValue& a, const AttributeValue& b) {
+  const auto* ai = std::get_if<int64_t>(&a);
+  const auto* bi = std::get_if<int64_t>(&b);
+  const auto* ad = std::get_if<double>(&a);
+  const auto* bd = std::get_if<double>(&b);
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (ai && bd) return std::fabs(*bd) < kExact && *bd == double(*ai);
+  if (ad && bi) return std::fabs(*ad) < kExact && *ad == double(*bi);
+  return a == b;
+}
+
 // Adds to `event` the attribute changes that change something.
 void DiffAttributes(
     const Attributes& current,
@@ -493,7 +510,7 @@ void DiffAttributes(
     TicketUpdated& event) {
   for (const auto& [key, value] : changes) {
     auto it = current.find(key);
-    if (value && (it == current.end() || it->second != *value)) {
+    if (value && (it == current.end() || !SameValue(it->second, *value))) {
       event.set_attributes.emplace(key, *value);
     } else if (!value && it != current.end()) {
       event.removed_attributes.push_back(key);
@@ -728,7 +745,9 @@ Status ValidateEnvelope(const Command& command) {
 }
 
 Customer NewContactDetails(const Customer& ref) {
-  Customer out = ref;
+  Customer out;
+  out.id = std::string(base::Trim(ref.id));
+  out.name = std::string(base::Trim(ref.name));
   out.email = std::string(base::Trim(ref.email));
   out.phone = std::string(base::Trim(ref.phone));
   return out;
@@ -740,8 +759,10 @@ Customer ReconciledContact(const Customer& stored, const Customer& ref,
   auto free = [&](const std::string& holder) {
     return holder.empty() || holder == stored.contact;
   };
-  if (!ref.name.empty()) out.name = ref.name;
-  if (out.id.empty() && !ref.id.empty() && free(holders.id)) out.id = ref.id;
+  std::string name(base::Trim(ref.name));
+  if (!name.empty()) out.name = std::move(name);
+  std::string id(base::Trim(ref.id));
+  if (out.id.empty() && !id.empty() && free(holders.id)) out.id = std::move(id);
   std::string email(base::Trim(ref.email));
   if (!email.empty() && free(holders.email) &&
       base::NormalizeEmail(email) != base::NormalizeEmail(stored.email)) {
@@ -763,7 +784,8 @@ StatusOr<std::string> CanonicalUuid(const std::string& text,
 }
 
 Status ValidateCustomerRef(const Customer& customer) {
-  if (customer.id.empty() && customer.email.empty() && customer.phone.empty()) {
+  if (base::Trim(customer.id).empty() && base::Trim(customer.email).empty() &&
+      base::Trim(customer.phone).empty()) {
     return Status::InvalidArgument("customer",
                                    "needs at least one of id, email, phone");
   }

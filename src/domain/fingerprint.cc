@@ -4,8 +4,24 @@
 #include <type_traits>
 #include <variant>
 
+#include "base/normalize.h"
+#include "base/text.h"
+
 namespace ticketlog::domain {
 namespace {
+
+// The forms under which two spellings are the same command: a ticket id in
+// any case or with braces, labels and emails in any case, phones with any
+// separators.
+std::string TicketId(const std::string& ticket) {
+  return base::ParseUuid(ticket).value_or(ticket);
+}
+
+Customer CanonicalCustomer(const Customer& c) {
+  return Customer{c.contact, std::string(base::Trim(c.id)),
+                  std::string(base::Trim(c.name)),
+                  base::NormalizeEmail(c.email), base::NormalizePhone(c.phone)};
+}
 
 class Canon {
  public:
@@ -73,34 +89,45 @@ class Canon {
     Add(c.contact), Add(c.id), Add(c.name), Add(c.email), Add(c.phone);
   }
   void Body(const OpenTicket& c) {
-    Add(c.ticket), Add(c.subject), Add(c.department), Add(c.operator_id);
-    Add(c.customer), Add(c.channel), Add(c.priority), Add(c.category);
-    Add(c.labels), Add(c.custom_attributes), Add(c.status), Add(c.resolution);
+    Add(c.ticket.empty() ? c.ticket : TicketId(c.ticket));
+    Add(c.subject), Add(c.department), Add(c.operator_id);
+    Add(CanonicalCustomer(c.customer)), Add(c.channel), Add(c.priority);
+    Add(c.category), Add(base::NormalizeLabels(c.labels));
+    Add(c.custom_attributes), Add(c.status), Add(c.resolution);
     Add(c.message);
   }
   void Body(const Reply& c) {
-    Add(c.ticket), Add(c.author), Add(c.content), Add(c.attachments);
+    Add(TicketId(c.ticket)), Add(c.author), Add(c.content);
+    Add(c.attachments);
   }
   void Body(const AddComment& c) {
-    Add(c.ticket), Add(c.operator_id), Add(c.content), Add(c.attachments);
+    Add(TicketId(c.ticket)), Add(c.operator_id), Add(c.content);
+    Add(c.attachments);
   }
   void Body(const Transfer& c) {
-    Add(c.ticket), Add(c.department), Add(c.operator_id);
+    Add(TicketId(c.ticket)), Add(c.department), Add(c.operator_id);
   }
-  void Body(const LinkOperator& c) { Add(c.ticket), Add(c.operator_id); }
-  void Body(const UnlinkOperator& c) { Add(c.ticket); }
+  void Body(const LinkOperator& c) {
+    Add(TicketId(c.ticket)), Add(c.operator_id);
+  }
+  void Body(const UnlinkOperator& c) { Add(TicketId(c.ticket)); }
   void Body(const StartStatus& c) {
-    Add(c.ticket), Add(c.status), Add(c.comment);
+    Add(TicketId(c.ticket)), Add(c.status), Add(c.comment);
   }
-  void Body(const StopStatus& c) { Add(c.ticket); }
+  void Body(const StopStatus& c) { Add(TicketId(c.ticket)); }
   void Body(const Finish& c) {
-    Add(c.ticket), Add(c.content), Add(c.resolution), Add(c.attachments);
+    Add(TicketId(c.ticket)), Add(c.content), Add(c.resolution);
+    Add(c.attachments);
   }
-  void Body(const Reopen& c) { Add(c.ticket); }
-  void Body(const Close& c) { Add(c.ticket); }
+  void Body(const Reopen& c) { Add(TicketId(c.ticket)); }
+  void Body(const Close& c) { Add(TicketId(c.ticket)); }
   void Body(const Update& c) {
-    Add(c.ticket), Add(c.subject), Add(c.channel), Add(c.priority);
-    Add(c.category), Add(c.labels), Add(c.add_labels), Add(c.remove_labels);
+    Add(TicketId(c.ticket)), Add(c.subject), Add(c.channel), Add(c.priority);
+    Add(c.category);
+    Add(c.labels ? std::optional(base::NormalizeLabels(*c.labels))
+                 : std::nullopt);
+    Add(base::NormalizeLabels(c.add_labels));
+    Add(base::NormalizeLabels(c.remove_labels));
     Add(c.custom_attributes);
   }
 

@@ -11,9 +11,11 @@ namespace ticketlog::domain {
 
 // An unambiguous byte string of every field of `command` but its
 // command_id: the op, the account, expected_version, at, actor and each
-// field of the body (unset optionals distinct from empty values). Equal
-// commands give equal bytes; the bytes are stable across versions for the
-// fields that exist (a field added later is appended only when set).
+// field of the body (unset optionals distinct from empty values), with
+// ticket ids, labels, emails and phones in their canonical forms, so that
+// two spellings of one command are one command. Equal commands give equal
+// bytes. Part of the on-disk format (its SHA-256 is kept in idempotency
+// records): the encoding of existing fields never changes.
 std::string CanonicalCommand(const Command& command);
 
 }  // namespace ticketlog::domain

@@ -226,7 +226,8 @@ StatusOr<ContactResolution> ResolveContact(CommandReads& reads,
                                            const std::string& account,
                                            const Customer& ref) {
   ContactResolution out;
-  auto id = Holder(reads, account, ContactDetail::kId, ref.id);
+  auto id = Holder(reads, account, ContactDetail::kId,
+                   std::string(base::Trim(ref.id)));
   if (!id.ok()) return id.status();
   out.holders.id = std::move(*id);
   auto email = Holder(reads, account, ContactDetail::kEmail,

@@ -148,8 +148,13 @@ StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
   auto loaded =
       std::make_shared<const domain::DirectoryState>(std::move(state));
   std::lock_guard lock(directory_mu_);
-  directories_[account] = loaded;
-  return loaded;
+  // A query loads without the account's lock: a command may have installed
+  // a newer directory meanwhile, which must not be replaced by this one.
+  auto [it, inserted] = directories_.try_emplace(account, loaded);
+  if (!inserted && it->second->version < loaded->version) {
+    it->second = loaded;
+  }
+  return it->second;
 }
 
 StatusOr<CommandResult> EngineImpl::AppendDirectory(

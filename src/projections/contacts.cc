@@ -100,7 +100,9 @@ Status ApplyContact(const std::string& account, const Customer& customer,
   ContactRecord record;
   record.customer = customer;
   record.created_at_us = created ? at_us : (*stored)->created_at_us;
-  record.updated_at_us = at_us;
+  // Contact commands take any `at` (imports in any order): a change dated
+  // before the contact's creation still leaves updated >= created.
+  record.updated_at_us = std::max(at_us, record.created_at_us);
   if (!created) {
     if ((*stored)->customer == customer) return Status::OK();
   }

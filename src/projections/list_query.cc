@@ -207,7 +207,7 @@ class Lister {
 
   StatusOr<ListPage> Run();
   // A query with a number filter: its one ticket, if it passes the others.
-  StatusOr<ListPage> RunByNumber(uint64_t number);
+  StatusOr<ListPage> RunByNumber(uint64_t number, uint32_t page_number);
   // The exact number of tickets matching a query whose filters are all on
   // count-cell fields.
   StatusOr<uint64_t> CountByCells();
@@ -493,9 +493,9 @@ StatusOr<std::vector<TicketView>> Lister::Load(
   return views;
 }
 
-StatusOr<ListPage> Lister::RunByNumber(uint64_t number) {
+StatusOr<ListPage> Lister::RunByNumber(uint64_t number, uint32_t page_number) {
   ListPage page;
-  page.page = q_.page;
+  page.page = page_number;
   auto ticket = Read(TicketByNumberKey(q_.account, number));
   if (!ticket.ok()) return ticket.status();
   if (!ticket->has_value()) return page;
@@ -535,7 +535,7 @@ StatusOr<ListPage> Lister::Run() {
         DecodeCursor(q_.cursor, fingerprint, page.page, last));
     resume = last;
   }
-  if (q_.number) return RunByNumber(*q_.number);
+  if (q_.number) return RunByNumber(*q_.number, page.page);
 
   // The total: exact from counters when they cover the filters; otherwise
   // counted by reading every candidate.

@@ -65,6 +65,14 @@ TEST_CASE("a writer rebuilds the views of a format 1 store and keeps its log",
     REQUIRE(stats.ok());
     CHECK(stats->tickets == 2);
     CHECK(stats->by_status[TicketStatus::kFinished] == 1);
+    // Messages of the first release take their event's id and time.
+    auto messages = (*engine)->GetMessages("acme", kRefund, 1);
+    REQUIRE(messages.ok());
+    REQUIRE_FALSE(messages->items.empty());
+    auto history = (*engine)->History("acme", kRefund);
+    REQUIRE(history.ok());
+    CHECK(messages->items[0].id == history->front().event_id);
+    CHECK(messages->items[0].at_us == history->front().occurred_at_us);
     auto report = (*engine)->Verify(LogHead{8, kHeadHash});
     REQUIRE(report.ok());
     INFO((report->problems.empty() ? "" : report->problems.front()));
