@@ -33,6 +33,8 @@ struct TicketOpened {
   TicketStatus status = TicketStatus::kOpen;
   std::string custom_status;
   std::optional<Message> message;
+  // The SLA policy that applies from the opening; nullopt when none does.
+  std::optional<SlaTargets> sla;
   friend bool operator==(const TicketOpened&, const TicketOpened&) = default;
 };
 
@@ -46,6 +48,9 @@ struct TicketTransferred {
   std::string to_department;
   std::string from_operator;
   std::string to_operator;
+  // Set when the new department changes the ticket's SLA policy (an empty
+  // policy: none applies any more).
+  std::optional<SlaTargets> sla;
   friend bool operator==(const TicketTransferred&,
                          const TicketTransferred&) = default;
 };
@@ -53,7 +58,8 @@ struct TicketTransferred {
 struct OperatorLinked {
   std::string operator_id;
   std::string previous_operator;
-  friend bool operator==(const OperatorLinked&, const OperatorLinked&) = default;
+  friend bool operator==(const OperatorLinked&,
+                         const OperatorLinked&) = default;
 };
 
 struct OperatorUnlinked {
@@ -75,12 +81,14 @@ struct StatusStopped {
 
 struct TicketFinished {
   std::string resolution;
-  friend bool operator==(const TicketFinished&, const TicketFinished&) = default;
+  friend bool operator==(const TicketFinished&,
+                         const TicketFinished&) = default;
 };
 
 struct TicketReopened {
   bool by_customer_reply = false;
-  friend bool operator==(const TicketReopened&, const TicketReopened&) = default;
+  friend bool operator==(const TicketReopened&,
+                         const TicketReopened&) = default;
 };
 
 struct TicketClosed {
@@ -97,6 +105,9 @@ struct TicketUpdated {
   std::optional<std::vector<std::string>> labels;
   Attributes set_attributes;
   std::vector<std::string> removed_attributes;
+  // Set when the new priority changes the ticket's SLA policy (an empty
+  // policy: none applies any more).
+  std::optional<SlaTargets> sla;
   friend bool operator==(const TicketUpdated&, const TicketUpdated&) = default;
 };
 
@@ -127,14 +138,28 @@ struct StatusDefined {
   friend bool operator==(const StatusDefined&, const StatusDefined&) = default;
 };
 
+// An SLA policy: tried in the order policies were first defined, the first
+// whose priorities (empty = all) and department (empty = any) match a ticket
+// applies. Targets in seconds; 0 = no target.
+struct SlaPolicyDefined {
+  std::string policy;
+  std::string name;
+  std::vector<Priority> priorities;
+  std::string department;
+  int64_t first_response_seconds = 0;
+  int64_t resolution_seconds = 0;
+  friend bool operator==(const SlaPolicyDefined&,
+                         const SlaPolicyDefined&) = default;
+};
+
 // The order of alternatives is the FlatBuffers union order minus one; it is
 // not relied on for storage.
 using EventPayload =
     std::variant<TicketOpened, MessageAdded, TicketTransferred, OperatorLinked,
                  OperatorUnlinked, StatusStarted, StatusStopped, TicketFinished,
-                 TicketReopened, TicketClosed, TicketUpdated,
-                 DepartmentDefined, OperatorRegistered, OperatorRemoved,
-                 StatusDefined>;
+                 TicketReopened, TicketClosed, TicketUpdated, DepartmentDefined,
+                 OperatorRegistered, OperatorRemoved, StatusDefined,
+                 SlaPolicyDefined>;
 
 // Returns the event type's name, e.g. "TicketOpened".
 std::string_view EventTypeName(const EventPayload& payload);
@@ -144,18 +169,18 @@ inline constexpr std::string_view kDirectoryStream = "directory";
 
 // One event of the log with its envelope.
 struct Event {
-  uint64_t position = 0;      // in the global log, dense from 1
-  uint64_t version = 0;       // in its stream, dense from 1
-  std::string event_id;       // UUID text
+  uint64_t position = 0;  // in the global log, dense from 1
+  uint64_t version = 0;   // in its stream, dense from 1
+  std::string event_id;   // UUID text
   std::string account;
-  std::string stream;         // ticket UUID or kDirectoryStream
+  std::string stream;  // ticket UUID or kDirectoryStream
   TimeUs occurred_at_us = 0;
   TimeUs recorded_at_us = 0;
   Actor actor;
   std::string command_id;
   uint16_t schema_version = 1;
-  std::string prev_hash;      // 64 hex digits
-  std::string hash;           // 64 hex digits
+  std::string prev_hash;  // 64 hex digits
+  std::string hash;       // 64 hex digits
   EventPayload payload;
 };
 

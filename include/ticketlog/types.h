@@ -22,21 +22,32 @@ using TimeUs = int64_t;
 enum class ActorKind : uint8_t { kSystem = 0, kOperator = 1, kCustomer = 2 };
 
 enum class Channel : uint8_t {
-  kApi = 0, kEmail = 1, kChat = 2, kPhone = 3, kWeb = 4, kWhatsapp = 5,
+  kApi = 0,
+  kEmail = 1,
+  kChat = 2,
+  kPhone = 3,
+  kWeb = 4,
+  kWhatsapp = 5,
   kAgent = 6,
 };
 
 enum class Priority : uint8_t { kLow = 0, kNormal = 1, kHigh = 2, kUrgent = 3 };
 
 enum class TicketStatus : uint8_t {
-  kOpen = 0, kPending = 1, kFinished = 2, kClosed = 3,
+  kOpen = 0,
+  kPending = 1,
+  kFinished = 2,
+  kClosed = 3,
 };
 
 // kIncoming: from the customer. kOutgoing: from an operator to the customer.
 // kActivity: an internal record (e.g. of how a ticket was opened). kNote: an
 // operator's internal comment, never visible to the customer.
 enum class MessageKind : uint8_t {
-  kIncoming = 0, kOutgoing = 1, kActivity = 2, kNote = 3,
+  kIncoming = 0,
+  kOutgoing = 1,
+  kActivity = 2,
+  kNote = 3,
 };
 
 // Wire names ("api", "normal", "open", "incoming", "operator", ...) as used
@@ -93,6 +104,16 @@ struct Message {
   std::string content;
   std::vector<Attachment> attachments;
   friend bool operator==(const Message&, const Message&) = default;
+};
+
+// The SLA policy a ticket falls under and its targets, as recorded on the
+// ticket's events (SlaPolicyDefined gives a policy's definition). A target
+// of 0 seconds is no target.
+struct SlaTargets {
+  std::string policy;  // empty: no policy applies
+  int64_t first_response_seconds = 0;
+  int64_t resolution_seconds = 0;
+  friend bool operator==(const SlaTargets&, const SlaTargets&) = default;
 };
 
 }  // namespace ticketlog

@@ -85,6 +85,7 @@ std::string Describe(const EventPayload& payload) {
     }
     std::string operator()(const OperatorRemoved& e) { return e.operator_id; }
     std::string operator()(const StatusDefined& e) { return e.status; }
+    std::string operator()(const SlaPolicyDefined& e) { return e.policy; }
   };
   return std::visit(Visitor{}, payload);
 }

@@ -43,6 +43,33 @@ CommandBody ParseDefineStatus(ObjectReader& r) {
   return c;
 }
 
+CommandBody ParseDefineSlaPolicy(ObjectReader& r) {
+  DefineSlaPolicy c;
+  r.String("policy", c.policy);
+  r.String("name", c.name);
+  std::vector<std::string> priorities;
+  r.StringList("priorities", priorities);
+  for (const std::string& name : priorities) {
+    std::optional<Priority> priority = ParsePriority(name);
+    if (!priority) {
+      r.Fail("priorities",
+             "'" + name + "' is not one of low, normal, high, urgent");
+      break;
+    }
+    c.priorities.push_back(*priority);
+  }
+  r.String("department", c.department);
+  // Negative seconds fail here, zero in the decider: both name the field.
+  for (auto [key, out] :
+       {std::pair{"first_response_seconds", &c.first_response_seconds},
+        std::pair{"resolution_seconds", &c.resolution_seconds}}) {
+    std::optional<uint64_t> seconds;
+    r.UInt(key, seconds);
+    if (seconds) *out = static_cast<int64_t>(*seconds);
+  }
+  return c;
+}
+
 CommandBody ParseOpenTicket(ObjectReader& r) {
   OpenTicket c;
   r.String("ticket", c.ticket);
@@ -174,6 +201,7 @@ constexpr OpEntry kOps[] = {
     {"reopen", ParseReopen},
     {"close", ParseClose},
     {"update", ParseUpdate},
+    {"define_sla_policy", ParseDefineSlaPolicy},
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 //   6. the rules of the ticket's state (ticket_finished, ...).
 #include "domain/decide.h"
 
+#include <algorithm>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -32,7 +33,7 @@ template <typename T>
 constexpr bool kIsDirectoryCommand =
     std::is_same_v<T, DefineDepartment> ||
     std::is_same_v<T, RegisterOperator> || std::is_same_v<T, RemoveOperator> ||
-    std::is_same_v<T, DefineStatus>;
+    std::is_same_v<T, DefineStatus> || std::is_same_v<T, DefineSlaPolicy>;
 
 // A refusal worded like Status::InvalidArgument ("field: why") for the
 // codes that have no factory of their own.
@@ -274,7 +275,7 @@ TicketOpened OpenedEvent(const OpenTicket& c, const TicketContext& context) {
 }
 
 Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
-                    const TicketContext& context) {
+                   const TicketContext& context) {
   if (state) {
     return Status(Code::kAlreadyExists,
                   "ticket: " + state->ticket + " already exists");
@@ -289,6 +290,7 @@ Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
         CheckOperatorRegistered(directory, c.operator_id));
   }
   TicketOpened event = OpenedEvent(c, context);
+  event.sla = MatchSlaPolicy(directory, c.priority, c.department);
   if (c.message) {
     StatusOr<Message> message = OpeningMessageOf(c, context);
     if (!message.ok()) return message.status();
@@ -298,6 +300,19 @@ Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
 }
 
 // ---- Commands on an existing ticket (steps 5 and 6) -----------------------
+
+// The SLA field of an event that gives the ticket a new priority or
+// department: the newly matching policy when it differs from the ticket's
+// (an empty policy when none matches any more), nullopt when it is the same.
+std::optional<SlaTargets> ReevaluatedSla(const TicketView& view,
+                                         const DirectoryState& directory,
+                                         Priority priority,
+                                         const std::string& department) {
+  std::optional<SlaTargets> now =
+      MatchSlaPolicy(directory, priority, department);
+  if (now == view.sla) return std::nullopt;
+  return now.value_or(SlaTargets{});
+}
 
 Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
   if (c.author == ActorKind::kOperator) {
@@ -322,7 +337,7 @@ Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
 }
 
 Decided Decide(const TicketView& view, const AddComment& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   return Events{MessageAdded{NextMessage(view, MessageKind::kNote,
@@ -331,7 +346,7 @@ Decided Decide(const TicketView& view, const AddComment& c,
 }
 
 Decided Decide(const TicketView& view, const Transfer& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!c.department.empty()) {
     TICKETLOG_RETURN_IF_ERROR(
         CheckDepartmentDefined(*context.directory, c.department, "department"));
@@ -353,11 +368,15 @@ Decided Decide(const TicketView& view, const Transfer& c,
   if (same_department && event.to_operator == event.from_operator) {
     return Events{};
   }
+  if (!same_department) {
+    event.sla = ReevaluatedSla(view, *context.directory, view.priority,
+                               event.to_department);
+  }
   return Events{std::move(event)};
 }
 
 Decided Decide(const TicketView& view, const LinkOperator& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   if (view.operator_id == c.operator_id) return Events{};
@@ -365,13 +384,13 @@ Decided Decide(const TicketView& view, const LinkOperator& c,
 }
 
 Decided Decide(const TicketView& view, const UnlinkOperator&,
-                const TicketContext&) {
+               const TicketContext&) {
   if (view.operator_id.empty()) return Events{};
   return Events{OperatorUnlinked{view.operator_id}};
 }
 
 Decided Decide(const TicketView& view, const StartStatus& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!context.directory->HasStatus(c.status)) {
     return Refuse(Code::kUnknownStatus, "status",
                   Quoted(c.status) + " is not defined");
@@ -389,7 +408,7 @@ StatusStopped StopRunningStatus(const TicketView& view, TimeUs now_us) {
 }
 
 Decided Decide(const TicketView& view, const StopStatus&,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (view.custom_status.empty()) {
     return Refuse(Code::kNoStatusRunning, "status",
                   "no custom status is running on ticket " + view.ticket);
@@ -398,7 +417,7 @@ Decided Decide(const TicketView& view, const StopStatus&,
 }
 
 Decided Decide(const TicketView& view, const Finish& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckNotFinished(view));
   Events events;
   if (!view.custom_status.empty()) {
@@ -456,7 +475,8 @@ void SetIfChanged(const std::optional<T>& wanted, const T& current,
   if (wanted && *wanted != current) out = wanted;
 }
 
-Decided Decide(const TicketView& view, const Update& c, const TicketContext&) {
+Decided Decide(const TicketView& view, const Update& c,
+               const TicketContext& context) {
   TicketUpdated event;
   SetIfChanged(c.subject, view.subject, event.subject);
   SetIfChanged(c.channel, view.channel, event.channel);
@@ -471,6 +491,10 @@ Decided Decide(const TicketView& view, const Update& c, const TicketContext&) {
                                        " attributes");
   }
   if (event == TicketUpdated{}) return Events{};
+  if (event.priority) {
+    event.sla = ReevaluatedSla(view, *context.directory, *event.priority,
+                               view.department);
+  }
   return Events{std::move(event)};
 }
 
@@ -506,15 +530,77 @@ Status ValidateFields(const DefineStatus& c) {
   return CheckId("name", c.name, /*required=*/true);
 }
 
+// Targets are positive and at most a century, so that due times in
+// microseconds never overflow.
+constexpr int64_t kMaxSlaSeconds = int64_t{100} * 366 * 24 * 3600;
+
+Status CheckSlaSeconds(std::string_view field,
+                       const std::optional<int64_t>& seconds) {
+  if (!seconds) return Status::OK();
+  if (*seconds <= 0 || *seconds > kMaxSlaSeconds) {
+    return Status::InvalidArgument(
+        field, "must be a whole number of seconds from 1 to " +
+                   std::to_string(kMaxSlaSeconds));
+  }
+  return Status::OK();
+}
+
+Status ValidateFields(const DefineSlaPolicy& c) {
+  TICKETLOG_RETURN_IF_ERROR(CheckId("policy", c.policy, /*required=*/true));
+  TICKETLOG_RETURN_IF_ERROR(CheckId("name", c.name, /*required=*/false));
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckId("department", c.department, /*required=*/false));
+  for (size_t i = 0; i < c.priorities.size(); ++i) {
+    if (static_cast<uint8_t>(c.priorities[i]) >
+        static_cast<uint8_t>(Priority::kUrgent)) {
+      return Status::InvalidArgument(Indexed("priorities", i),
+                                     "is not a priority");
+    }
+  }
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckSlaSeconds("first_response_seconds", c.first_response_seconds));
+  return CheckSlaSeconds("resolution_seconds", c.resolution_seconds);
+}
+
+Decided Decide(const DirectoryState& state, const DefineSlaPolicy& c,
+               const DirectoryContext&) {
+  if (!c.department.empty()) {
+    TICKETLOG_RETURN_IF_ERROR(
+        CheckDepartmentDefined(state, c.department, "department"));
+  }
+  SlaPolicyDefined event{c.policy,
+                         c.name,
+                         c.priorities,
+                         c.department,
+                         c.first_response_seconds.value_or(0),
+                         c.resolution_seconds.value_or(0)};
+  for (const SlaPolicyDefined& known : state.sla_policies) {
+    if (known.policy != c.policy) continue;
+    SlaPolicyDefined renamed = known;
+    renamed.name = c.name;
+    if (renamed != event) {
+      // Tickets recorded the policy's targets when it applied to them: a
+      // policy id keeps one meaning.
+      return Refuse(Code::kAlreadyExists, "policy",
+                    Quoted(c.policy) +
+                        " is already defined with other priorities, "
+                        "department or targets");
+    }
+    if (known.name == c.name) return Events{};
+    break;
+  }
+  return Events{std::move(event)};
+}
+
 Decided Decide(const DirectoryState& state, const DefineDepartment& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.departments.find(c.department);
   if (it != state.departments.end() && it->second == c.name) return Events{};
   return Events{DepartmentDefined{c.department, c.name}};
 }
 
 Decided Decide(const DirectoryState& state, const RegisterOperator& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   for (size_t i = 0; i < c.departments.size(); ++i) {
     TICKETLOG_RETURN_IF_ERROR(CheckDepartmentDefined(
         state, c.departments[i], Indexed("departments", i)));
@@ -528,7 +614,7 @@ Decided Decide(const DirectoryState& state, const RegisterOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const RemoveOperator& c,
-                const DirectoryContext& context) {
+               const DirectoryContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckOperatorRegistered(state, c.operator_id));
   // An unset counter means the caller has no tickets to consult.
   uint64_t linked = context.linked_open_tickets
@@ -543,13 +629,28 @@ Decided Decide(const DirectoryState& state, const RemoveOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const DefineStatus& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.statuses.find(c.status);
   if (it != state.statuses.end() && it->second == c.name) return Events{};
   return Events{StatusDefined{c.status, c.name}};
 }
 
 }  // namespace
+
+std::optional<SlaTargets> MatchSlaPolicy(const DirectoryState& directory,
+                                         Priority priority,
+                                         const std::string& department) {
+  for (const SlaPolicyDefined& p : directory.sla_policies) {
+    if (!p.priorities.empty() &&
+        std::find(p.priorities.begin(), p.priorities.end(), priority) ==
+            p.priorities.end()) {
+      continue;
+    }
+    if (!p.department.empty() && p.department != department) continue;
+    return SlaTargets{p.policy, p.first_response_seconds, p.resolution_seconds};
+  }
+  return std::nullopt;
+}
 
 bool IsDirectoryCommand(const CommandBody& body) {
   return std::visit(
@@ -595,8 +696,8 @@ Actor ActorOf(const EventPayload& payload, const TicketView& before) {
 
 Status ValidateEnvelope(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(CheckAccount(command.account));
-  if (command.at_us &&
-      (*command.at_us < base::kMinTimeUs || *command.at_us > base::kMaxTimeUs)) {
+  if (command.at_us && (*command.at_us < base::kMinTimeUs ||
+                        *command.at_us > base::kMaxTimeUs)) {
     return Status::InvalidArgument(
         "at", "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
   }

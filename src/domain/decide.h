@@ -34,14 +34,18 @@ struct OperatorInfo {
 // An account's directory, folded from its directory stream.
 struct DirectoryState {
   std::map<std::string, std::string> departments;  // id -> name
-  std::map<std::string, OperatorInfo> operators;    // id -> info
-  std::map<std::string, std::string> statuses;      // id -> name (no "pending")
+  std::map<std::string, OperatorInfo> operators;   // id -> info
+  std::map<std::string, std::string> statuses;     // id -> name (no "pending")
+  // SLA policies in the order they were first defined: the order they are
+  // tried in.
+  std::vector<SlaPolicyDefined> sla_policies;
   uint64_t version = 0;
   TimeUs updated_at_us = 0;
   bool HasStatus(const std::string& id) const {
     return id == kPendingStatus || statuses.count(id) > 0;
   }
-  friend bool operator==(const DirectoryState&, const DirectoryState&) = default;
+  friend bool operator==(const DirectoryState&,
+                         const DirectoryState&) = default;
 };
 
 // What the engine knows that a ticket decision needs.
@@ -65,8 +69,17 @@ struct DirectoryContext {
   std::function<uint64_t(const std::string& operator_id)> linked_open_tickets;
 };
 
+// The first of the directory's SLA policies (in definition order) whose
+// priorities (empty = all) hold `priority` and whose department (empty =
+// any) is `department`, as the targets a ticket records; nullopt when none
+// matches.
+std::optional<SlaTargets> MatchSlaPolicy(const DirectoryState& directory,
+                                         Priority priority,
+                                         const std::string& department);
+
 // True for the commands that change the account's directory
-// (DefineDepartment, RegisterOperator, RemoveOperator, DefineStatus);
+// (DefineDepartment, RegisterOperator, RemoveOperator, DefineStatus,
+// DefineSlaPolicy);
 // DecideDirectory takes these, DecideTicket the others.
 bool IsDirectoryCommand(const CommandBody& body);
 

@@ -72,8 +72,7 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
        result.items.size() < kPageSize;
        it->Next()) {
     Message message;
-    TICKETLOG_RETURN_IF_ERROR(
-        schema::DecodeMessage(it->value(), message));
+    TICKETLOG_RETURN_IF_ERROR(schema::DecodeMessage(it->value(), message));
     result.items.push_back(std::move(message));
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
@@ -83,7 +82,24 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
 StatusOr<ListPage> EngineImpl::List(const ListQuery& query) {
   TICKETLOG_RETURN_IF_ERROR(ValidateAccount(query.account));
   std::shared_lock lock(engine_mu_);
+  if (query.sla && !query.now_us) {
+    ListQuery at_now = query;
+    at_now.now_us = base::NowUs();
+    return projections::RunListQuery(*store_, at_now);
+  }
   return projections::RunListQuery(*store_, query);
+}
+
+StatusOr<Report> EngineImpl::GetReport(const ReportQuery& query) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateAccount(query.account));
+  if (query.from_us && query.to_us && *query.from_us > *query.to_us) {
+    return Status::InvalidArgument("from", "is after to");
+  }
+  std::shared_lock lock(engine_mu_);
+  auto views = projections::TicketsCreatedIn(*store_, query.account,
+                                             query.from_us, query.to_us);
+  if (!views.ok()) return views.status();
+  return BuildReport(*views, query.by, query.now_us.value_or(base::NowUs()));
 }
 
 StatusOr<std::vector<Event>> EngineImpl::History(const std::string& account,
@@ -170,16 +186,16 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
     std::string key = projections::CounterKey(account, dim, "");
     it->Seek(key);
     if (!it->Valid() || it->key() != key) return 0;
-    return static_cast<uint64_t>(std::max<int64_t>(
-        projections::DecodeCount(it->value()), 0));
+    return static_cast<uint64_t>(
+        std::max<int64_t>(projections::DecodeCount(it->value()), 0));
   };
   // Tickets are never deleted: the account has as many as its last number.
   {
     std::string key = projections::NumberKey(account);
     it->Seek(key);
     if (it->Valid() && it->key() == key) {
-      stats.tickets = static_cast<uint64_t>(std::max<int64_t>(
-          projections::DecodeCount(it->value()), 0));
+      stats.tickets = static_cast<uint64_t>(
+          std::max<int64_t>(projections::DecodeCount(it->value()), 0));
     }
   }
 
@@ -189,9 +205,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   projections::CountCell cell;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
-    if (!projections::DecodeCell(it->key(),
-                                 it->value(), prefix.size(),
-                                 cell)) {
+    if (!projections::DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
       cells_status = Status::Corruption("malformed count cell");
       break;
     }
@@ -217,8 +231,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
          it->Next(), ++index) {
       if (index < lower) continue;
       sum += static_cast<int64_t>(
-          store::GetBigEndian64(
-              it->key().substr(prefix.size())) ^
+          store::GetBigEndian64(it->key().substr(prefix.size())) ^
           (uint64_t{1} << 63));
     }
     return lower == upper ? sum : sum / 2;

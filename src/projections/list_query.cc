@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
+#include <limits>
 #include <memory>
 
 #include "base/text.h"
@@ -11,11 +13,13 @@
 #include "projections/ticket_projection.h"
 #include "schema/codec.h"
 #include "store/keys.h"
+#include "ticketlog/sla.h"
 
 namespace ticketlog::projections {
 namespace {
 
 constexpr uint8_t kCursorFormat = 1;
+constexpr size_t kUuidLength = 36;
 
 struct Position {
   TimeUs time = 0;
@@ -102,6 +106,7 @@ std::string QueryFingerprint(const ListQuery& q) {
                         q.updated_to_us}) {
     add(t ? std::to_string(*t) : "\x01");
   }
+  add(q.sla ? Name(*q.sla) : "\x01");
   add(q.sort == SortBy::kUpdated ? "u" : "c");
   add(q.order == SortOrder::kDesc ? "d" : "a");
   return out;
@@ -147,7 +152,8 @@ bool FixedFieldsFail(const ListQuery& q, std::string_view record) {
   if (record.size() <= kPriority) return false;
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(),
-                static_cast<TicketStatus>(record[kStatus])) == q.statuses.end()) {
+                static_cast<TicketStatus>(record[kStatus])) ==
+          q.statuses.end()) {
     return true;
   }
   if (q.channel && static_cast<Channel>(record[kChannel]) != *q.channel) {
@@ -212,6 +218,7 @@ class Lister {
   class FullScan;
   class SelectiveScan;
   class Gathered;
+  class SlaGathered;
 
   StatusOr<std::optional<std::string>> Read(const std::string& key) {
     return view_->Get(store::Family::kViews, key);
@@ -232,7 +239,8 @@ class Lister {
   }
   // The number of entries of selective lists: for customers, whose lists
   // are short and keep no counter.
-  StatusOr<int64_t> ListLength(Dim dim, const std::vector<std::string>& values) {
+  StatusOr<int64_t> ListLength(Dim dim,
+                               const std::vector<std::string>& values) {
     int64_t total = 0;
     auto it = view_->NewCursor(store::Family::kViews);
     for (const auto& value : values) {
@@ -396,6 +404,94 @@ class Lister::Gathered final : public Source {
   Status status_;
 };
 
+// The tickets breached, or at risk, at the query's time, from the SLA
+// indexes (ticket_projection.cc), whose entries carry hot records: every
+// one is checked against the filters and the matches are sorted. Breached:
+// breach time before now. At risk: breach time within the window after
+// now, or paused at risk with no breach before now.
+class Lister::SlaGathered final : public Source {
+ public:
+  SlaGathered(Lister& lister, bool desc, const std::optional<Position>& start,
+              bool inclusive, const std::vector<std::string>& contacts) {
+    const ListQuery& q = lister.q_;
+    TimeUs now = q.now_us.value_or(0);
+    bool by_updated = q.sort == SortBy::kUpdated;
+    std::vector<uint64_t> seen;
+    auto gather = [&](SlaIndex index, std::optional<TimeUs> from,
+                      std::optional<TimeUs> to) -> Status {
+      std::string prefix = SlaPrefix(q.account, index);
+      auto it = lister.view_->NewCursor(store::Family::kViews);
+      it->Seek(from ? IndexKey(prefix, *from, 0) : prefix);
+      IndexRecord record;
+      for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        Position key;
+        DecodeIndexPosition(it->key(), prefix.size(), key.time, key.number);
+        if (to && key.time > *to) break;
+        if (FixedFieldsFail(q, it->value())) continue;
+        if (!DecodeIndexRecord(it->value(), record)) {
+          return Status::Corruption("malformed SLA index entry");
+        }
+        if (q.customer && std::find(contacts.begin(), contacts.end(),
+                                    record.contact) == contacts.end()) {
+          continue;
+        }
+        if (!Matches(q, record)) continue;
+        Position at{by_updated ? record.updated_at_us : record.created_at_us,
+                    key.number};
+        if (start) {
+          bool before_start = desc ? (inclusive ? at > *start : at >= *start)
+                                   : (inclusive ? at < *start : at <= *start);
+          if (before_start) continue;
+        }
+        seen.push_back(key.number);
+        items_.emplace_back(at, std::move(record));
+      }
+      return it->status();
+    };
+    if (*q.sla == SlaFilter::kBreached) {
+      // Breached from any time strictly before now.
+      status_ = now == std::numeric_limits<TimeUs>::min()
+                    ? Status::OK()
+                    : gather(SlaIndex::kBreach, std::nullopt, now - 1);
+    } else {
+      status_ = gather(SlaIndex::kBreach, now, now + kSlaAtRiskWindowUs);
+      size_t from_breach = items_.size();
+      std::sort(seen.begin(), seen.end());
+      if (status_.ok()) {
+        status_ = gather(SlaIndex::kPausedAtRisk, now, std::nullopt);
+      }
+      // A paused ticket can be in both: its first response due soon.
+      std::vector<std::pair<Position, IndexRecord>> kept(
+          std::make_move_iterator(items_.begin()),
+          std::make_move_iterator(items_.begin() + from_breach));
+      for (size_t i = from_breach; i < items_.size(); ++i) {
+        if (!std::binary_search(seen.begin(), seen.begin() + from_breach,
+                                items_[i].first.number)) {
+          kept.push_back(std::move(items_[i]));
+        }
+      }
+      items_ = std::move(kept);
+    }
+    std::sort(items_.begin(), items_.end(),
+              [desc](const auto& a, const auto& b) {
+                return desc ? a.first > b.first : a.first < b.first;
+              });
+  }
+  bool Next(Position& at, IndexRecord& record, bool want_record) override {
+    if (!status_.ok() || next_ == items_.size()) return false;
+    at = items_[next_].first;
+    record = std::move(items_[next_].second);
+    ++next_;
+    return true;
+  }
+  Status status() const override { return status_; }
+
+ private:
+  std::vector<std::pair<Position, IndexRecord>> items_;
+  size_t next_ = 0;
+  Status status_;
+};
+
 StatusOr<int64_t> Lister::SumCells(
     const std::function<bool(const CountCell&)>& match,
     const std::vector<TicketStatus>& statuses) {
@@ -431,9 +527,9 @@ StatusOr<int64_t> Lister::SumCells(
 }
 
 StatusOr<uint64_t> Lister::CountByCells() {
-  auto total = SumCells(
-      [this](const CountCell& cell) { return CellMatches(q_, cell); },
-      q_.statuses);
+  auto total =
+      SumCells([this](const CountCell& cell) { return CellMatches(q_, cell); },
+               q_.statuses);
   if (!total.ok()) return total.status();
   return static_cast<uint64_t>(std::max<int64_t>(*total, 0));
 }
@@ -482,7 +578,8 @@ StatusOr<std::vector<TicketView>> Lister::Load(
       return Status::Corruption("list index names ticket " + ids[i] +
                                 " whose view is missing");
     }
-    TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(*(*values)[i], views[i]));
+    TICKETLOG_RETURN_IF_ERROR(
+        schema::DecodeTicketView(*(*values)[i], views[i]));
   }
   return views;
 }
@@ -519,7 +616,10 @@ StatusOr<ListPage> Lister::Run() {
                      q_.updated_from_us || q_.updated_to_us;
   bool cell_filters = !q_.statuses.empty() || q_.department || q_.operator_id ||
                       q_.unassigned || q_.channel || q_.priority || q_.awaiting;
-  if (CellsAnswer(q_)) {
+  if (q_.sla) {
+    // Counted from the SLA index: which tickets are breached depends on the
+    // time asked about, which no counter knows.
+  } else if (CellsAnswer(q_)) {
     if (!cell_filters) {
       exact = *all;
     } else {
@@ -551,8 +651,8 @@ StatusOr<ListPage> Lister::Run() {
     return Status::OK();
   };
   if (q_.customer) {
-    TICKETLOG_RETURN_IF_ERROR(
-        consider(Dim::kCustomer, contacts, ListLength(Dim::kCustomer, contacts)));
+    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kCustomer, contacts,
+                                       ListLength(Dim::kCustomer, contacts)));
   }
   if (q_.label) {
     TICKETLOG_RETURN_IF_ERROR(
@@ -573,7 +673,7 @@ StatusOr<ListPage> Lister::Run() {
   // The department's and operator's list lengths are sums over every cell
   // of the account, thousands when many combinations are in use: worth it
   // only when a scan of the whole list would read many entries.
-  bool worth_counting = reads(all_count) > kCellSumWorthReads;
+  bool worth_counting = !q_.sla && reads(all_count) > kCellSumWorthReads;
   if (q_.department && worth_counting) {
     const std::string& department = *q_.department;
     TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {department},
@@ -610,7 +710,10 @@ StatusOr<ListPage> Lister::Run() {
     inclusive = !desc;
   }
   std::unique_ptr<Source> source;
-  if (!use_selective) {
+  if (q_.sla) {
+    source =
+        std::make_unique<SlaGathered>(*this, desc, start, inclusive, contacts);
+  } else if (!use_selective) {
     source = std::make_unique<FullScan>(*this, sort, desc, start, inclusive);
   } else if (sort == SortField::kCreated) {
     source = std::make_unique<SelectiveScan>(
@@ -628,9 +731,10 @@ StatusOr<ListPage> Lister::Run() {
   IndexRecord record;
   bool more = false;
   // An unfiltered page by number skips its first entries undecoded.
-  bool filtered = !q_.statuses.empty() || q_.department || q_.operator_id ||
-                  q_.unassigned || q_.customer || q_.channel || q_.priority ||
-                  q_.label || q_.awaiting || time_filter;
+  bool filtered = q_.sla || !q_.statuses.empty() || q_.department ||
+                  q_.operator_id || q_.unassigned || q_.customer ||
+                  q_.channel || q_.priority || q_.label || q_.awaiting ||
+                  time_filter;
   while (source->Next(at, record, filtered || skip == 0)) {
     if ((desc && from && at.time < *from) || (!desc && to && at.time >= *to)) {
       break;
@@ -682,6 +786,47 @@ StatusOr<ListPage> RunListQuery(store::EventStore& store,
                                 const ListQuery& query) {
   Lister lister(store, query);
   return lister.Run();
+}
+
+StatusOr<std::vector<TicketView>> TicketsCreatedIn(
+    store::EventStore& store, const std::string& account,
+    std::optional<TimeUs> from_us, std::optional<TimeUs> to_us) {
+  // Views are read in batches: one MultiGet each.
+  constexpr size_t kBatch = 1024;
+  auto view = store.NewReadView();
+  std::string prefix = IndexPrefix(account, Dim::kAll, "", SortField::kCreated);
+  ListScan scan(*view, prefix, /*desc=*/false);
+  scan.Start(
+      from_us ? std::optional<Position>(Position{*from_us, 0}) : std::nullopt,
+      /*inclusive=*/true);
+  std::vector<TicketView> views;
+  std::vector<std::string> keys;
+  auto flush = [&]() -> Status {
+    auto values = view->MultiGet(store::Family::kViews, keys);
+    if (!values.ok()) return values.status();
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!(*values)[i]) {
+        return Status::Corruption("the created-time list names a ticket " +
+                                  std::string("whose view is missing"));
+      }
+      TICKETLOG_RETURN_IF_ERROR(
+          schema::DecodeTicketView(*(*values)[i], views.emplace_back()));
+    }
+    keys.clear();
+    return Status::OK();
+  };
+  for (; scan.Valid(); scan.Advance()) {
+    if (to_us && scan.Current().time >= *to_us) break;
+    std::string_view record = scan.Value();
+    if (record.size() < kUuidLength) {
+      return Status::Corruption("malformed list index entry");
+    }
+    keys.push_back(TicketKey(account, record.substr(0, kUuidLength)));
+    if (keys.size() == kBatch) TICKETLOG_RETURN_IF_ERROR(flush());
+  }
+  TICKETLOG_RETURN_IF_ERROR(scan.status());
+  TICKETLOG_RETURN_IF_ERROR(flush());
+  return views;
 }
 
 StatusOr<uint64_t> CountTickets(store::EventStore& store,
