@@ -8,6 +8,7 @@
 #include "bench/flat_json.h"
 #include "bench/ticket_columns.h"
 #include "projections/contacts.h"
+#include "ticketlog/sla.h"
 
 namespace ticketlog::bench {
 namespace {
@@ -727,6 +728,23 @@ StatusOr<ListPage> SqlitePeer::List(const ListQuery& q) {
   range("created_at", "<", q.created_to_us);
   range("updated_at", ">=", q.updated_from_us);
   range("updated_at", "<", q.updated_to_us);
+  // The engine's SLA index as columns (ticket_columns.cc): breached before
+  // now, or at risk within the window after it.
+  if (q.sla) {
+    TimeUs now = q.now_us.value_or(base::NowUs());
+    if (*q.sla == SlaFilter::kBreached) {
+      where += " AND sla_breach_at < ?";
+      binds.emplace_back(now);
+    } else {
+      where +=
+          " AND ((sla_breach_at >= ? AND sla_breach_at <= ?) OR "
+          "(sla_paused_at_risk = 1 AND (sla_breach_at IS NULL OR "
+          "sla_breach_at >= ?)))";
+      binds.emplace_back(now);
+      binds.emplace_back(now + kSlaAtRiskWindowUs);
+      binds.emplace_back(now);
+    }
+  }
 
   ListPage page;
   page.page = q.page;

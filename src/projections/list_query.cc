@@ -405,20 +405,29 @@ class Lister::Gathered final : public Source {
 };
 
 // The tickets breached, or at risk, at the query's time, from the SLA
-// indexes (ticket_projection.cc), whose entries carry hot records: every
-// one is checked against the filters and the matches are sorted. Breached:
-// breach time before now. At risk: breach time within the window after
-// now, or paused at risk with no breach before now.
+// indexes (ticket_projection.cc), whose entries carry hot records.
+// Breached: breach time before now. At risk: breach time within the window
+// after now, or paused at risk with no breach before now. Every entry in
+// range is checked against the filters (on its fixed-place fields alone
+// unless a filter needs more) and counted, so the total is exact; only the
+// first `keep` matches in the list's order are kept, in a bounded heap: a
+// page of a million breached tickets holds 51 records, not a million.
 class Lister::SlaGathered final : public Source {
  public:
   SlaGathered(Lister& lister, bool desc, const std::optional<Position>& start,
-              bool inclusive, const std::vector<std::string>& contacts) {
+              bool inclusive, const std::vector<std::string>& contacts,
+              uint64_t keep)
+      : desc_(desc), keep_(keep) {
     const ListQuery& q = lister.q_;
     TimeUs now = q.now_us.value_or(0);
-    bool by_updated = q.sort == SortBy::kUpdated;
-    std::vector<uint64_t> seen;
+    bool decode = q.department || q.operator_id || q.unassigned || q.customer ||
+                  q.label || q.awaiting || q.created_from_us ||
+                  q.created_to_us || q.updated_from_us || q.updated_to_us;
+    // Hot record layout (EncodeIndexRecord): created at 40, updated at 49.
+    size_t time_at = q.sort == SortBy::kUpdated ? 49 : 40;
+    std::vector<uint64_t> seen;  // numbers found in the breach index
     auto gather = [&](SlaIndex index, std::optional<TimeUs> from,
-                      std::optional<TimeUs> to) -> Status {
+                      std::optional<TimeUs> to, bool dedupe) -> Status {
       std::string prefix = SlaPrefix(q.account, index);
       auto it = lister.view_->NewCursor(store::Family::kViews);
       it->Seek(from ? IndexKey(prefix, *from, 0) : prefix);
@@ -427,67 +436,91 @@ class Lister::SlaGathered final : public Source {
         Position key;
         DecodeIndexPosition(it->key(), prefix.size(), key.time, key.number);
         if (to && key.time > *to) break;
-        if (FixedFieldsFail(q, it->value())) continue;
-        if (!DecodeIndexRecord(it->value(), record)) {
-          return Status::Corruption("malformed SLA index entry");
+        std::string_view value = it->value();
+        if (value.size() < 57 || FixedFieldsFail(q, value)) continue;
+        if (decode) {
+          if (!DecodeIndexRecord(value, record)) {
+            return Status::Corruption("malformed SLA index entry");
+          }
+          if (q.customer && std::find(contacts.begin(), contacts.end(),
+                                      record.contact) == contacts.end()) {
+            continue;
+          }
+          if (!Matches(q, record)) continue;
         }
-        if (q.customer && std::find(contacts.begin(), contacts.end(),
-                                    record.contact) == contacts.end()) {
+        if (dedupe &&
+            std::binary_search(seen.begin(), seen.end(), key.number)) {
           continue;
         }
-        if (!Matches(q, record)) continue;
-        Position at{by_updated ? record.updated_at_us : record.created_at_us,
-                    key.number};
+        if (!dedupe) seen.push_back(key.number);
+        Position at{
+            static_cast<TimeUs>(store::GetBigEndian64(value.substr(time_at))),
+            key.number};
         if (start) {
           bool before_start = desc ? (inclusive ? at > *start : at >= *start)
                                    : (inclusive ? at < *start : at <= *start);
           if (before_start) continue;
         }
-        seen.push_back(key.number);
-        items_.emplace_back(at, std::move(record));
+        ++total_;
+        Offer(at, value);
       }
       return it->status();
     };
     if (*q.sla == SlaFilter::kBreached) {
       // Breached from any time strictly before now.
-      status_ = now == std::numeric_limits<TimeUs>::min()
-                    ? Status::OK()
-                    : gather(SlaIndex::kBreach, std::nullopt, now - 1);
+      if (now != std::numeric_limits<TimeUs>::min()) {
+        status_ = gather(SlaIndex::kBreach, std::nullopt, now - 1, false);
+      }
     } else {
-      status_ = gather(SlaIndex::kBreach, now, now + kSlaAtRiskWindowUs);
-      size_t from_breach = items_.size();
+      status_ = gather(SlaIndex::kBreach, now, now + kSlaAtRiskWindowUs, false);
       std::sort(seen.begin(), seen.end());
-      if (status_.ok()) {
-        status_ = gather(SlaIndex::kPausedAtRisk, now, std::nullopt);
-      }
       // A paused ticket can be in both: its first response due soon.
-      std::vector<std::pair<Position, IndexRecord>> kept(
-          std::make_move_iterator(items_.begin()),
-          std::make_move_iterator(items_.begin() + from_breach));
-      for (size_t i = from_breach; i < items_.size(); ++i) {
-        if (!std::binary_search(seen.begin(), seen.begin() + from_breach,
-                                items_[i].first.number)) {
-          kept.push_back(std::move(items_[i]));
-        }
+      if (status_.ok()) {
+        status_ = gather(SlaIndex::kPausedAtRisk, now, std::nullopt, true);
       }
-      items_ = std::move(kept);
     }
-    std::sort(items_.begin(), items_.end(),
-              [desc](const auto& a, const auto& b) {
-                return desc ? a.first > b.first : a.first < b.first;
-              });
+    std::sort_heap(heap_.begin(), heap_.end(), Before{desc_});
   }
+  // Matching tickets in range (past the cursor, if any).
+  uint64_t total() const { return total_; }
   bool Next(Position& at, IndexRecord& record, bool want_record) override {
-    if (!status_.ok() || next_ == items_.size()) return false;
-    at = items_[next_].first;
-    record = std::move(items_[next_].second);
+    if (!status_.ok() || next_ == heap_.size()) return false;
+    at = heap_[next_].first;
+    if (!DecodeIndexRecord(heap_[next_].second, record)) {
+      status_ = Status::Corruption("malformed SLA index entry");
+      return false;
+    }
     ++next_;
     return true;
   }
   Status status() const override { return status_; }
 
  private:
-  std::vector<std::pair<Position, IndexRecord>> items_;
+  using Item = std::pair<Position, std::string>;
+  // List order; as the heap's order, the item that comes last is on top.
+  struct Before {
+    bool desc;
+    bool operator()(const Item& a, const Item& b) const {
+      return desc ? a.first > b.first : a.first < b.first;
+    }
+  };
+  void Offer(const Position& at, std::string_view value) {
+    Before before{desc_};
+    if (heap_.size() < keep_) {
+      heap_.emplace_back(at, std::string(value));
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    } else if (keep_ > 0 && at != heap_.front().first &&
+               before(Item{at, {}}, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), before);
+      heap_.back() = Item{at, std::string(value)};
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    }
+  }
+
+  bool desc_;
+  uint64_t keep_;
+  std::vector<Item> heap_;
+  uint64_t total_ = 0;
   size_t next_ = 0;
   Status status_;
 };
@@ -617,7 +650,7 @@ StatusOr<ListPage> Lister::Run() {
   bool cell_filters = !q_.statuses.empty() || q_.department || q_.operator_id ||
                       q_.unassigned || q_.channel || q_.priority || q_.awaiting;
   if (q_.sla) {
-    // Counted from the SLA index: which tickets are breached depends on the
+    // Counted by the SLA source: which tickets are breached depends on the
     // time asked about, which no counter knows.
   } else if (CellsAnswer(q_)) {
     if (!cell_filters) {
@@ -711,8 +744,14 @@ StatusOr<ListPage> Lister::Run() {
   }
   std::unique_ptr<Source> source;
   if (q_.sla) {
-    source =
-        std::make_unique<SlaGathered>(*this, desc, start, inclusive, contacts);
+    uint64_t keep = resume ? kPageSize + 1 : needed;
+    auto sla = std::make_unique<SlaGathered>(*this, desc, start, inclusive,
+                                             contacts, keep);
+    TICKETLOG_RETURN_IF_ERROR(sla->status());
+    // The source counted every match; with a cursor, those past it.
+    exact = static_cast<int64_t>(
+        sla->total() + (resume ? uint64_t{page.page - 1} * kPageSize : 0));
+    source = std::move(sla);
   } else if (!use_selective) {
     source = std::make_unique<FullScan>(*this, sort, desc, start, inclusive);
   } else if (sort == SortField::kCreated) {

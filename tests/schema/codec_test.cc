@@ -61,6 +61,7 @@ std::vector<EventPayload> FullPayloads() {
   opened.status = TicketStatus::kPending;
   opened.custom_status = "waiting-bank";
   opened.message = FullMessage();
+  opened.sla = SlaTargets{"vip", 600, 7200};
 
   TicketUpdated updated;
   updated.subject = "Boleto vencido (2a via)";
@@ -70,11 +71,13 @@ std::vector<EventPayload> FullPayloads() {
   updated.labels = std::vector<std::string>{"boleto", "2a-via"};
   updated.set_attributes = FullAttributes();
   updated.removed_attributes = {"old", "older"};
+  updated.sla = SlaTargets{};  // no policy applies any more
 
   return {
       opened,
       MessageAdded{FullMessage()},
-      TicketTransferred{"billing", "support", "op-7", "op-8"},
+      TicketTransferred{"billing", "support", "op-7", "op-8",
+                        SlaTargets{"standard", 0, 86400}},
       OperatorLinked{"op-8", "op-7"},
       OperatorUnlinked{"op-8"},
       StatusStarted{"waiting-bank"},
@@ -87,6 +90,12 @@ std::vector<EventPayload> FullPayloads() {
       OperatorRegistered{"op-9", "Jo\xc3\xa3o", {"billing", "support"}},
       OperatorRemoved{"op-9"},
       StatusDefined{"waiting-bank", "Aguardando banco"},
+      SlaPolicyDefined{"vip",
+                       "VIP",
+                       {Priority::kUrgent, Priority::kHigh},
+                       "billing",
+                       600,
+                       7200},
   };
 }
 
@@ -149,6 +158,7 @@ TicketView FullView() {
   v.status_durations_us = {{"waiting-bank", 4'000'000}, {"hold", 1'000'000}};
   v.status_started_at_us = 1'700'000'700'000'000;
   v.version = 17;
+  v.sla = SlaTargets{"vip", 600, 0};
   return v;
 }
 
@@ -289,6 +299,7 @@ TEST_CASE("a ticket view round trips with every optional unset", "[schema]") {
   original.closed_at_us.reset();
   original.first_response_us.reset();
   original.resolution_us.reset();
+  original.sla.reset();
   TicketView decoded = FullView();  // stale values must be overwritten
   REQUIRE(schema::DecodeTicketView(schema::EncodeTicketView(original), decoded)
               .ok());
@@ -615,10 +626,10 @@ TEST_CASE("records decode from any address, as RocksDB hands them out",
     std::string shifted_message(offset, '\0');
     shifted_message += message_bytes;
     ticketlog::Message decoded_message;
-    REQUIRE(ticketlog::schema::DecodeMessage(
-                std::string_view(shifted_message).substr(offset),
-                decoded_message)
-                .ok());
+    REQUIRE(
+        ticketlog::schema::DecodeMessage(
+            std::string_view(shifted_message).substr(offset), decoded_message)
+            .ok());
     CHECK(decoded_message == message);
   }
 }
