@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
       flags.GetInt("peer_tickets", static_cast<int64_t>(options.tickets)));
   std::string engine_path = EngineDatasetPath(dir, options.tickets);
   std::string peer_path = PeerDatasetPath(dir, peer_options.tickets);
+  std::filesystem::create_directories(dir);
   if (Status s = Ensure(engine_path, options, true); !s.ok()) return Fail(s);
   if (peer_options.tickets > 0) {
     if (Status s = Ensure(peer_path, peer_options, false); !s.ok()) {

@@ -430,12 +430,27 @@ class Lister::SlaGathered final : public Source {
                       std::optional<TimeUs> to, bool dedupe) -> Status {
       std::string prefix = SlaPrefix(q.account, index);
       auto it = lister.view_->NewCursor(store::Family::kViews);
-      it->Seek(from ? IndexKey(prefix, *from, 0) : prefix);
+      // Breach times follow creation, so a newest-first list reads the
+      // index backwards: most entries then lose to the heap's top at once
+      // instead of displacing it (docs/benchmarks.md, "SLA lists").
+      bool backwards = desc;
+      if (backwards) {
+        std::string end =
+            to ? IndexKey(prefix, *to, std::numeric_limits<uint64_t>::max())
+               : prefix;
+        if (!to) end.append(16, '\xff');
+        it->SeekForPrev(end);
+      } else {
+        it->Seek(from ? IndexKey(prefix, *from, 0) : prefix);
+      }
       IndexRecord record;
-      for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      for (; it->Valid() && it->key().starts_with(prefix);
+           backwards ? it->Prev() : it->Next()) {
         Position key;
         DecodeIndexPosition(it->key(), prefix.size(), key.time, key.number);
-        if (to && key.time > *to) break;
+        if (backwards ? (from && key.time < *from) : (to && key.time > *to)) {
+          break;
+        }
         std::string_view value = it->value();
         if (value.size() < 57 || FixedFieldsFail(q, value)) continue;
         if (decode) {
