@@ -1,5 +1,6 @@
 #include "cli/json_command.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -59,13 +60,21 @@ CommandBody ParseDefineSlaPolicy(ObjectReader& r) {
     c.priorities.push_back(*priority);
   }
   r.String("department", c.department);
-  // Negative seconds fail here, zero in the decider: both name the field.
+  // Any whole number is read, so that zero and negative seconds get the
+  // decider's one message naming the field.
   for (auto [key, out] :
        {std::pair{"first_response_seconds", &c.first_response_seconds},
         std::pair{"resolution_seconds", &c.resolution_seconds}}) {
-    std::optional<uint64_t> seconds;
-    r.UInt(key, seconds);
-    if (seconds) *out = static_cast<int64_t>(*seconds);
+    const json* value = r.Find(key);
+    if (value == nullptr) continue;
+    if (value->is_number_integer() &&
+        (value->is_number_unsigned()
+             ? value->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)
+             : true)) {
+      *out = value->get<int64_t>();
+    } else {
+      r.Fail(key, "must be a whole number of seconds");
+    }
   }
   return c;
 }
