@@ -29,6 +29,10 @@ struct ListDatasetOptions {
   std::string account = "big";
   size_t tickets = 100000;
   uint64_t seed = 7;
+  // Defines two SLA policies before the tickets (sla_bench): "urgent"
+  // (urgent and high: 1 h first response, 8 h resolution) and "standard"
+  // (everything else: 8 h, 3 days).
+  bool sla_policies = false;
 };
 
 // Calls `execute` with each command of the dataset in order; stops at the

@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "bench/flat_json.h"
 #include "bench/ticket_columns.h"
+#include "ticketlog/sla.h"
 
 namespace ticketlog::bench {
 namespace {
@@ -29,6 +30,11 @@ CREATE TABLE IF NOT EXISTS operators (
   PRIMARY KEY (account, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS statuses (
   account TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+  PRIMARY KEY (account, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sla_policies (
+  account TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL,
+  name TEXT NOT NULL, priorities TEXT NOT NULL, department TEXT NOT NULL,
+  first_response_s INTEGER NOT NULL, resolution_s INTEGER NOT NULL,
   PRIMARY KEY (account, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS contacts (
   account TEXT NOT NULL, contact TEXT NOT NULL, ext_id TEXT NOT NULL,
@@ -57,6 +63,8 @@ CREATE INDEX IF NOT EXISTS tickets_channel
   ON tickets (account, channel, updated_at, number);
 CREATE INDEX IF NOT EXISTS tickets_contact
   ON tickets (account, contact, updated_at, number);
+CREATE INDEX IF NOT EXISTS tickets_sla_breach
+  ON tickets (account, sla_breach_at) WHERE sla_breach_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS messages (
   account TEXT NOT NULL, ticket TEXT NOT NULL, seq INTEGER NOT NULL,
   kind INTEGER NOT NULL, author INTEGER NOT NULL, author_id TEXT NOT NULL,
@@ -109,6 +117,8 @@ std::string DirectoryData(const EventPayload& payload) {
           return EncodeObject({{"operator", e.operator_id}});
         } else if constexpr (std::is_same_v<T, StatusDefined>) {
           return EncodeObject({{"status", e.status}, {"name", e.name}});
+        } else if constexpr (std::is_same_v<T, SlaPolicyDefined>) {
+          return EncodeObject({{"policy", e.policy}, {"name", e.name}});
         } else {
           return "{}";
         }
@@ -342,6 +352,30 @@ StatusOr<SqlitePeer::DirectoryPtr> SqlitePeer::LoadDirectory(
   }
   {
     auto stmt = db_->Prepare(
+        "SELECT id, name, priorities, department, first_response_s, "
+        "resolution_s FROM sla_policies WHERE account = ? ORDER BY seq");
+    if (!stmt.ok()) return stmt.status();
+    Statement& s = **stmt;
+    s.Bind(1, account);
+    while (s.Step()) {
+      SlaPolicyDefined& p = state.sla_policies.emplace_back();
+      p.policy = s.Text(0);
+      p.name = s.Text(1);
+      auto names = DecodeStringArray(s.TextView(2));
+      if (!names) return Status::Corruption("sla_policies.priorities");
+      for (const auto& name : *names) {
+        auto priority = ParsePriority(name);
+        if (!priority) return Status::Corruption("sla_policies.priorities");
+        p.priorities.push_back(*priority);
+      }
+      p.department = s.Text(3);
+      p.first_response_seconds = s.Int(4);
+      p.resolution_seconds = s.Int(5);
+    }
+    TICKETLOG_RETURN_IF_ERROR(s.status());
+  }
+  {
+    auto stmt = db_->Prepare(
         "SELECT version, occurred_at FROM events WHERE account = ? AND "
         "stream = 'directory' ORDER BY version DESC LIMIT 1");
     if (!stmt.ok()) return stmt.status();
@@ -410,6 +444,28 @@ StatusOr<CommandResult> SqlitePeer::WriteDirectory(
                 ->Bind(1, command.account)
                 .Bind(2, e.status)
                 .Bind(3, e.name)
+                .Run();
+          } else if constexpr (std::is_same_v<T, SlaPolicyDefined>) {
+            // A redefinition renames the policy and keeps its place.
+            std::vector<std::string> priorities;
+            for (Priority p : e.priorities) {
+              priorities.emplace_back(Name(p));
+            }
+            auto s = db_->Prepare(
+                "INSERT INTO sla_policies (account, id, seq, name, priorities, "
+                "department, first_response_s, resolution_s) VALUES (?, ?, "
+                "(SELECT COUNT(*) FROM sla_policies WHERE account = ?1), ?, ?, "
+                "?, ?, ?) ON CONFLICT (account, id) DO UPDATE SET "
+                "name = excluded.name");
+            if (!s.ok()) return s.status();
+            return (*s)
+                ->Bind(1, command.account)
+                .Bind(2, e.policy)
+                .Bind(3, e.name)
+                .Bind(4, EncodeStringArray(priorities))
+                .Bind(5, e.department)
+                .Bind(6, e.first_response_seconds)
+                .Bind(7, e.resolution_seconds)
                 .Run();
           } else {
             return Status::OK();
@@ -703,6 +759,23 @@ StatusOr<ListPage> SqlitePeer::List(const ListQuery& q) {
   range("created_at", "<", q.created_to_us);
   range("updated_at", ">=", q.updated_from_us);
   range("updated_at", "<", q.updated_to_us);
+  // The engine's SLA index as columns (ticket_columns.cc): breached before
+  // now, or at risk within the window after it.
+  if (q.sla) {
+    TimeUs now = q.now_us.value_or(base::NowUs());
+    if (*q.sla == SlaFilter::kBreached) {
+      where += " AND sla_breach_at < ?";
+      binds.emplace_back(now);
+    } else {
+      where +=
+          " AND ((sla_breach_at >= ? AND sla_breach_at <= ?) OR "
+          "(sla_paused_at_risk = 1 AND (sla_breach_at IS NULL OR "
+          "sla_breach_at >= ?)))";
+      binds.emplace_back(now);
+      binds.emplace_back(now + kSlaAtRiskWindowUs);
+      binds.emplace_back(now);
+    }
+  }
 
   ListPage page;
   page.page = q.page;

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "bench/flat_json.h"
+#include "domain/sla.h"
 
 namespace ticketlog::bench {
 namespace {
@@ -45,23 +46,25 @@ bool SetOptional(std::optional<int64_t>& field, const SqlValue& v) {
 }
 
 // The columns in table order. Enums are stored as their numeric values.
-#define TL_TEXT(col, field)                                                \
-  TicketColumn {                                                           \
-    col, "TEXT NOT NULL",                                                  \
-        [](const TicketView& v) { return Text(v.field); },                 \
+#define TL_TEXT(col, field)                                                  \
+  TicketColumn {                                                             \
+    col, "TEXT NOT NULL", [](const TicketView& v) { return Text(v.field); }, \
         [](TicketView& v, const SqlValue& x) { return SetText(v.field, x); } \
   }
-#define TL_INT(col, field)                                                     \
-  TicketColumn {                                                               \
-    col, "INTEGER NOT NULL",                                                   \
-        [](const TicketView& v) { return Int(static_cast<int64_t>(v.field)); }, \
-        [](TicketView& v, const SqlValue& x) { return SetInt(v.field, x); }     \
+#define TL_INT(col, field)                                                  \
+  TicketColumn {                                                            \
+    col, "INTEGER NOT NULL",                                                \
+        [](const TicketView& v) {                                           \
+          return Int(static_cast<int64_t>(v.field));                        \
+        },                                                                  \
+        [](TicketView& v, const SqlValue& x) { return SetInt(v.field, x); } \
   }
-#define TL_OPT(col, field)                                                   \
-  TicketColumn {                                                             \
-    col, "INTEGER",                                                          \
-        [](const TicketView& v) { return Optional(v.field); },               \
-        [](TicketView& v, const SqlValue& x) { return SetOptional(v.field, x); } \
+#define TL_OPT(col, field)                                                 \
+  TicketColumn {                                                           \
+    col, "INTEGER", [](const TicketView& v) { return Optional(v.field); }, \
+        [](TicketView& v, const SqlValue& x) {                             \
+          return SetOptional(v.field, x);                                  \
+        }                                                                  \
   }
 
 const std::vector<TicketColumn>& Columns() {
@@ -131,6 +134,52 @@ const std::vector<TicketColumn>& Columns() {
          return true;
        }},
       TL_INT("version", version),
+      // The SLA policy: "" for none, then its targets (read after it).
+      {"sla_policy", "TEXT NOT NULL",
+       [](const TicketView& v) {
+         return Text(v.sla ? v.sla->policy : std::string());
+       },
+       [](TicketView& v, const SqlValue& x) {
+         std::string policy;
+         if (!SetText(policy, x)) return false;
+         if (policy.empty()) {
+           v.sla.reset();
+         } else {
+           v.sla.emplace().policy = std::move(policy);
+         }
+         return true;
+       }},
+      {"sla_first_response_s", "INTEGER NOT NULL",
+       [](const TicketView& v) {
+         return Int(v.sla ? v.sla->first_response_seconds : 0);
+       },
+       [](TicketView& v, const SqlValue& x) {
+         int64_t seconds = 0;
+         if (!SetInt(seconds, x)) return false;
+         if (v.sla) v.sla->first_response_seconds = seconds;
+         return true;
+       }},
+      {"sla_resolution_s", "INTEGER NOT NULL",
+       [](const TicketView& v) {
+         return Int(v.sla ? v.sla->resolution_seconds : 0);
+       },
+       [](TicketView& v, const SqlValue& x) {
+         int64_t seconds = 0;
+         if (!SetInt(seconds, x)) return false;
+         if (v.sla) v.sla->resolution_seconds = seconds;
+         return true;
+       }},
+      // Derived, for list --sla: domain::SlaMarksOf, as the engine indexes.
+      {"sla_breach_at", "INTEGER",
+       [](const TicketView& v) {
+         return Optional(domain::SlaMarksOf(v).breach_at_us);
+       },
+       [](TicketView&, const SqlValue&) { return true; }},
+      {"sla_paused_at_risk", "INTEGER NOT NULL",
+       [](const TicketView& v) {
+         return Int(domain::SlaMarksOf(v).paused_at_risk ? 1 : 0);
+       },
+       [](TicketView&, const SqlValue&) { return true; }},
   };
   return kColumns;
 }

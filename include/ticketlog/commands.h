@@ -62,6 +62,23 @@ struct UpdateContact {
   std::optional<std::string> phone;
 };
 
+// Defines an SLA policy. Policies apply in the order they were first
+// defined: a ticket falls under the first whose `priorities` (empty = all)
+// and `department` (empty = any) match it, decided when it opens and again
+// when its priority or department changes. Targets are seconds on a 24x7
+// clock, each optional and > 0; time in custom statuses does not count
+// toward resolution. Defining an existing policy again with the same
+// priorities, department and targets renames it (or changes nothing); with
+// others it is refused with already_exists.
+struct DefineSlaPolicy {
+  std::string policy;
+  std::string name;
+  std::vector<Priority> priorities;
+  std::string department;  // optional; must be defined when set
+  std::optional<int64_t> first_response_seconds;
+  std::optional<int64_t> resolution_seconds;
+};
+
 // ---- Tickets --------------------------------------------------------------
 
 // The opening message of a ticket.
@@ -172,7 +189,7 @@ using CommandBody =
     std::variant<DefineDepartment, RegisterOperator, RemoveOperator,
                  DefineStatus, OpenTicket, Reply, AddComment, Transfer,
                  LinkOperator, UnlinkOperator, StartStatus, StopStatus, Finish,
-                 Reopen, Close, Update, UpdateContact>;
+                 Reopen, Close, Update, UpdateContact, DefineSlaPolicy>;
 
 // Returns the command's op name as used by `ticketlog apply`, e.g.
 // "open_ticket".

@@ -23,6 +23,7 @@
 #include "ticketlog/commands.h"
 #include "ticketlog/events.h"
 #include "ticketlog/options.h"
+#include "ticketlog/sla.h"
 #include "ticketlog/status.h"
 #include "ticketlog/views.h"
 
@@ -113,7 +114,9 @@ class Engine {
                                             const std::string& ticket,
                                             uint32_t page) = 0;
 
-  // Returns one page of the account's tickets that match `query`.
+  // Returns one page of the account's tickets that match `query`. With
+  // query.sla, the tickets breached or at risk (sla.h) at query.now_us, or
+  // at the engine's clock when it is unset.
   // invalid_argument for a malformed cursor or a cursor of another query.
   virtual StatusOr<ListPage> List(const ListQuery& query) = 0;
 
@@ -144,6 +147,13 @@ class Engine {
                                              uint32_t page) = 0;
   // Returns the account's counters and medians.
   virtual StatusOr<Stats> GetStats(const std::string& account) = 0;
+
+  // Returns the SLA report (sla.h) of the account's tickets created in
+  // [query.from_us, query.to_us), grouped by query.by, with breaches as of
+  // query.now_us (the engine's clock when unset). Reads every ticket view of
+  // the window at one snapshot. invalid_argument for a malformed account or
+  // a window whose start is after its end.
+  virtual StatusOr<Report> GetReport(const ReportQuery& query) = 0;
 
   // ---- The log --------------------------------------------------------------
 

@@ -33,6 +33,8 @@ struct TicketOpened {
   TicketStatus status = TicketStatus::kOpen;
   std::string custom_status;
   std::optional<Message> message;
+  // The SLA policy that applies from the opening; nullopt when none does.
+  std::optional<SlaTargets> sla;
   friend bool operator==(const TicketOpened&, const TicketOpened&) = default;
 };
 
@@ -46,6 +48,9 @@ struct TicketTransferred {
   std::string to_department;
   std::string from_operator;
   std::string to_operator;
+  // Set when the new department changes the ticket's SLA policy (an empty
+  // policy: none applies any more).
+  std::optional<SlaTargets> sla;
   friend bool operator==(const TicketTransferred&,
                          const TicketTransferred&) = default;
 };
@@ -101,6 +106,9 @@ struct TicketUpdated {
   std::optional<std::vector<std::string>> labels;
   Attributes set_attributes;
   std::vector<std::string> removed_attributes;
+  // Set when the new priority changes the ticket's SLA policy (an empty
+  // policy: none applies any more).
+  std::optional<SlaTargets> sla;
   friend bool operator==(const TicketUpdated&, const TicketUpdated&) = default;
 };
 
@@ -138,6 +146,21 @@ struct ContactUpdated {
   friend bool operator==(const ContactUpdated&,
                          const ContactUpdated&) = default;
 };
+
+// An SLA policy: tried in the order policies were first defined, the first
+// whose priorities (empty = all) and department (empty = any) match a ticket
+// applies. Targets in seconds; 0 = no target.
+struct SlaPolicyDefined {
+  std::string policy;
+  std::string name;
+  std::vector<Priority> priorities;
+  std::string department;
+  int64_t first_response_seconds = 0;
+  int64_t resolution_seconds = 0;
+  friend bool operator==(const SlaPolicyDefined&,
+                         const SlaPolicyDefined&) = default;
+};
+
 // The order of alternatives is the FlatBuffers union order minus one; it is
 // not relied on for storage.
 using EventPayload =
@@ -145,7 +168,7 @@ using EventPayload =
                  OperatorUnlinked, StatusStarted, StatusStopped, TicketFinished,
                  TicketReopened, TicketClosed, TicketUpdated, DepartmentDefined,
                  OperatorRegistered, OperatorRemoved, StatusDefined,
-                 ContactUpdated>;
+                 ContactUpdated, SlaPolicyDefined>;
 
 // Returns the event type's name, e.g. "TicketOpened".
 std::string_view EventTypeName(const EventPayload& payload);

@@ -8,6 +8,7 @@
 #include "ticketlog/events.h"
 #include "ticketlog/follower.h"
 #include "ticketlog/options.h"
+#include "ticketlog/sla.h"
 #include "ticketlog/status.h"
 #include "ticketlog/subscription.h"
 #include "ticketlog/types.h"

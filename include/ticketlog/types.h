@@ -112,6 +112,16 @@ struct Message {
   friend bool operator==(const Message&, const Message&) = default;
 };
 
+// The SLA policy a ticket falls under and its targets, as recorded on the
+// ticket's events (SlaPolicyDefined gives a policy's definition). A target
+// of 0 seconds is no target.
+struct SlaTargets {
+  std::string policy;  // empty: no policy applies
+  int64_t first_response_seconds = 0;
+  int64_t resolution_seconds = 0;
+  friend bool operator==(const SlaTargets&, const SlaTargets&) = default;
+};
+
 }  // namespace ticketlog
 
 #endif  // TICKETLOG_TYPES_H_

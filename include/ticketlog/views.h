@@ -60,6 +60,9 @@ struct TicketView {
   std::map<std::string, int64_t> status_durations_us;
   TimeUs status_started_at_us = 0;  // when custom_status started
   uint64_t version = 0;
+  // The SLA policy the ticket falls under and its targets; nullopt when
+  // none applies. EvaluateSla (sla.h) turns it into due times and breaches.
+  std::optional<SlaTargets> sla;
   friend bool operator==(const TicketView&, const TicketView&) = default;
 };
 
@@ -68,6 +71,11 @@ struct MessagePage {
   uint32_t page = 1;
   uint64_t total = 0;
 };
+
+// SLA states a list can filter on (sla.h defines them).
+enum class SlaFilter : uint8_t { kBreached = 0, kAtRisk = 1 };
+std::string_view Name(SlaFilter v);
+std::optional<SlaFilter> ParseSlaFilter(std::string_view name);
 
 enum class SortBy : uint8_t { kUpdated = 0, kCreated = 1 };
 enum class SortOrder : uint8_t { kDesc = 0, kAsc = 1 };
@@ -89,6 +97,10 @@ struct ListQuery {
   std::optional<uint64_t> number;  // the ticket with this number
   std::optional<TimeUs> created_from_us, created_to_us;  // [from, to)
   std::optional<TimeUs> updated_from_us, updated_to_us;  // [from, to)
+  // Tickets whose SLA is breached, or at risk (sla.h), at `now_us` (the
+  // engine's clock when unset).
+  std::optional<SlaFilter> sla;
+  std::optional<TimeUs> now_us;
   SortBy sort = SortBy::kUpdated;
   SortOrder order = SortOrder::kDesc;
   uint32_t page = 1;   // 1-based; ignored when cursor is set

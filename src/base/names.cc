@@ -25,6 +25,7 @@ constexpr std::array<std::string_view, 4> kStatuses = {"open", "pending",
 constexpr std::array<std::string_view, 4> kMessageKinds = {
     "incoming", "outgoing", "activity", "note"};
 constexpr std::array<std::string_view, 2> kAwaiting = {"operator", "customer"};
+constexpr std::array<std::string_view, 2> kSlaFilters = {"breached", "at_risk"};
 
 template <typename E, size_t N>
 std::string_view NameOf(const std::array<std::string_view, N>& names, E v) {
@@ -49,6 +50,7 @@ std::string_view Name(Priority v) { return NameOf(kPriorities, v); }
 std::string_view Name(TicketStatus v) { return NameOf(kStatuses, v); }
 std::string_view Name(MessageKind v) { return NameOf(kMessageKinds, v); }
 std::string_view Name(Awaiting v) { return NameOf(kAwaiting, v); }
+std::string_view Name(SlaFilter v) { return NameOf(kSlaFilters, v); }
 
 std::optional<ActorKind> ParseActorKind(std::string_view name) {
   return Parse<ActorKind>(kActorKinds, name);
@@ -68,6 +70,9 @@ std::optional<MessageKind> ParseMessageKind(std::string_view name) {
 std::optional<Awaiting> ParseAwaiting(std::string_view name) {
   return Parse<Awaiting>(kAwaiting, name);
 }
+std::optional<SlaFilter> ParseSlaFilter(std::string_view name) {
+  return Parse<SlaFilter>(kSlaFilters, name);
+}
 
 std::string_view EventTypeName(const EventPayload& payload) {
   static constexpr std::array<std::string_view,
@@ -77,7 +82,7 @@ std::string_view EventTypeName(const EventPayload& payload) {
                 "StatusStopped",      "TicketFinished",   "TicketReopened",
                 "TicketClosed",       "TicketUpdated",    "DepartmentDefined",
                 "OperatorRegistered", "OperatorRemoved",  "StatusDefined",
-                "ContactUpdated"};
+                "ContactUpdated",     "SlaPolicyDefined"};
   return kNames[payload.index()];
 }
 
@@ -100,7 +105,8 @@ std::string_view OpName(const CommandBody& body) {
                 "reopen",
                 "close",
                 "update",
-                "update_contact"};
+                "update_contact",
+                "define_sla_policy"};
   return kNames[body.index()];
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/text.h"
 #include "cli/args.h"
 #include "cli/json_reader.h"
 #include "cli/json_view.h"
@@ -124,6 +125,14 @@ Status FillListQuery(const Args& args, ListQuery& query) {
   if (!page.ok()) return page.status();
   query.page = *page;
   query.cursor = args.Get("cursor").value_or("");
+  if (auto sla = args.Get("sla")) {
+    query.sla = ParseSlaFilter(*sla);
+    if (!query.sla) return Usage("--sla must be breached or at_risk");
+  }
+  // One time for the filter and the views' sla objects.
+  auto now = args.GetTime("now");
+  if (!now.ok()) return now.status();
+  query.now_us = now->value_or(base::NowUs());
   return Status::OK();
 }
 
@@ -137,7 +146,7 @@ int RunListQuery(Context& ctx, const Args& args, bool chats) {
   if (engine == nullptr) return kExitUsage;
   auto page = engine->List(query);
   if (!page.ok()) return ReportFailure(ctx, page.status());
-  return Print(ctx, ListPageJson(*page));
+  return Print(ctx, ListPageJson(*page, *query.now_us));
 }
 
 }  // namespace
@@ -166,7 +175,9 @@ int RunShow(Context& ctx, const std::vector<std::string>& raw) {
   if (*number) {
     auto current = engine->GetTicketByNumber(*account, **number);
     if (!current.ok()) return ReportFailure(ctx, current.status());
-    if (!*version && !*as_of) return Print(ctx, TicketViewJson(*current));
+    if (!*version && !*as_of) {
+      return Print(ctx, TicketViewJson(*current, base::NowUs()));
+    }
     ticket = current->ticket;
   } else {
     ticket = args->positional().front();
@@ -176,7 +187,12 @@ int RunShow(Context& ctx, const std::vector<std::string>& raw) {
       : *as_of ? engine->GetTicketAsOf(*account, ticket, **as_of)
                : engine->GetTicket(*account, ticket);
   if (!view.ok()) return ReportFailure(ctx, view.status());
-  return Print(ctx, TicketViewJson(*view));
+  // A view of the past is judged at its own time: as of the time asked, or
+  // of the version's event.
+  TimeUs now = *as_of     ? **as_of
+               : *version ? view->updated_at_us
+                          : base::NowUs();
+  return Print(ctx, TicketViewJson(*view, now));
 }
 
 int RunMessages(Context& ctx, const std::vector<std::string>& raw) {
@@ -217,7 +233,9 @@ std::vector<FlagSpec> ListFlags(bool chats) {
                                  {"order"},
                                  {"page"},
                                  {"cursor"},
-                                 {"number"}};
+                                 {"number"},
+                                 {"sla"},
+                                 {"now"}};
   if (chats) {
     std::erase_if(flags, [](const FlagSpec& f) { return f.name == "channel"; });
   }

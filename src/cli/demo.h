@@ -56,6 +56,11 @@ Status PrintStats(std::ostream& out, Engine& engine,
 
 // Rebuilds the views and verifies the log against its current head; returns
 // false in `verified` when verify found a problem.
+// The SLA report of `account` by priority, at the engine's clock: one line
+// per priority with tickets, breaches, medians and p90.
+Status PrintSlaReport(std::ostream& out, Engine& engine,
+                      const std::string& account);
+
 Status PrintRebuildAndVerify(std::ostream& out, Engine& engine, bool& verified);
 
 }  // namespace ticketlog::cli

@@ -88,6 +88,7 @@ std::string Describe(const EventPayload& payload) {
     std::string operator()(const ContactUpdated& e) {
       return e.customer.contact;
     }
+    std::string operator()(const SlaPolicyDefined& e) { return e.policy; }
   };
   return std::visit(Visitor{}, payload);
 }
@@ -205,6 +206,37 @@ Status PrintStats(std::ostream& out, Engine& engine,
          stats->median_resolution_us
              ? Duration(*stats->median_resolution_us).c_str()
              : "-");
+  return Status::OK();
+}
+
+Status PrintSlaReport(std::ostream& out, Engine& engine,
+                      const std::string& account) {
+  ReportQuery query;
+  query.account = account;
+  query.by = ReportBy::kPriority;
+  auto report = engine.GetReport(query);
+  if (!report.ok()) return report.status();
+  auto duration = [](const std::optional<int64_t>& us) {
+    return us ? Duration(*us) : std::string("-");
+  };
+  Printf(out, "    %-8s %7s %8s %10s %10s %10s %9s %9s %7s\n", "priority",
+         "tickets", "finished", "median 1st", "median res", "p90 res",
+         "1st late", "res late", "breach");
+  std::vector<ReportGroup> rows = report->groups;
+  rows.push_back(report->total);
+  rows.back().key = "all";
+  for (const ReportGroup& g : rows) {
+    Printf(out, "    %-8s %7llu %8llu %10s %10s %10s %9llu %9llu %6.0f%%\n",
+           g.key.empty() ? "-" : g.key.c_str(),
+           static_cast<unsigned long long>(g.tickets),
+           static_cast<unsigned long long>(g.finished),
+           duration(g.median_first_response_us).c_str(),
+           duration(g.median_resolution_us).c_str(),
+           duration(g.p90_resolution_us).c_str(),
+           static_cast<unsigned long long>(g.first_response_breached),
+           static_cast<unsigned long long>(g.resolution_breached),
+           g.breach_rate.value_or(0) * 100);
+  }
   return Status::OK();
 }
 

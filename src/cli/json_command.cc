@@ -1,5 +1,6 @@
 #include "cli/json_command.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -51,6 +52,41 @@ CommandBody ParseUpdateContact(ObjectReader& r) {
   r.OptionalString("name", c.name);
   r.OptionalString("email", c.email);
   r.OptionalString("phone", c.phone);
+  return c;
+}
+
+CommandBody ParseDefineSlaPolicy(ObjectReader& r) {
+  DefineSlaPolicy c;
+  r.String("policy", c.policy);
+  r.String("name", c.name);
+  std::vector<std::string> priorities;
+  r.StringList("priorities", priorities);
+  for (const std::string& name : priorities) {
+    std::optional<Priority> priority = ParsePriority(name);
+    if (!priority) {
+      r.Fail("priorities",
+             "'" + name + "' is not one of low, normal, high, urgent");
+      break;
+    }
+    c.priorities.push_back(*priority);
+  }
+  r.String("department", c.department);
+  // Any whole number is read, so that zero and negative seconds get the
+  // decider's one message naming the field.
+  for (auto [key, out] :
+       {std::pair{"first_response_seconds", &c.first_response_seconds},
+        std::pair{"resolution_seconds", &c.resolution_seconds}}) {
+    const json* value = r.Find(key);
+    if (value == nullptr) continue;
+    if (value->is_number_integer() &&
+        (value->is_number_unsigned()
+             ? value->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)
+             : true)) {
+      *out = value->get<int64_t>();
+    } else {
+      r.Fail(key, "must be a whole number of seconds");
+    }
+  }
   return c;
 }
 
@@ -193,6 +229,7 @@ constexpr OpEntry kOps[] = {
     {"close", ParseClose},
     {"update", ParseUpdate},
     {"update_contact", ParseUpdateContact},
+    {"define_sla_policy", ParseDefineSlaPolicy},
 };
 
 }  // namespace

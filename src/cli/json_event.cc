@@ -15,6 +15,20 @@ OutJson Labels(const std::vector<std::string>& labels) {
   return out;
 }
 
+// {"policy","first_response_seconds","resolution_seconds"}; the policy is
+// null when none applies any more.
+OutJson SlaJson(const SlaTargets& sla) {
+  OutJson out = OutJson::object();
+  out["policy"] = TextOrNull(sla.policy);
+  out["first_response_seconds"] = sla.first_response_seconds > 0
+                                      ? OutJson(sla.first_response_seconds)
+                                      : OutJson(nullptr);
+  out["resolution_seconds"] = sla.resolution_seconds > 0
+                                  ? OutJson(sla.resolution_seconds)
+                                  : OutJson(nullptr);
+  return out;
+}
+
 OutJson Payload(const TicketOpened& e) {
   OutJson out = OutJson::object();
   out["ticket"] = e.ticket;
@@ -32,6 +46,9 @@ OutJson Payload(const TicketOpened& e) {
   out["status"] = Name(e.status);
   out["custom_status"] = TextOrNull(e.custom_status);
   out["message"] = e.message ? MessageJson(*e.message) : OutJson(nullptr);
+  // Only present when a policy applies: events of tickets without one read
+  // as they did before SLA policies existed.
+  if (e.sla) out["sla"] = SlaJson(*e.sla);
   return out;
 }
 
@@ -47,6 +64,7 @@ OutJson Payload(const TicketTransferred& e) {
   out["to_department"] = TextOrNull(e.to_department);
   out["from_operator"] = TextOrNull(e.from_operator);
   out["to_operator"] = TextOrNull(e.to_operator);
+  if (e.sla) out["sla"] = SlaJson(*e.sla);
   return out;
 }
 
@@ -109,6 +127,7 @@ OutJson Payload(const TicketUpdated& e) {
     for (const auto& key : e.removed_attributes) attributes[key] = nullptr;
     out["custom_attributes"] = std::move(attributes);
   }
+  if (e.sla) out["sla"] = SlaJson(*e.sla);
   return out;
 }
 
@@ -144,6 +163,23 @@ OutJson Payload(const StatusDefined& e) {
 OutJson Payload(const ContactUpdated& e) {
   OutJson out = OutJson::object();
   out["customer"] = CustomerJson(e.customer);
+  return out;
+}
+
+OutJson Payload(const SlaPolicyDefined& e) {
+  OutJson out = OutJson::object();
+  out["policy"] = e.policy;
+  out["name"] = TextOrNull(e.name);
+  OutJson priorities = OutJson::array();
+  for (Priority p : e.priorities) priorities.push_back(Name(p));
+  out["priorities"] = std::move(priorities);
+  out["department"] = TextOrNull(e.department);
+  out["first_response_seconds"] = e.first_response_seconds > 0
+                                      ? OutJson(e.first_response_seconds)
+                                      : OutJson(nullptr);
+  out["resolution_seconds"] = e.resolution_seconds > 0
+                                  ? OutJson(e.resolution_seconds)
+                                  : OutJson(nullptr);
   return out;
 }
 

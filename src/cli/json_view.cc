@@ -91,7 +91,19 @@ OutJson MessageJson(const Message& message) {
   return out;
 }
 
-OutJson TicketViewJson(const TicketView& view) {
+OutJson SlaJson(const TicketView& view, TimeUs now_us) {
+  std::optional<SlaStatus> sla = EvaluateSla(view, now_us);
+  if (!sla) return nullptr;
+  OutJson out = OutJson::object();
+  out["policy"] = sla->policy;
+  out["first_response_due_at"] = TimeOrNull(sla->first_response_due_at_us);
+  out["resolution_due_at"] = TimeOrNull(sla->resolution_due_at_us);
+  out["first_response_breached"] = sla->first_response_breached;
+  out["resolution_breached"] = sla->resolution_breached;
+  return out;
+}
+
+OutJson TicketViewJson(const TicketView& view, TimeUs now_us) {
   OutJson out = OutJson::object();
   out["ticket"] = view.ticket;
   out["number"] = view.number;
@@ -118,6 +130,7 @@ OutJson TicketViewJson(const TicketView& view) {
   out["message_count"] = view.message_count;
   out["paused_seconds"] = Seconds(view.paused_us);
   out["version"] = view.version;
+  out["sla"] = SlaJson(view, now_us);
   // Extras, after the spec's keys.
   out["resolution"] = TextOrNull(view.resolution);
   out["first_response_seconds"] = SecondsOrNull(view.first_response_us);
@@ -143,9 +156,11 @@ OutJson MessagePageJson(const MessagePage& page) {
   return out;
 }
 
-OutJson ListPageJson(const ListPage& page) {
+OutJson ListPageJson(const ListPage& page, TimeUs now_us) {
   OutJson items = OutJson::array();
-  for (const auto& view : page.items) items.push_back(TicketViewJson(view));
+  for (const auto& view : page.items) {
+    items.push_back(TicketViewJson(view, now_us));
+  }
   OutJson out = OutJson::object();
   out["items"] = std::move(items);
   out["page"] = page.page;
@@ -200,6 +215,45 @@ OutJson StatsJson(const std::string& account, const Stats& stats) {
   out["median_first_response_seconds"] =
       SecondsOrNull(stats.median_first_response_us);
   out["median_resolution_seconds"] = SecondsOrNull(stats.median_resolution_us);
+  return out;
+}
+
+namespace {
+
+OutJson ReportGroupJson(const ReportGroup& g) {
+  OutJson out = OutJson::object();
+  out["tickets"] = g.tickets;
+  out["finished"] = g.finished;
+  out["reopened"] = g.reopened;
+  out["median_first_response_seconds"] =
+      SecondsOrNull(g.median_first_response_us);
+  out["median_resolution_seconds"] = SecondsOrNull(g.median_resolution_us);
+  out["p90_resolution_seconds"] = SecondsOrNull(g.p90_resolution_us);
+  out["first_response_breached"] = g.first_response_breached;
+  out["resolution_breached"] = g.resolution_breached;
+  out["breach_rate"] = g.breach_rate ? OutJson(*g.breach_rate) : nullptr;
+  out["with_policy"] = g.with_policy;
+  return out;
+}
+
+}  // namespace
+
+OutJson ReportJson(const ReportQuery& query, const Report& report) {
+  OutJson out = OutJson::object();
+  out["account"] = query.account;
+  out["by"] = Name(query.by);
+  out["from"] = TimeOrNull(query.from_us);
+  out["to"] = TimeOrNull(query.to_us);
+  out["now"] = base::FormatTime(report.now_us);
+  OutJson groups = OutJson::array();
+  for (const ReportGroup& g : report.groups) {
+    OutJson group = OutJson::object();
+    group[std::string(Name(query.by))] = TextOrNull(g.key);
+    group.update(ReportGroupJson(g));
+    groups.push_back(std::move(group));
+  }
+  out["groups"] = std::move(groups);
+  out["total"] = ReportGroupJson(report.total);
   return out;
 }
 

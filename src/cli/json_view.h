@@ -18,6 +18,7 @@
 #include "ticketlog/commands.h"
 #include "ticketlog/engine.h"
 #include "ticketlog/events.h"
+#include "ticketlog/sla.h"
 #include "ticketlog/status.h"
 #include "ticketlog/types.h"
 #include "ticketlog/views.h"
@@ -47,12 +48,17 @@ OutJson MessageJson(const Message& message);
 
 // The spec's ticket view keys in order, then resolution,
 // first_response_seconds, resolution_seconds, status_seconds and
-// custom_status_started_at.
-OutJson TicketViewJson(const TicketView& view);
+// custom_status_started_at. `sla` is where the ticket stands at `now_us` (EvaluateSla): the clock for
+// a current view, the time a view is shown as of.
+OutJson TicketViewJson(const TicketView& view, TimeUs now_us);
+// The "sla" value of a ticket view: null or {"policy",
+// "first_response_due_at","resolution_due_at","first_response_breached",
+// "resolution_breached"}.
+OutJson SlaJson(const TicketView& view, TimeUs now_us);
 // {"items":[messages],"page":N,"total":T}
 OutJson MessagePageJson(const MessagePage& page);
 // {"items":[views],"page":N,"total":T,"next_cursor":…|null}
-OutJson ListPageJson(const ListPage& page);
+OutJson ListPageJson(const ListPage& page, TimeUs now_us);
 // {"contact","id","name","email","phone","ticket_count","created_at",
 //  "updated_at"}
 OutJson ContactViewJson(const ContactView& view);
@@ -62,7 +68,15 @@ OutJson ContactPageJson(const ContactPage& page);
 //  "median_first_response_seconds","median_resolution_seconds"}
 OutJson StatsJson(const std::string& account, const Stats& stats);
 
+// {"account","by","from","to","now","groups":[{<by>:key|null,"tickets",
+//  "finished","reopened","median_first_response_seconds",
+//  "median_resolution_seconds","p90_resolution_seconds",
+//  "first_response_breached","resolution_breached","breach_rate",
+//  "with_policy"}],"total":{the same without the key}}
+OutJson ReportJson(const ReportQuery& query, const Report& report);
+
 // ---- Commands ---------------------------------------------------------------
+
 // {"ok":true,"ticket","number","version","position","events_appended"};
 // ticket and number are null for directory commands.
 OutJson ResultJson(const CommandResult& result);

@@ -56,10 +56,14 @@ Queries:
        [--created-from TIME] [--created-to TIME]
        [--updated-from TIME] [--updated-to TIME]
        [--sort updated|created] [--order desc|asc] [--page N | --cursor C]
+       [--sla breached|at_risk] [--now TIME]
   chats --account A [--page N | --cursor C]
   stats --account A
   contact --account A REF             REF: contact id, customer id, email or phone
   contacts --account A [--page N]
+  report --account A [--from TIME] [--to TIME]
+         [--by department|operator|priority|channel|policy] [--now TIME]
+                                      SLA report of the tickets created in [from, to)
 Audit:
   history --account A TICKET          a ticket's events, one per line
   dump [--from POSITION]              the whole log, one event per line
@@ -99,7 +103,7 @@ constexpr Subcommand kSubcommands[] = {
     {"head", RunHead},         {"rebuild", RunRebuild},
     {"verify", RunVerify},     {"demo", RunDemo},
     {"repair", RunRepair},     {"follow", RunFollow},
-    {"deliver", RunDeliver},
+    {"deliver", RunDeliver},   {"report", RunReport},
 };
 
 bool IsHelp(std::string_view arg) {

@@ -35,7 +35,8 @@ template <typename T>
 constexpr bool kIsDirectoryCommand =
     std::is_same_v<T, DefineDepartment> ||
     std::is_same_v<T, RegisterOperator> || std::is_same_v<T, RemoveOperator> ||
-    std::is_same_v<T, DefineStatus> || std::is_same_v<T, UpdateContact>;
+    std::is_same_v<T, DefineStatus> || std::is_same_v<T, UpdateContact> ||
+    std::is_same_v<T, DefineSlaPolicy>;
 
 // A refusal worded like Status::InvalidArgument ("field: why") for the
 // codes that have no factory of their own.
@@ -332,6 +333,7 @@ Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
   }
   TicketOpened event = OpenedEvent(c, context);
   TICKETLOG_RETURN_IF_ERROR(CheckLabelCount(event.labels));
+  event.sla = MatchSlaPolicy(directory, c.priority, c.department);
   if (c.message) {
     StatusOr<Message> message = OpeningMessageOf(c, context);
     if (!message.ok()) return message.status();
@@ -353,6 +355,19 @@ Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
 }
 
 // ---- Commands on an existing ticket (steps 5 and 6) -----------------------
+
+// The SLA field of an event that gives the ticket a new priority or
+// department: the newly matching policy when it differs from the ticket's
+// (an empty policy when none matches any more), nullopt when it is the same.
+std::optional<SlaTargets> ReevaluatedSla(const TicketView& view,
+                                         const DirectoryState& directory,
+                                         Priority priority,
+                                         const std::string& department) {
+  std::optional<SlaTargets> now =
+      MatchSlaPolicy(directory, priority, department);
+  if (now == view.sla) return std::nullopt;
+  return now.value_or(SlaTargets{});
+}
 
 Decided Decide(const TicketView& view, const Reply& c,
                const TicketContext& context) {
@@ -414,6 +429,10 @@ Decided Decide(const TicketView& view, const Transfer& c,
                                              : std::string();
   if (same_department && event.to_operator == event.from_operator) {
     return Events{};
+  }
+  if (!same_department) {
+    event.sla = ReevaluatedSla(view, *context.directory, view.priority,
+                               event.to_department);
   }
   return Events{std::move(event)};
 }
@@ -533,7 +552,8 @@ void SetIfChanged(const std::optional<T>& wanted, const T& current,
   if (wanted && *wanted != current) out = wanted;
 }
 
-Decided Decide(const TicketView& view, const Update& c, const TicketContext&) {
+Decided Decide(const TicketView& view, const Update& c,
+               const TicketContext& context) {
   TicketUpdated event;
   SetIfChanged(c.subject, view.subject, event.subject);
   SetIfChanged(c.channel, view.channel, event.channel);
@@ -552,6 +572,10 @@ Decided Decide(const TicketView& view, const Update& c, const TicketContext&) {
                                        " attributes");
   }
   if (event == TicketUpdated{}) return Events{};
+  if (event.priority) {
+    event.sla = ReevaluatedSla(view, *context.directory, *event.priority,
+                               view.department);
+  }
   return Events{std::move(event)};
 }
 
@@ -585,6 +609,68 @@ Status ValidateFields(const DefineStatus& c) {
         "status", "'pending' is built in and cannot be defined");
   }
   return CheckId("name", c.name, /*required=*/true);
+}
+
+// Targets are positive and at most a century, so that due times in
+// microseconds never overflow.
+constexpr int64_t kMaxSlaSeconds = int64_t{100} * 366 * 24 * 3600;
+
+Status CheckSlaSeconds(std::string_view field,
+                       const std::optional<int64_t>& seconds) {
+  if (!seconds) return Status::OK();
+  if (*seconds <= 0 || *seconds > kMaxSlaSeconds) {
+    return Status::InvalidArgument(
+        field, "must be a whole number of seconds from 1 to " +
+                   std::to_string(kMaxSlaSeconds));
+  }
+  return Status::OK();
+}
+
+Status ValidateFields(const DefineSlaPolicy& c) {
+  TICKETLOG_RETURN_IF_ERROR(CheckId("policy", c.policy, /*required=*/true));
+  TICKETLOG_RETURN_IF_ERROR(CheckId("name", c.name, /*required=*/false));
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckId("department", c.department, /*required=*/false));
+  for (size_t i = 0; i < c.priorities.size(); ++i) {
+    if (static_cast<uint8_t>(c.priorities[i]) >
+        static_cast<uint8_t>(Priority::kUrgent)) {
+      return Status::InvalidArgument(Indexed("priorities", i),
+                                     "is not a priority");
+    }
+  }
+  TICKETLOG_RETURN_IF_ERROR(
+      CheckSlaSeconds("first_response_seconds", c.first_response_seconds));
+  return CheckSlaSeconds("resolution_seconds", c.resolution_seconds);
+}
+
+Decided Decide(const DirectoryState& state, const DefineSlaPolicy& c,
+               const DirectoryContext&) {
+  if (!c.department.empty()) {
+    TICKETLOG_RETURN_IF_ERROR(
+        CheckDepartmentDefined(state, c.department, "department"));
+  }
+  SlaPolicyDefined event{c.policy,
+                         c.name,
+                         c.priorities,
+                         c.department,
+                         c.first_response_seconds.value_or(0),
+                         c.resolution_seconds.value_or(0)};
+  for (const SlaPolicyDefined& known : state.sla_policies) {
+    if (known.policy != c.policy) continue;
+    SlaPolicyDefined renamed = known;
+    renamed.name = c.name;
+    if (renamed != event) {
+      // Tickets recorded the policy's targets when it applied to them: a
+      // policy id keeps one meaning.
+      return Refuse(Code::kAlreadyExists, "policy",
+                    Quoted(c.policy) +
+                        " is already defined with other priorities, "
+                        "department or targets");
+    }
+    if (known.name == c.name) return Events{};
+    break;
+  }
+  return Events{std::move(event)};
 }
 
 Decided Decide(const DirectoryState& state, const DefineDepartment& c,
@@ -683,6 +769,21 @@ Decided Decide(const DirectoryState&, const UpdateContact& c,
 }
 
 }  // namespace
+
+std::optional<SlaTargets> MatchSlaPolicy(const DirectoryState& directory,
+                                         Priority priority,
+                                         const std::string& department) {
+  for (const SlaPolicyDefined& p : directory.sla_policies) {
+    if (!p.priorities.empty() &&
+        std::find(p.priorities.begin(), p.priorities.end(), priority) ==
+            p.priorities.end()) {
+      continue;
+    }
+    if (!p.department.empty() && p.department != department) continue;
+    return SlaTargets{p.policy, p.first_response_seconds, p.resolution_seconds};
+  }
+  return std::nullopt;
+}
 
 bool IsDirectoryCommand(const CommandBody& body) {
   return std::visit(

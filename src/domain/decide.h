@@ -39,6 +39,9 @@ struct DirectoryState {
   std::map<std::string, std::string> statuses;     // id -> name (no "pending")
   // Custom statuses defined with resume_on_customer_reply false.
   std::set<std::string> statuses_held_on_customer_reply;
+  // SLA policies in the order they were first defined: the order they are
+  // tried in.
+  std::vector<SlaPolicyDefined> sla_policies;
   uint64_t version = 0;
   TimeUs updated_at_us = 0;
   bool HasStatus(const std::string& id) const {
@@ -92,9 +95,18 @@ struct DirectoryContext {
   ContactHolders holders;
 };
 
+// The first of the directory's SLA policies (in definition order) whose
+// priorities (empty = all) hold `priority` and whose department (empty =
+// any) is `department`, as the targets a ticket records; nullopt when none
+// matches.
+std::optional<SlaTargets> MatchSlaPolicy(const DirectoryState& directory,
+                                         Priority priority,
+                                         const std::string& department);
+
 // True for the commands whose events go to the account's directory stream
 // (DefineDepartment, RegisterOperator, RemoveOperator, DefineStatus,
-// UpdateContact); DecideDirectory takes these, DecideTicket the others.
+// UpdateContact, DefineSlaPolicy); DecideDirectory takes these, DecideTicket
+// the others.
 bool IsDirectoryCommand(const CommandBody& body);
 
 // The ticket a ticket command names as given (not canonicalised); empty for

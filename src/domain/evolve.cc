@@ -14,7 +14,19 @@ template <typename T>
 constexpr bool kIsDirectoryEvent =
     std::is_same_v<T, DepartmentDefined> ||
     std::is_same_v<T, OperatorRegistered> ||
-    std::is_same_v<T, OperatorRemoved> || std::is_same_v<T, StatusDefined>;
+    std::is_same_v<T, OperatorRemoved> || std::is_same_v<T, StatusDefined> ||
+    std::is_same_v<T, SlaPolicyDefined>;
+
+// An event's SLA field: nullopt leaves the ticket's policy as it is; an
+// empty policy means none applies any more.
+void ApplySla(TicketView& view, const std::optional<SlaTargets>& sla) {
+  if (!sla) return;
+  if (sla->policy.empty()) {
+    view.sla.reset();
+  } else {
+    view.sla = sla;
+  }
+}
 
 // Counts a message and updates who the ticket waits for. Only public
 // messages to or from the customer move `awaiting`; first_response counts
@@ -51,6 +63,7 @@ void Apply(TicketView& view, const TicketOpened& e, TimeUs at_us) {
   view.status = e.status;
   view.custom_status = e.custom_status;
   view.created_at_us = at_us;
+  ApplySla(view, e.sla);
   if (!e.custom_status.empty()) view.status_started_at_us = at_us;
   if (e.message) AddMessage(view, *e.message, at_us, /*opening=*/true);
 }
@@ -62,6 +75,7 @@ void Apply(TicketView& view, const MessageAdded& e, TimeUs at_us) {
 void Apply(TicketView& view, const TicketTransferred& e, TimeUs) {
   view.department = e.to_department;
   view.operator_id = e.to_operator;
+  ApplySla(view, e.sla);
   ++view.transfer_count;
 }
 
@@ -118,6 +132,7 @@ void Apply(TicketView& view, const TicketUpdated& e, TimeUs) {
   for (const auto& key : e.removed_attributes) {
     view.custom_attributes.erase(key);
   }
+  ApplySla(view, e.sla);
 }
 
 // The ticket's copy of its contact's details; other tickets of the contact
@@ -146,6 +161,17 @@ void Apply(DirectoryState& state, const StatusDefined& e) {
   } else {
     state.statuses_held_on_customer_reply.insert(e.status);
   }
+}
+
+// A redefinition (a rename) keeps the policy's place in the order.
+void Apply(DirectoryState& state, const SlaPolicyDefined& e) {
+  for (SlaPolicyDefined& known : state.sla_policies) {
+    if (known.policy == e.policy) {
+      known = e;
+      return;
+    }
+  }
+  state.sla_policies.push_back(e);
 }
 
 }  // namespace

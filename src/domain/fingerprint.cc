@@ -85,6 +85,10 @@ class Canon {
   void Body(const DefineStatus& c) {
     Add(c.status), Add(c.name), Add(c.resume_on_customer_reply);
   }
+  void Body(const DefineSlaPolicy& c) {
+    Add(c.policy), Add(c.name), Add(c.priorities), Add(c.department);
+    Add(c.first_response_seconds), Add(c.resolution_seconds);
+  }
   void Body(const UpdateContact& c) {
     Add(c.contact), Add(c.id), Add(c.name), Add(c.email), Add(c.phone);
   }

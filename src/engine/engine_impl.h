@@ -54,6 +54,7 @@ class EngineImpl final : public Engine {
                                      const std::string& ticket,
                                      TimeUs at_us) override;
   StatusOr<Stats> GetStats(const std::string& account) override;
+  StatusOr<Report> GetReport(const ReportQuery& query) override;
   Status ReadLog(uint64_t from_position,
                  const std::function<bool(const Event&)>& fn) override;
   StatusOr<LogHead> Head() override;

@@ -226,12 +226,25 @@ StatusOr<ListPage> EngineImpl::List(const ListQuery& query) {
   ListQuery normalised = query;
   if (normalised.label) normalised.label = base::NormalizeLabel(*query.label);
   std::shared_lock lock(engine_mu_);
+  if (normalised.sla && !normalised.now_us) normalised.now_us = base::NowUs();
   auto page = projections::RunListQuery(*store_, normalised);
   if (!page.ok()) return page;
   std::vector<TicketView*> views;
   for (auto& view : page->items) views.push_back(&view);
   TICKETLOG_RETURN_IF_ERROR(WithCurrentContacts(std::move(views)));
   return page;
+}
+
+StatusOr<Report> EngineImpl::GetReport(const ReportQuery& query) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateAccount(query.account));
+  if (query.from_us && query.to_us && *query.from_us > *query.to_us) {
+    return Status::InvalidArgument("from", "is after to");
+  }
+  std::shared_lock lock(engine_mu_);
+  auto views = projections::TicketsCreatedIn(*store_, query.account,
+                                             query.from_us, query.to_us);
+  if (!views.ok()) return views.status();
+  return BuildReport(*views, query.by, query.now_us.value_or(base::NowUs()));
 }
 
 StatusOr<std::vector<Event>> EngineImpl::History(const std::string& account,

@@ -48,6 +48,12 @@ std::string IndexPrefix(std::string_view account, Dim dim,
   return key;
 }
 
+std::string SlaPrefix(std::string_view account, SlaIndex index) {
+  std::string key = AccountPrefix(Prefix::kSla, account);
+  key.push_back(static_cast<char>(index));
+  return key;
+}
+
 std::string IndexKey(std::string_view prefix, TimeUs time, uint64_t number) {
   std::string key(prefix);
   PutBigEndian64(key, static_cast<uint64_t>(time) ^ kSignBit);

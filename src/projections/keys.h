@@ -35,7 +35,16 @@ enum class Prefix : char {
   kContactBy = 'k',  // k acct field comp(value)               -> contact id
   kNumber = 'N',  // N acct                                 -> be64(last number)
   kTicketByNumber = 'P',  // P acct be64(number)              -> ticket UUID
+  kSla = 'B',     // B acct SlaIndex time number              -> IndexRecord
 };
+
+// The SLA indexes of an account (under Prefix::kSla). Part of the on-disk
+// format; never renumber.
+// kBreach: every ticket that is or will become breached as things stand,
+// keyed by the time from which it is (domain::SlaMarks::breach_at_us).
+// kPausedAtRisk: paused tickets at risk (SlaMarks::paused_at_risk), keyed
+// by their breach time, or the largest time when they have none.
+enum class SlaIndex : char { kBreach = 'b', kPausedAtRisk = 'p' };
 
 // List dimensions (index and counter keys). Part of the on-disk format.
 //
@@ -81,6 +90,8 @@ std::string IndexKey(std::string_view prefix, TimeUs time, uint64_t number);
 // Sort position (time, number) of an index key with the given prefix size.
 void DecodeIndexPosition(std::string_view key, size_t prefix_size, TimeUs& time,
                          uint64_t& number);
+// Prefix of one SLA index; its keys are IndexKey(prefix, time, number).
+std::string SlaPrefix(std::string_view account, SlaIndex index);
 std::string CounterKey(std::string_view account, Dim dim,
                        std::string_view value);
 std::string DurationPrefix(std::string_view account, char kind);

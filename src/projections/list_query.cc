@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
+#include <limits>
 #include <memory>
 
 #include "base/text.h"
@@ -11,11 +13,13 @@
 #include "projections/ticket_projection.h"
 #include "schema/codec.h"
 #include "store/keys.h"
+#include "ticketlog/sla.h"
 
 namespace ticketlog::projections {
 namespace {
 
 constexpr uint8_t kCursorFormat = 1;
+constexpr size_t kUuidLength = 36;
 
 struct Position {
   TimeUs time = 0;
@@ -103,6 +107,7 @@ std::string QueryFingerprint(const ListQuery& q) {
     add(t ? std::to_string(*t) : "\x01");
   }
   add(q.number ? std::to_string(*q.number) : "\x01");
+  add(q.sla ? Name(*q.sla) : "\x01");
   add(q.sort == SortBy::kUpdated ? "u" : "c");
   add(q.order == SortOrder::kDesc ? "d" : "a");
   return out;
@@ -216,6 +221,7 @@ class Lister {
   class FullScan;
   class SelectiveScan;
   class Gathered;
+  class SlaGathered;
 
   StatusOr<std::optional<std::string>> Read(const std::string& key) {
     return view_->Get(store::Family::kViews, key);
@@ -401,6 +407,142 @@ class Lister::Gathered final : public Source {
   Status status_;
 };
 
+// The tickets breached, or at risk, at the query's time, from the SLA
+// indexes (ticket_projection.cc), whose entries carry hot records.
+// Breached: breach time before now. At risk: breach time within the window
+// after now, or paused at risk with no breach before now. Every entry in
+// range is checked against the filters (on its fixed-place fields alone
+// unless a filter needs more) and counted, so the total is exact; only the
+// first `keep` matches in the list's order are kept, in a bounded heap: a
+// page of a million breached tickets holds 51 records, not a million.
+class Lister::SlaGathered final : public Source {
+ public:
+  SlaGathered(Lister& lister, bool desc, const std::optional<Position>& start,
+              bool inclusive, const std::vector<std::string>& contacts,
+              uint64_t keep)
+      : desc_(desc), keep_(keep) {
+    const ListQuery& q = lister.q_;
+    TimeUs now = q.now_us.value_or(0);
+    bool decode = q.department || q.operator_id || q.unassigned || q.customer ||
+                  q.label || q.awaiting || q.created_from_us ||
+                  q.created_to_us || q.updated_from_us || q.updated_to_us;
+    // Hot record layout (EncodeIndexRecord): created at 40, updated at 49.
+    size_t time_at = q.sort == SortBy::kUpdated ? 49 : 40;
+    std::vector<uint64_t> seen;  // numbers found in the breach index
+    auto gather = [&](SlaIndex index, std::optional<TimeUs> from,
+                      std::optional<TimeUs> to, bool dedupe) -> Status {
+      std::string prefix = SlaPrefix(q.account, index);
+      auto it = lister.view_->NewCursor(store::Family::kViews);
+      // Breach times follow creation, so a newest-first list reads the
+      // index backwards: most entries then lose to the heap's top at once
+      // instead of displacing it (docs/benchmarks.md, "SLA lists").
+      bool backwards = desc;
+      if (backwards) {
+        std::string end =
+            to ? IndexKey(prefix, *to, std::numeric_limits<uint64_t>::max())
+               : prefix;
+        if (!to) end.append(16, '\xff');
+        it->SeekForPrev(end);
+      } else {
+        it->Seek(from ? IndexKey(prefix, *from, 0) : prefix);
+      }
+      IndexRecord record;
+      for (; it->Valid() && it->key().starts_with(prefix);
+           backwards ? it->Prev() : it->Next()) {
+        Position key;
+        DecodeIndexPosition(it->key(), prefix.size(), key.time, key.number);
+        if (backwards ? (from && key.time < *from) : (to && key.time > *to)) {
+          break;
+        }
+        std::string_view value = it->value();
+        if (value.size() < 57 || FixedFieldsFail(q, value)) continue;
+        if (decode) {
+          if (!DecodeIndexRecord(value, record)) {
+            return Status::Corruption("malformed SLA index entry");
+          }
+          if (q.customer && std::find(contacts.begin(), contacts.end(),
+                                      record.contact) == contacts.end()) {
+            continue;
+          }
+          if (!Matches(q, record)) continue;
+        }
+        if (dedupe &&
+            std::binary_search(seen.begin(), seen.end(), key.number)) {
+          continue;
+        }
+        if (!dedupe) seen.push_back(key.number);
+        Position at{
+            static_cast<TimeUs>(store::GetBigEndian64(value.substr(time_at))),
+            key.number};
+        if (start) {
+          bool before_start = desc ? (inclusive ? at > *start : at >= *start)
+                                   : (inclusive ? at < *start : at <= *start);
+          if (before_start) continue;
+        }
+        ++total_;
+        Offer(at, value);
+      }
+      return it->status();
+    };
+    if (*q.sla == SlaFilter::kBreached) {
+      // Breached from any time strictly before now.
+      if (now != std::numeric_limits<TimeUs>::min()) {
+        status_ = gather(SlaIndex::kBreach, std::nullopt, now - 1, false);
+      }
+    } else {
+      status_ = gather(SlaIndex::kBreach, now, now + kSlaAtRiskWindowUs, false);
+      std::sort(seen.begin(), seen.end());
+      // A paused ticket can be in both: its first response due soon.
+      if (status_.ok()) {
+        status_ = gather(SlaIndex::kPausedAtRisk, now, std::nullopt, true);
+      }
+    }
+    std::sort_heap(heap_.begin(), heap_.end(), Before{desc_});
+  }
+  // Matching tickets in range (past the cursor, if any).
+  uint64_t total() const { return total_; }
+  bool Next(Position& at, IndexRecord& record, bool want_record) override {
+    if (!status_.ok() || next_ == heap_.size()) return false;
+    at = heap_[next_].first;
+    if (!DecodeIndexRecord(heap_[next_].second, record)) {
+      status_ = Status::Corruption("malformed SLA index entry");
+      return false;
+    }
+    ++next_;
+    return true;
+  }
+  Status status() const override { return status_; }
+
+ private:
+  using Item = std::pair<Position, std::string>;
+  // List order; as the heap's order, the item that comes last is on top.
+  struct Before {
+    bool desc;
+    bool operator()(const Item& a, const Item& b) const {
+      return desc ? a.first > b.first : a.first < b.first;
+    }
+  };
+  void Offer(const Position& at, std::string_view value) {
+    Before before{desc_};
+    if (heap_.size() < keep_) {
+      heap_.emplace_back(at, std::string(value));
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    } else if (keep_ > 0 && at != heap_.front().first &&
+               before(Item{at, {}}, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), before);
+      heap_.back() = Item{at, std::string(value)};
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    }
+  }
+
+  bool desc_;
+  uint64_t keep_;
+  std::vector<Item> heap_;
+  uint64_t total_ = 0;
+  size_t next_ = 0;
+  Status status_;
+};
+
 StatusOr<int64_t> Lister::SumCells(
     const std::function<bool(const CountCell&)>& match,
     const std::vector<TicketStatus>& statuses) {
@@ -516,6 +658,14 @@ StatusOr<ListPage> Lister::RunByNumber(uint64_t number, uint32_t page_number) {
     }
   }
   if (!Matches(q_, record)) return page;
+  if (q_.sla) {
+    auto sla = EvaluateSla(view, q_.now_us.value_or(0));
+    bool breached =
+        sla && (sla->first_response_breached || sla->resolution_breached);
+    bool wanted = *q_.sla == SlaFilter::kBreached ? breached
+                                                 : sla && sla->at_risk;
+    if (!wanted) return page;
+  }
   page.total = 1;
   if (page.page == 1) page.items.push_back(std::move(view));
   return page;
@@ -554,7 +704,10 @@ StatusOr<ListPage> Lister::Run() {
                      q_.updated_from_us || q_.updated_to_us;
   bool cell_filters = !q_.statuses.empty() || q_.department || q_.operator_id ||
                       q_.unassigned || q_.channel || q_.priority || q_.awaiting;
-  if (CellsAnswer(q_)) {
+  if (q_.sla) {
+    // Counted by the SLA source: which tickets are breached depends on the
+    // time asked about, which no counter knows.
+  } else if (CellsAnswer(q_)) {
     if (!cell_filters) {
       exact = *all;
     } else {
@@ -608,7 +761,7 @@ StatusOr<ListPage> Lister::Run() {
   // The department's and operator's list lengths are sums over every cell
   // of the account, thousands when many combinations are in use: worth it
   // only when a scan of the whole list would read many entries.
-  bool worth_counting = reads(all_count) > kCellSumWorthReads;
+  bool worth_counting = !q_.sla && reads(all_count) > kCellSumWorthReads;
   if (q_.department && worth_counting) {
     const std::string& department = *q_.department;
     TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {department},
@@ -645,7 +798,16 @@ StatusOr<ListPage> Lister::Run() {
     inclusive = !desc;
   }
   std::unique_ptr<Source> source;
-  if (!use_selective) {
+  if (q_.sla) {
+    uint64_t keep = resume ? kPageSize + 1 : needed;
+    auto sla = std::make_unique<SlaGathered>(*this, desc, start, inclusive,
+                                             contacts, keep);
+    TICKETLOG_RETURN_IF_ERROR(sla->status());
+    // The source counted every match; with a cursor, those past it.
+    exact = static_cast<int64_t>(
+        sla->total() + (resume ? uint64_t{page.page - 1} * kPageSize : 0));
+    source = std::move(sla);
+  } else if (!use_selective) {
     source = std::make_unique<FullScan>(*this, sort, desc, start, inclusive);
   } else if (sort == SortField::kCreated) {
     source = std::make_unique<SelectiveScan>(
@@ -663,9 +825,10 @@ StatusOr<ListPage> Lister::Run() {
   IndexRecord record;
   bool more = false;
   // An unfiltered page by number skips its first entries undecoded.
-  bool filtered = !q_.statuses.empty() || q_.department || q_.operator_id ||
-                  q_.unassigned || q_.customer || q_.channel || q_.priority ||
-                  q_.label || q_.awaiting || time_filter;
+  bool filtered = q_.sla || !q_.statuses.empty() || q_.department ||
+                  q_.operator_id || q_.unassigned || q_.customer ||
+                  q_.channel || q_.priority || q_.label || q_.awaiting ||
+                  time_filter;
   while (source->Next(at, record, filtered || skip == 0)) {
     if ((desc && from && at.time < *from) || (!desc && to && at.time >= *to)) {
       break;
@@ -717,6 +880,47 @@ StatusOr<ListPage> RunListQuery(store::EventStore& store,
                                 const ListQuery& query) {
   Lister lister(store, query);
   return lister.Run();
+}
+
+StatusOr<std::vector<TicketView>> TicketsCreatedIn(
+    store::EventStore& store, const std::string& account,
+    std::optional<TimeUs> from_us, std::optional<TimeUs> to_us) {
+  // Views are read in batches: one MultiGet each.
+  constexpr size_t kBatch = 1024;
+  auto view = store.NewReadView();
+  std::string prefix = IndexPrefix(account, Dim::kAll, "", SortField::kCreated);
+  ListScan scan(*view, prefix, /*desc=*/false);
+  scan.Start(
+      from_us ? std::optional<Position>(Position{*from_us, 0}) : std::nullopt,
+      /*inclusive=*/true);
+  std::vector<TicketView> views;
+  std::vector<std::string> keys;
+  auto flush = [&]() -> Status {
+    auto values = view->MultiGet(store::Family::kViews, keys);
+    if (!values.ok()) return values.status();
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!(*values)[i]) {
+        return Status::Corruption("the created-time list names a ticket " +
+                                  std::string("whose view is missing"));
+      }
+      TICKETLOG_RETURN_IF_ERROR(
+          schema::DecodeTicketView(*(*values)[i], views.emplace_back()));
+    }
+    keys.clear();
+    return Status::OK();
+  };
+  for (; scan.Valid(); scan.Advance()) {
+    if (to_us && scan.Current().time >= *to_us) break;
+    std::string_view record = scan.Value();
+    if (record.size() < kUuidLength) {
+      return Status::Corruption("malformed list index entry");
+    }
+    keys.push_back(TicketKey(account, record.substr(0, kUuidLength)));
+    if (keys.size() == kBatch) TICKETLOG_RETURN_IF_ERROR(flush());
+  }
+  TICKETLOG_RETURN_IF_ERROR(scan.status());
+  TICKETLOG_RETURN_IF_ERROR(flush());
+  return views;
 }
 
 StatusOr<uint64_t> CountTickets(store::EventStore& store,

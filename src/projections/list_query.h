@@ -29,6 +29,13 @@ StatusOr<ListPage> RunListQuery(store::EventStore& store,
 StatusOr<uint64_t> CountTickets(store::EventStore& store,
                                 const ListQuery& query);
 
+// The views of the account's tickets created in [from_us, to_us) (an unset
+// bound is open), in created-time order, read at one snapshot from the
+// created-time list and the ticket records.
+StatusOr<std::vector<TicketView>> TicketsCreatedIn(
+    store::EventStore& store, const std::string& account,
+    std::optional<TimeUs> from_us, std::optional<TimeUs> to_us);
+
 }  // namespace ticketlog::projections
 
 #endif  // TICKETLOG_PROJECTIONS_LIST_QUERY_H_

@@ -1,7 +1,9 @@
 #include "projections/ticket_projection.h"
 
 #include <algorithm>
+#include <limits>
 
+#include "domain/sla.h"
 #include "projections/keys.h"
 #include "projections/ticket_counts.h"
 #include "schema/codec.h"
@@ -131,6 +133,22 @@ void AppendDerivedEntries(const TicketView& v, Entries& out) {
   if (Resolved(v)) {
     out.emplace_back(DurationKey(v.account, 'r', *v.resolution_us, v.ticket),
                      "");
+  }
+  // SLA entries carry the hot record, so that a list filters them like the
+  // updated-time list's entries without reading views. Only tickets under a
+  // policy have them.
+  domain::SlaMarks marks = domain::SlaMarksOf(v);
+  if (marks.breach_at_us) {
+    out.emplace_back(IndexKey(SlaPrefix(v.account, SlaIndex::kBreach),
+                              *marks.breach_at_us, v.number),
+                     EncodeIndexRecord(v, true));
+  }
+  if (marks.paused_at_risk) {
+    out.emplace_back(IndexKey(SlaPrefix(v.account, SlaIndex::kPausedAtRisk),
+                              marks.breach_at_us.value_or(
+                                  std::numeric_limits<TimeUs>::max()),
+                              v.number),
+                     EncodeIndexRecord(v, true));
   }
 }
 

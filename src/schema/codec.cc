@@ -195,6 +195,14 @@ Off<fb::Message> EncodeMessageTable(Builder& b, const Message& m) {
                            m.is_private, content, attachments, id, m.at_us);
 }
 
+// An absent sla is no offset: nothing is written.
+Off<fb::SlaApplied> EncodeSla(Builder& b, const std::optional<SlaTargets>& t) {
+  if (!t.has_value()) return {};
+  StrOff policy = OptString(b, t->policy);
+  return fb::CreateSlaApplied(b, policy, t->first_response_seconds,
+                              t->resolution_seconds);
+}
+
 // ---- Encoding: one function per payload type --------------------------------
 
 Off<fb::TicketOpened> EncodePayloadTable(Builder& b, const TicketOpened& e) {
@@ -210,6 +218,7 @@ Off<fb::TicketOpened> EncodePayloadTable(Builder& b, const TicketOpened& e) {
   StrOff custom_status = OptString(b, e.custom_status);
   Off<fb::Message> message;
   if (e.message.has_value()) message = EncodeMessageTable(b, *e.message);
+  Off<fb::SlaApplied> sla = EncodeSla(b, e.sla);
   fb::TicketOpenedBuilder out(b);
   out.add_number(e.number);
   out.add_ticket(ticket);
@@ -222,6 +231,7 @@ Off<fb::TicketOpened> EncodePayloadTable(Builder& b, const TicketOpened& e) {
   out.add_custom_attributes(attributes);
   out.add_custom_status(custom_status);
   out.add_message(message);
+  out.add_sla(sla);
   out.add_new_contact(e.new_contact);
   out.add_channel(static_cast<fb::Channel>(e.channel));
   out.add_priority(static_cast<fb::Priority>(e.priority));
@@ -239,8 +249,9 @@ Off<fb::TicketTransferred> EncodePayloadTable(Builder& b,
   StrOff to_department = OptString(b, e.to_department);
   StrOff from_operator = OptString(b, e.from_operator);
   StrOff to_operator = OptString(b, e.to_operator);
+  Off<fb::SlaApplied> sla = EncodeSla(b, e.sla);
   return fb::CreateTicketTransferred(b, from_department, to_department,
-                                     from_operator, to_operator);
+                                     from_operator, to_operator, sla);
 }
 
 Off<fb::OperatorLinked> EncodePayloadTable(Builder& b,
@@ -291,12 +302,14 @@ Off<fb::TicketUpdated> EncodePayloadTable(Builder& b, const TicketUpdated& e) {
   VecOff<Off<fb::Attribute>> set_attributes =
       AttributeVector(b, e.set_attributes);
   VecOff<StrOff> removed = StringVector(b, e.removed_attributes);
+  Off<fb::SlaApplied> sla = EncodeSla(b, e.sla);
   fb::TicketUpdatedBuilder out(b);
   out.add_subject(subject);
   out.add_category(category);
   out.add_labels(labels);
   out.add_set_attributes(set_attributes);
   out.add_removed_attributes(removed);
+  out.add_sla(sla);
   if (e.channel.has_value()) {
     out.add_channel(static_cast<fb::Channel>(*e.channel));
   }
@@ -336,6 +349,25 @@ Off<fb::StatusDefined> EncodePayloadTable(Builder& b, const StatusDefined& e) {
 Off<fb::ContactUpdated> EncodePayloadTable(Builder& b,
                                            const ContactUpdated& e) {
   return fb::CreateContactUpdated(b, EncodeCustomer(b, e.customer));
+}
+
+Off<fb::SlaPolicyDefined> EncodePayloadTable(Builder& b,
+                                             const SlaPolicyDefined& e) {
+  StrOff policy = OptString(b, e.policy);
+  StrOff name = OptString(b, e.name);
+  VecOff<fb::Priority> priorities;
+  if (!e.priorities.empty()) {
+    std::vector<fb::Priority> values;
+    values.reserve(e.priorities.size());
+    for (Priority p : e.priorities) {
+      values.push_back(static_cast<fb::Priority>(p));
+    }
+    priorities = b.CreateVector(values);
+  }
+  StrOff department = OptString(b, e.department);
+  return fb::CreateSlaPolicyDefined(b, policy, name, priorities, department,
+                                    e.first_response_seconds,
+                                    e.resolution_seconds);
 }
 
 template <typename T>
@@ -485,6 +517,17 @@ Status DecodeMessageTable(const fb::Message& m, Message& out) {
   return Status::OK();
 }
 
+void DecodeSla(const fb::SlaApplied* in, std::optional<SlaTargets>& out) {
+  if (in == nullptr) {
+    out.reset();
+    return;
+  }
+  SlaTargets& t = out.emplace();
+  ReadString(in->policy(), t.policy);
+  t.first_response_seconds = in->first_response_seconds();
+  t.resolution_seconds = in->resolution_seconds();
+}
+
 // ---- Decoding: one function per payload type --------------------------------
 
 Status DecodePayloadTable(const fb::TicketOpened& in, TicketOpened& out) {
@@ -503,6 +546,7 @@ Status DecodePayloadTable(const fb::TicketOpened& in, TicketOpened& out) {
       ReadAttributes(in.custom_attributes(), out.custom_attributes));
   TICKETLOG_RETURN_IF_ERROR(ReadEnum(in.status(), out.status, "status"));
   ReadString(in.custom_status(), out.custom_status);
+  DecodeSla(in.sla(), out.sla);
   if (in.message() == nullptr) {
     out.message.reset();
     return Status::OK();
@@ -523,6 +567,7 @@ Status DecodePayloadTable(const fb::TicketTransferred& in,
   ReadString(in.to_department(), out.to_department);
   ReadString(in.from_operator(), out.from_operator);
   ReadString(in.to_operator(), out.to_operator);
+  DecodeSla(in.sla(), out.sla);
   return Status::OK();
 }
 
@@ -581,6 +626,7 @@ Status DecodePayloadTable(const fb::TicketUpdated& in, TicketUpdated& out) {
   TICKETLOG_RETURN_IF_ERROR(
       ReadAttributes(in.set_attributes(), out.set_attributes));
   ReadStrings(in.removed_attributes(), out.removed_attributes);
+  DecodeSla(in.sla(), out.sla);
   return Status::OK();
 }
 
@@ -613,6 +659,24 @@ Status DecodePayloadTable(const fb::StatusDefined& in, StatusDefined& out) {
 
 Status DecodePayloadTable(const fb::ContactUpdated& in, ContactUpdated& out) {
   DecodeCustomer(in.customer(), out.customer);
+  return Status::OK();
+}
+
+Status DecodePayloadTable(const fb::SlaPolicyDefined& in,
+                          SlaPolicyDefined& out) {
+  ReadString(in.policy(), out.policy);
+  ReadString(in.name(), out.name);
+  out.priorities.clear();
+  if (const auto* priorities = in.priorities()) {
+    for (auto p : *priorities) {
+      TICKETLOG_RETURN_IF_ERROR(ReadEnum(static_cast<fb::Priority>(p),
+                                         out.priorities.emplace_back(),
+                                         "priority"));
+    }
+  }
+  ReadString(in.department(), out.department);
+  out.first_response_seconds = in.first_response_seconds();
+  out.resolution_seconds = in.resolution_seconds();
   return Status::OK();
 }
 
@@ -660,6 +724,8 @@ Status DecodePayload(const fb::Event& in, EventPayload& out) {
       return DecodeAs<StatusDefined, fb::StatusDefined>(in, out);
     case fb::Payload::ContactUpdated:
       return DecodeAs<ContactUpdated, fb::ContactUpdated>(in, out);
+    case fb::Payload::SlaPolicyDefined:
+      return DecodeAs<SlaPolicyDefined, fb::SlaPolicyDefined>(in, out);
     case fb::Payload::NONE:
       return Status::Corruption("event has no payload");
   }
@@ -739,6 +805,7 @@ Off<fb::TicketViewRecord> EncodeViewTable(Builder& b, const TicketView& v) {
   StrOff resolution = OptString(b, v.resolution);
   VecOff<Off<fb::StatusDuration>> durations =
       StatusDurationVector(b, v.status_durations_us);
+  StrOff sla_policy = v.sla ? OptString(b, v.sla->policy) : StrOff();
   fb::TicketViewRecordBuilder out(b);
   // 8-byte scalars first, then offsets and 4-byte scalars, then bytes: the
   // fewest padding bytes.
@@ -749,6 +816,12 @@ Off<fb::TicketViewRecord> EncodeViewTable(Builder& b, const TicketView& v) {
   out.add_paused_us(v.paused_us);
   out.add_status_started_at_us(v.status_started_at_us);
   out.add_version(v.version);
+  // A ticket without a policy writes none of these: its record stays the
+  // bytes the previous version wrote.
+  if (v.sla) {
+    out.add_sla_first_response_seconds(v.sla->first_response_seconds);
+    out.add_sla_resolution_seconds(v.sla->resolution_seconds);
+  }
   out.add_ticket(ticket);
   out.add_account(account);
   out.add_subject(subject);
@@ -761,6 +834,7 @@ Off<fb::TicketViewRecord> EncodeViewTable(Builder& b, const TicketView& v) {
   out.add_custom_attributes(attributes);
   out.add_resolution(resolution);
   out.add_status_durations_us(durations);
+  out.add_sla_policy(sla_policy);
   out.add_reopen_count(v.reopen_count);
   out.add_transfer_count(v.transfer_count);
   out.add_message_count(v.message_count);
@@ -814,6 +888,14 @@ Status DecodeViewTable(const fb::TicketViewRecord& in, TicketView& out) {
   ReadStatusDurations(in.status_durations_us(), out.status_durations_us);
   out.status_started_at_us = in.status_started_at_us();
   out.version = in.version();
+  if (in.sla_policy() == nullptr) {
+    out.sla.reset();
+  } else {
+    SlaTargets& sla = out.sla.emplace();
+    ReadString(in.sla_policy(), sla.policy);
+    sla.first_response_seconds = in.sla_first_response_seconds();
+    sla.resolution_seconds = in.sla_resolution_seconds();
+  }
   return Status::OK();
 }
 

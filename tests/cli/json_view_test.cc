@@ -51,7 +51,7 @@ TicketView SampleView() {
 }
 
 TEST_CASE("ticket view keys follow the spec", "[json_view]") {
-  OutJson json = TicketViewJson(SampleView());
+  OutJson json = TicketViewJson(SampleView(), 0);
   const std::vector<std::string> spec = {"ticket",        "number",
                                          "account",       "subject",
                                          "status",        "custom_status",
@@ -64,7 +64,7 @@ TEST_CASE("ticket view keys follow the spec", "[json_view]") {
                                          "finished_at",   "closed_at",
                                          "reopen_count",  "transfer_count",
                                          "message_count", "paused_seconds",
-                                         "version"};
+                                         "version",       "sla"};
   std::vector<std::string> keys = Keys(json);
   REQUIRE(keys.size() > spec.size());
   CHECK(std::vector<std::string>(keys.begin(), keys.begin() + spec.size()) ==
@@ -74,7 +74,7 @@ TEST_CASE("ticket view keys follow the spec", "[json_view]") {
 }
 
 TEST_CASE("ticket view values", "[json_view]") {
-  OutJson json = TicketViewJson(SampleView());
+  OutJson json = TicketViewJson(SampleView(), 0);
   CHECK(json["number"] == 7);
   CHECK(json["status"] == "pending");
   CHECK(json["custom_status"] == "waiting_vendor");
@@ -108,12 +108,12 @@ TEST_CASE("pages and stats", "[json_view]") {
   page.items = {SampleView()};
   page.page = 2;
   page.total = 51;
-  OutJson list = ListPageJson(page);
+  OutJson list = ListPageJson(page, 0);
   CHECK(Keys(list) ==
         std::vector<std::string>{"items", "page", "total", "next_cursor"});
   CHECK(list["next_cursor"].is_null());
   page.next_cursor = "abc";
-  CHECK(ListPageJson(page)["next_cursor"] == "abc");
+  CHECK(ListPageJson(page, 0)["next_cursor"] == "abc");
 
   MessagePage messages;
   Message m;

@@ -65,6 +65,7 @@ std::vector<EventPayload> FullPayloads() {
   opened.status = TicketStatus::kPending;
   opened.custom_status = "waiting-bank";
   opened.message = FullMessage();
+  opened.sla = SlaTargets{"vip", 600, 7200};
 
   TicketUpdated updated;
   updated.subject = "Boleto vencido (2a via)";
@@ -74,11 +75,13 @@ std::vector<EventPayload> FullPayloads() {
   updated.labels = std::vector<std::string>{"boleto", "2a-via"};
   updated.set_attributes = FullAttributes();
   updated.removed_attributes = {"old", "older"};
+  updated.sla = SlaTargets{};  // no policy applies any more
 
   return {
       opened,
       MessageAdded{FullMessage()},
-      TicketTransferred{"billing", "support", "op-7", "op-8"},
+      TicketTransferred{"billing", "support", "op-7", "op-8",
+                        SlaTargets{"standard", 0, 86400}},
       OperatorLinked{"op-8", "op-7"},
       OperatorUnlinked{"op-8"},
       StatusStarted{"waiting-bank", "Aguardando o banco responder"},
@@ -92,6 +95,12 @@ std::vector<EventPayload> FullPayloads() {
       OperatorRemoved{"op-9"},
       StatusDefined{"waiting-bank", "Aguardando banco", false},
       ContactUpdated{FullCustomer()},
+      SlaPolicyDefined{"vip",
+                       "VIP",
+                       {Priority::kUrgent, Priority::kHigh},
+                       "billing",
+                       600,
+                       7200},
   };
 }
 
@@ -154,6 +163,7 @@ TicketView FullView() {
   v.status_durations_us = {{"waiting-bank", 4'000'000}, {"hold", 1'000'000}};
   v.status_started_at_us = 1'700'000'700'000'000;
   v.version = 17;
+  v.sla = SlaTargets{"vip", 600, 0};
   return v;
 }
 
@@ -294,6 +304,7 @@ TEST_CASE("a ticket view round trips with every optional unset", "[schema]") {
   original.closed_at_us.reset();
   original.first_response_us.reset();
   original.resolution_us.reset();
+  original.sla.reset();
   TicketView decoded = FullView();  // stale values must be overwritten
   REQUIRE(schema::DecodeTicketView(schema::EncodeTicketView(original), decoded)
               .ok());
