@@ -92,6 +92,10 @@ struct Message {
   bool is_private = false;
   std::string content;
   std::vector<Attachment> attachments;
+  // Set on the copies a merge gives the target: the source ticket and the
+  // message's seq there. Empty and 0 otherwise.
+  std::string merged_from;
+  uint32_t merged_seq = 0;
   friend bool operator==(const Message&, const Message&) = default;
 };
 

@@ -60,6 +60,8 @@ struct TicketView {
   std::map<std::string, int64_t> status_durations_us;
   TimeUs status_started_at_us = 0;  // when custom_status started
   uint64_t version = 0;
+  std::string merged_into;               // the merge target, or empty
+  std::vector<std::string> merged_from;  // merged sources, in merge order
   friend bool operator==(const TicketView&, const TicketView&) = default;
 };
 

@@ -76,7 +76,8 @@ std::string_view EventTypeName(const EventPayload& payload) {
                 "OperatorLinked",    "OperatorUnlinked",   "StatusStarted",
                 "StatusStopped",     "TicketFinished",     "TicketReopened",
                 "TicketClosed",      "TicketUpdated",      "DepartmentDefined",
-                "OperatorRegistered", "OperatorRemoved",   "StatusDefined"};
+                "OperatorRegistered", "OperatorRemoved",   "StatusDefined",
+                "TicketMergedInto",  "TicketMergedFrom"};
   return kNames[payload.index()];
 }
 
@@ -88,7 +89,7 @@ std::string_view OpName(const CommandBody& body) {
                 "comment",           "transfer",          "link_operator",
                 "unlink_operator",   "start_status",      "stop_status",
                 "finish",            "reopen",            "close",
-                "update"};
+                "update",            "merge"};
   return kNames[body.index()];
 }
 

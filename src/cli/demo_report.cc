@@ -85,6 +85,13 @@ std::string Describe(const EventPayload& payload) {
     }
     std::string operator()(const OperatorRemoved& e) { return e.operator_id; }
     std::string operator()(const StatusDefined& e) { return e.status; }
+    std::string operator()(const TicketMergedInto& e) {
+      return "into #" + std::to_string(e.number);
+    }
+    std::string operator()(const TicketMergedFrom& e) {
+      return "#" + std::to_string(e.number) + ", " +
+             std::to_string(e.messages.size()) + " messages";
+    }
   };
   return std::visit(Visitor{}, payload);
 }

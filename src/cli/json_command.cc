@@ -139,6 +139,13 @@ CommandBody ParseClose(ObjectReader& r) {
   return c;
 }
 
+CommandBody ParseMerge(ObjectReader& r) {
+  Merge c;
+  r.String("ticket", c.ticket);
+  r.String("into", c.into);
+  return c;
+}
+
 CommandBody ParseUpdate(ObjectReader& r) {
   Update c;
   r.String("ticket", c.ticket);
@@ -174,6 +181,7 @@ constexpr OpEntry kOps[] = {
     {"reopen", ParseReopen},
     {"close", ParseClose},
     {"update", ParseUpdate},
+    {"merge", ParseMerge},
 };
 
 }  // namespace

@@ -83,6 +83,10 @@ OutJson MessageJson(const Message& message) {
     attachments.push_back(AttachmentJson(attachment));
   }
   out["attachments"] = std::move(attachments);
+  // A merge's copy names the ticket it came from and its seq there.
+  out["merged_from"] = TextOrNull(message.merged_from);
+  out["merged_seq"] = message.merged_from.empty() ? OutJson(nullptr)
+                                                  : OutJson(message.merged_seq);
   return out;
 }
 
@@ -125,6 +129,8 @@ OutJson TicketViewJson(const TicketView& view) {
   out["custom_status_started_at"] = view.custom_status.empty()
                                         ? OutJson(nullptr)
                                         : TimeOrNull(view.status_started_at_us);
+  out["merged_into"] = TextOrNull(view.merged_into);
+  out["merged_from"] = view.merged_from;
   return out;
 }
 

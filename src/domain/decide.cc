@@ -274,7 +274,7 @@ TicketOpened OpenedEvent(const OpenTicket& c, const TicketContext& context) {
 }
 
 Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
-                    const TicketContext& context) {
+                   const TicketContext& context) {
   if (state) {
     return Status(Code::kAlreadyExists,
                   "ticket: " + state->ticket + " already exists");
@@ -322,7 +322,7 @@ Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
 }
 
 Decided Decide(const TicketView& view, const AddComment& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   return Events{MessageAdded{NextMessage(view, MessageKind::kNote,
@@ -331,7 +331,7 @@ Decided Decide(const TicketView& view, const AddComment& c,
 }
 
 Decided Decide(const TicketView& view, const Transfer& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!c.department.empty()) {
     TICKETLOG_RETURN_IF_ERROR(
         CheckDepartmentDefined(*context.directory, c.department, "department"));
@@ -357,7 +357,7 @@ Decided Decide(const TicketView& view, const Transfer& c,
 }
 
 Decided Decide(const TicketView& view, const LinkOperator& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   if (view.operator_id == c.operator_id) return Events{};
@@ -365,13 +365,13 @@ Decided Decide(const TicketView& view, const LinkOperator& c,
 }
 
 Decided Decide(const TicketView& view, const UnlinkOperator&,
-                const TicketContext&) {
+               const TicketContext&) {
   if (view.operator_id.empty()) return Events{};
   return Events{OperatorUnlinked{view.operator_id}};
 }
 
 Decided Decide(const TicketView& view, const StartStatus& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!context.directory->HasStatus(c.status)) {
     return Refuse(Code::kUnknownStatus, "status",
                   Quoted(c.status) + " is not defined");
@@ -389,7 +389,7 @@ StatusStopped StopRunningStatus(const TicketView& view, TimeUs now_us) {
 }
 
 Decided Decide(const TicketView& view, const StopStatus&,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (view.custom_status.empty()) {
     return Refuse(Code::kNoStatusRunning, "status",
                   "no custom status is running on ticket " + view.ticket);
@@ -398,7 +398,7 @@ Decided Decide(const TicketView& view, const StopStatus&,
 }
 
 Decided Decide(const TicketView& view, const Finish& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckNotFinished(view));
   Events events;
   if (!view.custom_status.empty()) {
@@ -474,6 +474,34 @@ Decided Decide(const TicketView& view, const Update& c, const TicketContext&) {
   return Events{std::move(event)};
 }
 
+// ---- Merge ------------------------------------------------------------------
+
+Status ValidateFields(const Merge& c) {
+  TICKETLOG_RETURN_IF_ERROR(CheckTicketId(c.ticket));
+  auto into = CanonicalUuid(c.into, "into");
+  if (!into.ok()) return into.status();
+  if (*into == *CanonicalUuid(c.ticket, "ticket")) {
+    return Status::InvalidArgument("into", "cannot merge a ticket into itself");
+  }
+  return Status::OK();
+}
+
+// The source's messages as the target keeps them: numbered after the
+// target's own, each naming where it came from.
+std::vector<Message> MergedCopies(const TicketView& source,
+                                  const TicketView& target,
+                                  const std::vector<Message>& messages) {
+  std::vector<Message> copies;
+  copies.reserve(messages.size());
+  for (const Message& message : messages) {
+    Message& copy = copies.emplace_back(message);
+    copy.seq = target.message_count + static_cast<uint32_t>(copies.size());
+    copy.merged_from = source.ticket;
+    copy.merged_seq = message.seq;
+  }
+  return copies;
+}
+
 // ---- Directory commands ---------------------------------------------------
 
 Status ValidateFields(const DefineDepartment& c) {
@@ -507,14 +535,14 @@ Status ValidateFields(const DefineStatus& c) {
 }
 
 Decided Decide(const DirectoryState& state, const DefineDepartment& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.departments.find(c.department);
   if (it != state.departments.end() && it->second == c.name) return Events{};
   return Events{DepartmentDefined{c.department, c.name}};
 }
 
 Decided Decide(const DirectoryState& state, const RegisterOperator& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   for (size_t i = 0; i < c.departments.size(); ++i) {
     TICKETLOG_RETURN_IF_ERROR(CheckDepartmentDefined(
         state, c.departments[i], Indexed("departments", i)));
@@ -528,7 +556,7 @@ Decided Decide(const DirectoryState& state, const RegisterOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const RemoveOperator& c,
-                const DirectoryContext& context) {
+               const DirectoryContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckOperatorRegistered(state, c.operator_id));
   // An unset counter means the caller has no tickets to consult.
   uint64_t linked = context.linked_open_tickets
@@ -543,7 +571,7 @@ Decided Decide(const DirectoryState& state, const RemoveOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const DefineStatus& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.statuses.find(c.status);
   if (it != state.statuses.end() && it->second == c.name) return Events{};
   return Events{StatusDefined{c.status, c.name}};
@@ -595,8 +623,8 @@ Actor ActorOf(const EventPayload& payload, const TicketView& before) {
 
 Status ValidateEnvelope(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(CheckAccount(command.account));
-  if (command.at_us &&
-      (*command.at_us < base::kMinTimeUs || *command.at_us > base::kMaxTimeUs)) {
+  if (command.at_us && (*command.at_us < base::kMinTimeUs ||
+                        *command.at_us > base::kMaxTimeUs)) {
     return Status::InvalidArgument(
         "at", "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
   }
@@ -632,6 +660,8 @@ StatusOr<std::vector<EventPayload>> DecideTicket(
         using T = std::decay_t<decltype(c)>;
         if constexpr (kIsDirectoryCommand<T>) {
           return WrongStream(command, "a directory command");
+        } else if constexpr (std::is_same_v<T, Merge>) {
+          return WrongStream(command, "a two-ticket command");
         } else if constexpr (std::is_same_v<T, OpenTicket>) {
           TICKETLOG_RETURN_IF_ERROR(ValidateFields(c));
           return DecideOpen(state, c, context);
@@ -643,6 +673,36 @@ StatusOr<std::vector<EventPayload>> DecideTicket(
         }
       },
       command);
+}
+
+StatusOr<MergeEvents> DecideMerge(const std::optional<TicketView>& source,
+                                  const std::optional<TicketView>& target,
+                                  const Merge& command,
+                                  const std::vector<Message>& source_messages,
+                                  TimeUs now_us) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateFields(command));
+  if (!source) return Status::NotFound("ticket: no ticket " + command.ticket);
+  if (!target) return Status::NotFound("into: no ticket " + command.into);
+  if (source->status == TicketStatus::kClosed) {
+    return Refuse(Code::kTicketClosed, "ticket", source->ticket + " is closed");
+  }
+  if (target->status == TicketStatus::kClosed) {
+    return Refuse(Code::kTicketClosed, "into", target->ticket + " is closed");
+  }
+  TICKETLOG_RETURN_IF_ERROR(CheckNotBefore(now_us, source->updated_at_us));
+  TICKETLOG_RETURN_IF_ERROR(CheckNotBefore(now_us, target->updated_at_us));
+
+  MergeEvents events;
+  if (!source->custom_status.empty()) {
+    events.source.push_back(StopRunningStatus(*source, now_us));
+  }
+  events.source.push_back(TicketMergedInto{target->ticket, target->number});
+  events.source.push_back(TicketFinished{std::string(kMergedResolution)});
+  events.source.push_back(TicketClosed{});
+  events.target.push_back(
+      TicketMergedFrom{source->ticket, source->number,
+                       MergedCopies(*source, *target, source_messages)});
+  return events;
 }
 
 StatusOr<std::vector<EventPayload>> DecideDirectory(

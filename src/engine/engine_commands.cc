@@ -59,6 +59,19 @@ class EngineImpl::Reads final : public domain::CommandReads {
       const std::string& account, const std::string& ticket) override {
     return engine_.ReadTicket(account, ticket);
   }
+  StatusOr<std::vector<Message>> Messages(const std::string& account,
+                                          const std::string& ticket) override {
+    std::vector<Message> messages;
+    std::string prefix = projections::MessagePrefix(account, ticket);
+    auto it = engine_.store_->NewCursor(store::Family::kViews);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      TICKETLOG_RETURN_IF_ERROR(
+          schema::DecodeMessage(it->value(), messages.emplace_back()));
+    }
+    TICKETLOG_RETURN_IF_ERROR(it->status());
+    return messages;
+  }
   StatusOr<std::shared_ptr<const domain::DirectoryState>> Directory(
       const std::string& account) override {
     return engine_.LoadDirectory(account);
@@ -192,33 +205,51 @@ void EngineImpl::AddCounterOps(const projections::Counters& deltas,
   }
 }
 
+Status EngineImpl::AddEventOps(const Command& command,
+                               const std::string& ticket,
+                               const std::vector<Event>& events,
+                               std::vector<std::string>& bodies,
+                               std::vector<store::ViewOp>& ops) {
+  projections::ViewReader read = MakeViewReader();
+  for (const Event& event : events) {
+    bodies.push_back(schema::EncodeEventBody(event));
+    if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
+      TICKETLOG_RETURN_IF_ERROR(projections::ApplyContact(
+          command.account, opened->customer, read, ops));
+      ops.push_back(
+          {store::ViewOp::Kind::kPut, projections::NumberKey(command.account),
+           projections::EncodeCount(static_cast<int64_t>(opened->number))});
+    }
+    for (const Message* message : projections::MessagesOf(event.payload)) {
+      ops.push_back(
+          {store::ViewOp::Kind::kPut,
+           projections::MessageKey(command.account, ticket, message->seq),
+           schema::EncodeMessage(*message)});
+    }
+  }
+  return Status::OK();
+}
+
 StatusOr<CommandResult> EngineImpl::AppendTicket(
     const Command& command, const domain::Decision& decision) {
   const std::string& ticket = decision.ticket;
   store::AppendRequest request;
   request.stream = StreamKey(command.account, ticket);
   request.expected_version = decision.base_version;
-  projections::ViewReader read = MakeViewReader();
-  for (const Event& event : decision.events) {
-    request.events.push_back(schema::EncodeEventBody(event));
-    const Message* message = nullptr;
-    if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
-      if (opened->message) message = &*opened->message;
-      TICKETLOG_RETURN_IF_ERROR(projections::ApplyContact(
-          command.account, opened->customer, read, request.view_ops));
-      request.view_ops.push_back(
-          {store::ViewOp::Kind::kPut, projections::NumberKey(command.account),
-           projections::EncodeCount(static_cast<int64_t>(opened->number))});
-    } else if (const auto* added = std::get_if<MessageAdded>(&event.payload)) {
-      message = &added->message;
-    }
-    if (message) {
-      request.view_ops.push_back(
-          {store::ViewOp::Kind::kPut,
-           projections::MessageKey(command.account, ticket, message->seq),
-           schema::EncodeMessage(*message)});
-    }
+  if (const auto& source = decision.merged_source) {
+    store::StreamAppend& other = request.other_streams.emplace_back();
+    other.stream = StreamKey(command.account, source->ticket);
+    other.expected_version = source->base_version;
+    TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, source->ticket,
+                                          source->events, other.events,
+                                          request.view_ops));
+    projections::DiffTicketEntries(source->before, source->after,
+                                   request.view_ops);
+    AddCounterOps(projections::CounterDeltas(source->before, source->after),
+                  request.view_ops);
   }
+  TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, ticket, decision.events,
+                                        request.events, request.view_ops));
 
   uint64_t number = decision.number;
   if (!command.command_id.empty()) {

@@ -77,6 +77,12 @@ class EngineImpl final : public Engine {
                                           const domain::Decision& decision);
   StatusOr<CommandResult> AppendTicket(const Command& command,
                                        const domain::Decision& decision);
+  // Encodes `events` of `ticket` into `bodies` and adds the view ops they
+  // imply beyond the ticket's own entries: contact, number, messages.
+  Status AddEventOps(const Command& command, const std::string& ticket,
+                     const std::vector<Event>& events,
+                     std::vector<std::string>& bodies,
+                     std::vector<store::ViewOp>& ops);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
   projections::ViewReader MakeViewReader();

@@ -12,7 +12,6 @@
 #ifndef TICKETLOG_STORE_EVENT_STORE_H_
 #define TICKETLOG_STORE_EVENT_STORE_H_
 
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -40,8 +39,6 @@ struct WriteOptions;
 
 namespace ticketlog::store {
 
-
-
 // No expected-version check.
 inline constexpr uint64_t kAnyVersion = UINT64_MAX;
 
@@ -54,6 +51,13 @@ struct ViewOp {
   Kind kind = Kind::kPut;
   std::string key;
   std::string value;
+};
+
+// Events of one stream within an AppendRequest.
+struct StreamAppend {
+  std::string stream;
+  uint64_t expected_version = kAnyVersion;
+  std::vector<std::string> events;  // encoded fb::Event bodies
 };
 
 struct AppendRequest {
@@ -71,6 +75,11 @@ struct AppendRequest {
   std::string command_result;
   // Applied to the views family in the same WriteBatch.
   std::vector<ViewOp> view_ops;
+  // Other streams the same command writes (a merge's source), appended
+  // before `events`, in order, in the same batch; each is checked against
+  // its own expected version, and a conflict on any refuses the whole
+  // request. The result describes `stream`.
+  std::vector<StreamAppend> other_streams;
 };
 
 struct AppendResult {
@@ -143,7 +152,8 @@ class EventStore {
   StatusOr<StreamHead> GetStreamHead(std::string_view stream);
   // The same, for a caller that expects the stream at `version`: cheaper
   // when it is.
-  StatusOr<StreamHead> StreamHeadIfAt(std::string_view stream, uint64_t version);
+  StatusOr<StreamHead> StreamHeadIfAt(std::string_view stream,
+                                      uint64_t version);
 
   // The recorded result of a command key: last position, version and the
   // stored bytes; nullopt when the key is new.

@@ -44,6 +44,7 @@ class FakeReads final : public CommandReads {
   std::vector<Customer> contacts;
   uint64_t last_number = 0;
   std::map<std::string, uint64_t> linked;
+  std::map<std::string, std::vector<Message>> messages;
   std::string failing;
   Status failure = Status::IoError("disk on fire");
   std::vector<std::string> calls;
@@ -70,6 +71,11 @@ class FakeReads final : public CommandReads {
       }
     }
     return std::optional<Customer>();
+  }
+  StatusOr<std::vector<Message>> Messages(const std::string& account,
+                                          const std::string& ticket) override {
+    TICKETLOG_RETURN_IF_ERROR(Call("Messages"));
+    return messages[ticket];
   }
   StatusOr<uint64_t> LastNumber(const std::string& account) override {
     TICKETLOG_RETURN_IF_ERROR(Call("LastNumber"));
