@@ -101,6 +101,24 @@ struct ListPage {
   std::string next_cursor;  // empty on the last page
 };
 
+// A full-text search of an account's tickets: their subjects and message
+// contents (private notes included).
+struct SearchQuery {
+  std::string account;
+  // Words, all required, matched in any case and accent; `word*` matches
+  // every word that starts with `word`; `-word` excludes tickets with it.
+  std::string text;
+  std::vector<TicketStatus> statuses;  // any of these; empty: all
+  uint32_t page = 1;                   // 1-based, kPageSize per page
+};
+
+struct SearchPage {
+  std::vector<TicketView> items;  // best match first
+  std::vector<double> relevance;  // each item's weight (BM25), descending
+  uint32_t page = 1;
+  uint64_t total = 0;  // tickets that match
+};
+
 struct Stats {
   std::map<TicketStatus, uint64_t> by_status;
   std::map<std::string, uint64_t> by_department;  // all tickets

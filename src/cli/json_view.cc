@@ -155,6 +155,20 @@ OutJson ListPageJson(const ListPage& page) {
   return out;
 }
 
+OutJson SearchPageJson(const SearchPage& page) {
+  OutJson items = OutJson::array();
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    OutJson item = TicketViewJson(page.items[i]);
+    item["relevance"] = page.relevance[i];
+    items.push_back(std::move(item));
+  }
+  OutJson out = OutJson::object();
+  out["items"] = std::move(items);
+  out["page"] = page.page;
+  out["total"] = page.total;
+  return out;
+}
+
 OutJson StatsJson(const std::string& account, const Stats& stats) {
   OutJson out = OutJson::object();
   out["account"] = account;

@@ -54,6 +54,8 @@ OutJson MessagePageJson(const MessagePage& page);
 OutJson ListPageJson(const ListPage& page);
 // {"account","tickets","by_status","by_department","by_operator",
 //  "median_first_response_seconds","median_resolution_seconds"}
+// {"items":[ticket view + "relevance"],"page","total"}.
+OutJson SearchPageJson(const SearchPage& page);
 OutJson StatsJson(const std::string& account, const Stats& stats);
 
 // ---- Commands

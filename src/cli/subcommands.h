@@ -60,6 +60,7 @@ int RunMessages(Context& ctx, const std::vector<std::string>& args);
 int RunList(Context& ctx, const std::vector<std::string>& args);
 int RunChats(Context& ctx, const std::vector<std::string>& args);
 int RunStats(Context& ctx, const std::vector<std::string>& args);
+int RunSearch(Context& ctx, const std::vector<std::string>& args);
 int RunHistory(Context& ctx, const std::vector<std::string>& args);
 int RunDump(Context& ctx, const std::vector<std::string>& args);
 int RunHead(Context& ctx, const std::vector<std::string>& args);

@@ -58,12 +58,16 @@ Queries:
        [--sort updated|created] [--order desc|asc] [--page N | --cursor C]
   chats --account A [--page N | --cursor C]
   stats --account A
+  search --account A QUERY... [--status S[,S...]] [--page N]
+                                      full text of subjects and messages; word*
+                                      matches a prefix, -word excludes
 Audit:
   history --account A TICKET          a ticket's events, one per line
   dump [--from POSITION]              the whole log, one event per line
   head                                position and hash of the last event
-  rebuild                             rebuild every view from the log
-  verify [--expect POSITION:HASH]     check the hash chain, every family, the views
+  rebuild                             rebuild every view and the search index
+  verify [--expect POSITION:HASH]     check the hash chain, every family, the
+                                      views, the search index
   repair [--expect POSITION:HASH] [--lost FILE]
                                       recover a damaged store to its intact log
 Change feed:
@@ -94,6 +98,7 @@ constexpr Subcommand kSubcommands[] = {
     {"history", RunHistory}, {"dump", RunDump},     {"head", RunHead},
     {"rebuild", RunRebuild}, {"verify", RunVerify}, {"demo", RunDemo},
     {"repair", RunRepair},   {"follow", RunFollow}, {"deliver", RunDeliver},
+    {"search", RunSearch},
 };
 
 bool IsHelp(std::string_view arg) {

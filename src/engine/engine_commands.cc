@@ -40,6 +40,7 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
     TICKETLOG_RETURN_IF_ERROR(empty ? engine->SetViewsFormat()
                                     : engine->Rebuild());
   }
+  TICKETLOG_RETURN_IF_ERROR(engine->OpenSearch(options));
   return std::unique_ptr<Engine>(std::move(engine));
 }
 
