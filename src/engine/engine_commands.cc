@@ -268,12 +268,15 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
     AddCounterOps(projections::CounterDeltas(decision.before, decision.after),
                   request.view_ops);
   }
-  uint32_t appended = static_cast<uint32_t>(request.events.size());
+  size_t appended = request.events.size();
+  for (const store::StreamAppend& other : request.other_streams) {
+    appended += other.events.size();
+  }
   auto result = store_->Append(std::move(request));
   if (!result.ok()) return result.status();
   if (result->duplicate) return DecodeCommandResult(*result);
   return CommandResult{ticket, number, result->last_version,
-                       result->last_position, appended};
+                       result->last_position, static_cast<uint32_t>(appended)};
 }
 
 }  // namespace engine
