@@ -1,4 +1,5 @@
 // Engine::Repair: recovery of a damaged store to its longest intact log.
+#include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -166,6 +167,16 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
         "event behind them and were removed");
   }
   TICKETLOG_RETURN_IF_ERROR(store.WriteRepair(ops, {kept, prev}));
+  if (report.events_dropped > 0) {
+    // The search index may hold what was dropped: the next writable open
+    // builds it again from the kept log.
+    std::error_code ec;
+    if (std::filesystem::remove_all(
+            std::filesystem::path(options.path) / "search", ec) > 0) {
+      report.notes.push_back(
+          "the search index was removed; the next open rebuilds it");
+    }
+  }
 
   engine::EngineImpl engine(std::move(*opened));
   TICKETLOG_RETURN_IF_ERROR(engine.Rebuild());

@@ -152,6 +152,8 @@ class IndexBase : public SearchIndex {
       } catch (const Xapian::DatabaseModifiedError& e) {
         if (attempt == 2) return XapianError(e);
         Reopen();
+      } catch (const Xapian::QueryParserError& e) {
+        return Status::InvalidArgument("query", e.get_msg());
       } catch (const Xapian::Error& e) {
         return XapianError(e);
       }

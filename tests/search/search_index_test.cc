@@ -200,6 +200,12 @@ TEST_CASE("a query without words and an event out of order are refused") {
   auto found = index->Search("acme", "  ...  ", {}, 1, 50);
   REQUIRE_FALSE(found.ok());
   CHECK(found.status().code() == Code::kInvalidArgument);
+  for (const char* malformed : {"-printer", "\"unclosed", "a AND", "*"}) {
+    auto parsed = index->Search("acme", malformed, {}, 1, 50);
+    INFO(malformed);
+    // Refused as the caller's mistake, or no match; never a store error.
+    CHECK(parsed.status().code() != Code::kIoError);
+  }
   Event late;
   late.position = 5;
   late.stream = "t1";
