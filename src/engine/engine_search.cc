@@ -8,6 +8,10 @@
 // every command acknowledged before it; a reader in another process lays
 // the events past the on-disk index's checkpoint over it in memory
 // (SearchIndex::OpenReader) for the same guarantee.
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -88,6 +92,10 @@ Status EngineImpl::CatchUp(search::SearchIndex& index) {
 }
 
 void EngineImpl::IndexLoop() {
+  // The lowest CPU priority (Linux sets it per thread): when the cores are
+  // busy, commands go first and the index catches up in the pauses; a
+  // search never waits for this thread, it catches the index up itself.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
   auto last_commit = std::chrono::steady_clock::now();
   while (!stop_indexer_) {
     uint64_t checkpoint;

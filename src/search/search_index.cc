@@ -32,6 +32,11 @@ constexpr char kCheckpointKey[] = "checkpoint";
 constexpr char kFormatKey[] = "format";
 constexpr char kFormat[] = "1";
 
+// Documents changed by Apply are kept in memory and stored together, so
+// that a ticket with several events in a batch is read and written once
+// (Xapian rewrites a document's whole compressed term list on each store).
+constexpr size_t kMaxPendingDocuments = 4096;
+
 // Wildcards expand to at most this many terms, the most frequent first: a
 // one-letter prefix over a large index stays a bounded query.
 constexpr Xapian::termcount kMaxWildcardTerms = 1000;
@@ -128,14 +133,21 @@ class IndexBase : public SearchIndex {
     try {
       if (event.stream != kDirectoryStream) {
         std::string id = IdTerm(event.account, event.stream);
+        auto pending = pending_.find(id);
         Xapian::Document doc;
-        bool exists = Find(id, doc);
+        bool exists = true;
+        if (pending != pending_.end()) {
+          doc = pending->second;
+        } else {
+          exists = Find(id, doc);
+        }
         IndexEvent(doc, exists, event);
-        Store(id, doc);
+        pending_[id] = doc;
       }
       checkpoint_ = event.position;
-      SaveCheckpoint();
+      if (pending_.size() >= kMaxPendingDocuments) Flush();
     } catch (const Xapian::Error& e) {
+      pending_.clear();
       return XapianError(e);
     }
     return Status::OK();
@@ -148,6 +160,7 @@ class IndexBase : public SearchIndex {
     // DatabaseModifiedError: it reopens at the newest revision and retries.
     for (int attempt = 0;; ++attempt) {
       try {
+        Flush();
         return RunSearch(account, query, statuses, page, page_size);
       } catch (const Xapian::DatabaseModifiedError& e) {
         if (attempt == 2) return XapianError(e);
@@ -163,6 +176,7 @@ class IndexBase : public SearchIndex {
   Status Describe(const std::function<void(const std::string&,
                                            const std::string&)>& fn) override {
     try {
+      Flush();
       std::map<std::string, std::string> described;
       Xapian::Database db = SearchDb();
       std::set<std::string> overlaid = Overlaid();
@@ -196,6 +210,27 @@ class IndexBase : public SearchIndex {
   virtual std::set<std::string> Overlaid() { return {}; }
   virtual void Reopen() {}
 
+  // Stores the pending documents and the checkpoint they reach, as one
+  // unit: Xapian flushes on its own after enough changes, and a flush in
+  // the middle would commit documents ahead of their checkpoint, which a
+  // catch-up after a crash would then apply twice.
+  void Flush() {
+    BeginUnit();
+    try {
+      for (const auto& [id, doc] : pending_) Store(id, doc);
+      SaveCheckpoint();
+    } catch (const Xapian::Error&) {
+      pending_.clear();
+      CancelUnit();
+      throw;
+    }
+    pending_.clear();
+    EndUnit();
+  }
+  virtual void BeginUnit() {}
+  virtual void EndUnit() {}
+  virtual void CancelUnit() {}
+
   static bool FindIn(Xapian::Database& db, const std::string& id,
                      Xapian::Document& doc) {
     auto it = db.postlist_begin(id);
@@ -210,6 +245,8 @@ class IndexBase : public SearchIndex {
   }
 
   uint64_t checkpoint_ = 0;
+  // Changed documents not stored yet, by identity term.
+  std::map<std::string, Xapian::Document> pending_;
 
  private:
   StatusOr<Matches> RunSearch(const std::string& account,
@@ -276,9 +313,20 @@ class WritableIndex final : public IndexBase {
     checkpoint_ = ReadCheckpoint(db_);
   }
 
-  Status Commit() override {
-    if (dir_.empty()) return Status::OK();
+  // Xapian commits what was stored when the database closes; the pending
+  // documents are stored first, so closing keeps everything applied.
+  ~WritableIndex() override {
     try {
+      Flush();
+    } catch (const Xapian::Error&) {
+      // Not stored: the next open applies those events again.
+    }
+  }
+
+  Status Commit() override {
+    try {
+      Flush();
+      if (dir_.empty()) return Status::OK();
       db_.commit();
     } catch (const Xapian::Error& e) {
       return XapianError(e);
@@ -288,6 +336,7 @@ class WritableIndex final : public IndexBase {
 
   Status Clear() override {
     try {
+      pending_.clear();
       std::vector<Xapian::docid> ids;
       for (auto it = db_.postlist_begin(""); it != db_.postlist_end(""); ++it) {
         ids.push_back(*it);
@@ -312,6 +361,15 @@ class WritableIndex final : public IndexBase {
     db_.set_metadata(kCheckpointKey, std::to_string(checkpoint_));
   }
   Xapian::Database SearchDb() override { return db_; }
+  void BeginUnit() override {
+    if (!dir_.empty()) db_.begin_transaction(/*flushed=*/false);
+  }
+  void EndUnit() override {
+    if (!dir_.empty()) db_.commit_transaction();
+  }
+  void CancelUnit() override {
+    if (!dir_.empty()) db_.cancel_transaction();
+  }
 
  private:
   Xapian::WritableDatabase db_;
@@ -336,7 +394,14 @@ class ReaderIndex final : public IndexBase {
     return Status::OK();
   }
 
-  Status Commit() override { return Status::OK(); }
+  Status Commit() override {
+    try {
+      Flush();
+    } catch (const Xapian::Error& e) {
+      return XapianError(e);
+    }
+    return Status::OK();
+  }
 
   Status Clear() override {
     return Status::IoError("the search index is open read-only");
