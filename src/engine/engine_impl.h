@@ -110,7 +110,10 @@ class EngineImpl final : public Engine {
   // Checks the stream index, the stream heads and the idempotency records
   // against what the log implies.
   Status VerifyFamilies(VerifyReport& report);
+  // Adds the search index's differences from a fresh build to `report`;
+  // a check that cannot run is one problem more, never an error.
   Status VerifySearch(VerifyReport& report);
+  Status CheckSearch(VerifyReport& report);
 
   // ---- Search (engine_search.cc) ----
   // Brings the index up to the store's head; search_mu_ held. A reader's

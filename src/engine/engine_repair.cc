@@ -168,18 +168,18 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
   }
   TICKETLOG_RETURN_IF_ERROR(store.WriteRepair(ops, {kept, prev}));
   if (report.events_dropped > 0) {
-    // The search index may hold what was dropped: the next writable open
-    // builds it again from the kept log.
+    // The search index may hold what was dropped: it is built again from
+    // the kept log below.
     std::error_code ec;
     if (std::filesystem::remove_all(
             std::filesystem::path(options.path) / "search", ec) > 0) {
-      report.notes.push_back(
-          "the search index was removed; the next open rebuilds it");
+      report.notes.push_back("the search index was rebuilt from the kept log");
     }
   }
 
   engine::EngineImpl engine(std::move(*opened));
   TICKETLOG_RETURN_IF_ERROR(engine.Rebuild());
+  TICKETLOG_RETURN_IF_ERROR(engine.OpenSearch(writable));
   auto head = engine.Head();
   if (!head.ok()) return head.status();
   report.head = *head;

@@ -129,7 +129,8 @@ TEST_CASE("pages and stats", "[json_view]") {
       Dump(MessagePageJson(messages)) ==
       R"({"items":[{"seq":1,"kind":"note","author":"operator","author_id":"ana",)"
       R"("private":false,"content":"internal","attachments":[{"name":"a.txt",)"
-      R"("content_type":null,"size":3,"sha256":null}]}],"page":1,"total":1})");
+      R"("content_type":null,"size":3,"sha256":null}],"merged_from":null,)"
+        R"("merged_seq":null}],"page":1,"total":1})");
 
   Stats stats;
   stats.tickets = 3;

@@ -317,12 +317,11 @@ TEST_CASE_METHOD(SectionEight, "search: rebuild and verify the index",
               .status == 0);
   std::filesystem::remove_all(index);
   std::filesystem::copy(saved, index);
+  // Behind the log, as a writer that has not committed yet leaves it: verify
+  // checks it caught up in memory, as a search sees it, and finds it right.
   ToolRun stale = tool_.Run({"verify"});
-  CHECK(stale.status == 1);
-  json report = stale.Json();
-  REQUIRE(report["problems"].size() == 1);
-  CHECK(report["problems"][0].get<std::string>().find("not caught up") !=
-        std::string::npos);
+  INFO(stale.out);
+  CHECK(stale.status == 0);
   // A reader catches up in memory: the search already sees the reply.
   CHECK(Found({"extintor"}) == std::vector<int>{4});
 
@@ -343,7 +342,7 @@ TEST_CASE_METHOD(SectionEight, "search: rebuild and verify the index",
   std::filesystem::copy(other.db() + "/search", index);
   ToolRun tampered = tool_.Run({"verify"});
   CHECK(tampered.status == 1);
-  report = tampered.Json();
+  json report = tampered.Json();
   REQUIRE(report["problems"].size() == 1);
   CHECK(report["problems"][0] == std::string("search index: document acme/") +
                                      kEnglish + " differs from a fresh build");

@@ -71,6 +71,10 @@ std::vector<EventPayload> FullPayloads() {
   updated.set_attributes = FullAttributes();
   updated.removed_attributes = {"old", "older"};
 
+  Message copy = FullMessage();
+  copy.merged_from = "2f1e7a3c-0000-4000-8000-000000000003";
+  copy.merged_seq = 4;
+
   return {
       opened,
       MessageAdded{FullMessage()},
@@ -87,6 +91,9 @@ std::vector<EventPayload> FullPayloads() {
       OperatorRegistered{"op-9", "Jo\xc3\xa3o", {"billing", "support"}},
       OperatorRemoved{"op-9"},
       StatusDefined{"waiting-bank", "Aguardando banco"},
+      TicketMergedInto{"2f1e7a3c-0000-4000-8000-000000000002", 12},
+      TicketMergedFrom{
+          "2f1e7a3c-0000-4000-8000-000000000003", 13, {copy, FullMessage()}},
   };
 }
 
@@ -615,10 +622,10 @@ TEST_CASE("records decode from any address, as RocksDB hands them out",
     std::string shifted_message(offset, '\0');
     shifted_message += message_bytes;
     ticketlog::Message decoded_message;
-    REQUIRE(ticketlog::schema::DecodeMessage(
-                std::string_view(shifted_message).substr(offset),
-                decoded_message)
-                .ok());
+    REQUIRE(
+        ticketlog::schema::DecodeMessage(
+            std::string_view(shifted_message).substr(offset), decoded_message)
+            .ok());
     CHECK(decoded_message == message);
   }
 }
