@@ -254,6 +254,10 @@ StatusOr<SearchPage> EngineImpl::Search(const SearchQuery& query) {
   page.total = matches.total;
   for (size_t i = 0; i < matches.tickets.size(); ++i) {
     auto view = GetTicketLocked(query.account, matches.tickets[i]);
+    // A reader's index may be ahead of its views (the writer committed it
+    // after the reader opened): a ticket its views do not have yet is left
+    // out.
+    if (!view.ok() && view.status().code() == Code::kNotFound) continue;
     if (!view.ok()) return view.status();
     page.items.push_back(std::move(*view));
     page.relevance.push_back(matches.relevance[i]);
