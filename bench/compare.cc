@@ -9,6 +9,7 @@
 //          [--sections throughput,incident,lists,views,audit]
 //          [--backends limit,ticketlog,peer] [--modes buffered,sync]
 //          [--tickets N] [--list-sizes N,M] [--csv INCIDENT_LOG.csv] [--keep]
+//          [--search on|off]
 //
 // Every run is a forked child (measure.h) that reports its own peak RSS.
 // Output is Markdown: tables first, then the ratios and the targets of the
@@ -81,6 +82,9 @@ struct Config {
   std::set<Backend> backends = {Backend::kLimit, Backend::kEngine,
                                 Backend::kPeer};
   std::set<std::string> modes = {"buffered", "sync"};
+  // Options::search of the engine's throughput runs: the write path with
+  // and without the search indexer beside it.
+  bool search = true;
 };
 
 // ---- Small parsing and formatting helpers -----------------------------------
@@ -200,7 +204,7 @@ std::string Report(const ThreadRun& run,
 
 // Runs the per-thread command lists through one backend at `path`.
 std::string ThroughputChild(
-    Backend backend, bool sync, const std::string& path,
+    Backend backend, bool sync, bool search, const std::string& path,
     const std::vector<std::vector<const Command*>>& lists) {
   std::vector<size_t> sizes;
   for (const auto& l : lists) sizes.push_back(l.size());
@@ -219,6 +223,7 @@ std::string ThroughputChild(
       Options options;
       options.path = path;
       options.sync = sync;
+      options.search = search;
       auto engine = Engine::Open(options);
       if (!engine.ok()) return "fatal=" + engine.status().ToString() + "\n";
       ResetPeakRss();
@@ -322,7 +327,8 @@ void RunThroughput(const Config& c, const std::string& workload_name,
     RemoveRun(path);
     if (b == Backend::kPeer) RunPath(c, name, b);  // recreate its directory
     ChildResult child =
-        RunInChild([&] { return ThroughputChild(b, sync, path, lists); });
+        RunInChild(
+            [&] { return ThroughputChild(b, sync, c.search, path, lists); });
     ThroughputRow row;
     row.workload = workload_name;
     row.mode = mode;
@@ -925,6 +931,10 @@ Config ParseArgs(int argc, char** argv) {
       }
     } else if (a == "--keep") {
       c.keep = true;
+    } else if (a == "--search") {
+      std::string value = next();
+      if (value != "on" && value != "off") Die("--search takes on or off");
+      c.search = value == "on";
     } else if (a == "--help" || a == "-h") {
       std::printf(
           "usage: ticketlog_compare [--quick|--full] [--threads 1,2,4] "
@@ -932,7 +942,8 @@ Config ParseArgs(int argc, char** argv) {
           "         [--sections throughput,incident,lists,views,audit]\n"
           "         [--backends limit,ticketlog,peer] [--modes buffered,sync]\n"
           "         [--tickets N] [--list-sizes N,M] [--csv INCIDENT_LOG.csv] "
-          "[--keep]\n");
+          "[--keep]\n"
+          "         [--search on|off]\n");
       std::exit(0);
     } else {
       Die("unknown argument " + a + " (try --help)");

@@ -38,6 +38,11 @@ class InMemoryModel::Reads final : public domain::CommandReads {
     auto hit = index.find(value);
     return hit == index.end() ? std::string() : hit->second;
   }
+  // The model keeps no messages, so it cannot merge; no workload merges.
+  StatusOr<std::vector<Message>> Messages(const std::string&,
+                                          const std::string&) override {
+    return Status::InvalidArgument("op", "the in-memory model does not merge");
+  }
   StatusOr<uint64_t> LastNumber(const std::string&) override {
     return account_.last_number;
   }

@@ -207,6 +207,12 @@ class SqlitePeer::Reads final : public domain::CommandReads {
                                        const std::string& value) override {
     return peer_.ContactHolding(account, detail, value);
   }
+  // The peer mirrors the engine's write path for the workloads, none of
+  // which merges.
+  StatusOr<std::vector<Message>> Messages(const std::string&,
+                                          const std::string&) override {
+    return Status::InvalidArgument("op", "the SQLite peer does not merge");
+  }
   StatusOr<uint64_t> LastNumber(const std::string& account) override {
     auto stmt = peer_.db_->Prepare(
         "SELECT COALESCE(MAX(number), 0) FROM tickets WHERE account = ?");

@@ -9,6 +9,7 @@ packages=(
   libssl-dev nlohmann-json3-dev
   catch2 libbenchmark-dev libsqlite3-dev
   libcurl4-openssl-dev libcpp-httplib-dev libnats-dev nats-server
+  libxapian-dev
 )
 missing=()
 for p in "${packages[@]}"; do

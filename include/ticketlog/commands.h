@@ -185,11 +185,23 @@ struct Update {
   std::map<std::string, std::optional<AttributeValue>> custom_attributes;
 };
 
+// Merges ticket `ticket` (the source) into ticket `into` (the target), both
+// of the command's account, neither closed. The source is finished with
+// resolution "merged", closed, and shows merged_into; the target gains the
+// source's messages (each marked merged_from) and lists it in merged_from.
+// expected_version, when set, is the source's. The result describes the
+// target.
+struct Merge {
+  std::string ticket;
+  std::string into;
+};
+
 using CommandBody =
     std::variant<DefineDepartment, RegisterOperator, RemoveOperator,
                  DefineStatus, OpenTicket, Reply, AddComment, Transfer,
                  LinkOperator, UnlinkOperator, StartStatus, StopStatus, Finish,
-                 Reopen, Close, Update, UpdateContact, DefineSlaPolicy>;
+                 Reopen, Close, Update, UpdateContact, DefineSlaPolicy,
+                 Merge>;
 
 // Returns the command's op name as used by `ticketlog apply`, e.g.
 // "open_ticket".

@@ -145,6 +145,13 @@ class Engine {
   // with their total. invalid_argument for page 0.
   virtual StatusOr<ContactPage> ListContacts(const std::string& account,
                                              uint32_t page) = 0;
+  // Returns one page of the account's tickets whose subject or messages
+  // match `query`, best first, with the total. It sees every command
+  // acknowledged before the call. invalid_argument naming "query" when the
+  // text has no words, "page" for page 0; io_error when the index cannot be
+  // read or Options::search is off.
+  virtual StatusOr<SearchPage> Search(const SearchQuery& query) = 0;
+
   // Returns the account's counters and medians.
   virtual StatusOr<Stats> GetStats(const std::string& account) = 0;
 
@@ -175,11 +182,12 @@ class Engine {
   // (ticketlog::Follower::Attach).
   virtual uint64_t WaitForAppend(uint64_t position, int64_t timeout_ms) = 0;
 
-  // Drops every view and rebuilds them from the log.
+  // Drops every view and the search index and rebuilds them from the log.
   virtual Status Rebuild() = 0;
 
   // Checks the hash chain of the whole log, that views rebuilt from the log
-  // equal the live ones, and, when `expect` is set, that the log still holds
+  // equal the live ones, that the search index is caught up with the log
+  // and holds the documents a fresh build would, and, when `expect` is set, that the log still holds
   // that event with that hash. Returns io_error or corruption only when the
   // check itself cannot run; differences are listed in the report.
   virtual StatusOr<VerifyReport> Verify(

@@ -161,6 +161,25 @@ struct SlaPolicyDefined {
                          const SlaPolicyDefined&) = default;
 };
 
+// On a merge's source: it was merged into `ticket`. The same command then
+// finishes it with resolution "merged" and closes it.
+struct TicketMergedInto {
+  std::string ticket;  // the target
+  uint64_t number = 0;
+  friend bool operator==(const TicketMergedInto&,
+                         const TicketMergedInto&) = default;
+};
+
+// On a merge's target: it gained the source's messages, in the source's
+// order, numbered after its own, each with merged_from and merged_seq set.
+struct TicketMergedFrom {
+  std::string ticket;  // the source
+  uint64_t number = 0;
+  std::vector<Message> messages;
+  friend bool operator==(const TicketMergedFrom&,
+                         const TicketMergedFrom&) = default;
+};
+
 // The order of alternatives is the FlatBuffers union order minus one; it is
 // not relied on for storage.
 using EventPayload =
@@ -168,7 +187,8 @@ using EventPayload =
                  OperatorUnlinked, StatusStarted, StatusStopped, TicketFinished,
                  TicketReopened, TicketClosed, TicketUpdated, DepartmentDefined,
                  OperatorRegistered, OperatorRemoved, StatusDefined,
-                 ContactUpdated, SlaPolicyDefined>;
+                 ContactUpdated, SlaPolicyDefined, TicketMergedInto,
+                 TicketMergedFrom>;
 
 // Returns the event type's name, e.g. "TicketOpened".
 std::string_view EventTypeName(const EventPayload& payload);

@@ -30,6 +30,15 @@ struct Options {
 
   // Open read-only: queries and audits only; every command fails.
   bool read_only = false;
+  // Keep the full-text search index (Engine::Search) in <path>/search. It
+  // is a projection of the log, updated off the command path by a thread
+  // of the engine; a search first brings it up to the last acknowledged
+  // command. When false, Search fails and nothing is indexed.
+  bool search = true;
+  // The indexer commits the index to disk after this many events, and after
+  // any pause in the commands; a crash loses at most what it has not
+  // committed, which the next open indexes again from the log.
+  uint32_t search_commit_events = 10000;
 };
 
 }  // namespace ticketlog

@@ -109,6 +109,10 @@ struct Message {
   // The author's current name (the operator's, or the contact's) as
   // Engine::GetMessages reads it; never stored, empty in events.
   std::string author_name;
+  // Set on the copies a merge gives the target: the source ticket and the
+  // message's seq there. Empty and 0 otherwise.
+  std::string merged_from;
+  uint32_t merged_seq = 0;
   friend bool operator==(const Message&, const Message&) = default;
 };
 

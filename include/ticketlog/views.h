@@ -63,6 +63,8 @@ struct TicketView {
   // The SLA policy the ticket falls under and its targets; nullopt when
   // none applies. EvaluateSla (sla.h) turns it into due times and breaches.
   std::optional<SlaTargets> sla;
+  std::string merged_into;               // the merge target, or empty
+  std::vector<std::string> merged_from;  // merged sources, in merge order
   friend bool operator==(const TicketView&, const TicketView&) = default;
 };
 
@@ -127,6 +129,24 @@ struct ContactPage {
   std::vector<ContactView> items;  // in contact id order
   uint32_t page = 1;
   uint64_t total = 0;  // the account's contacts
+};
+
+// A full-text search of an account's tickets: their subjects and message
+// contents (private notes included).
+struct SearchQuery {
+  std::string account;
+  // Words, all required, matched in any case and accent; `word*` matches
+  // every word that starts with `word`; `-word` excludes tickets with it.
+  std::string text;
+  std::vector<TicketStatus> statuses;  // any of these; empty: all
+  uint32_t page = 1;                   // 1-based, kPageSize per page
+};
+
+struct SearchPage {
+  std::vector<TicketView> items;  // best match first
+  std::vector<double> relevance;  // each item's weight (BM25), descending
+  uint32_t page = 1;
+  uint64_t total = 0;  // tickets that match
 };
 
 struct Stats {

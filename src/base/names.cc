@@ -82,7 +82,8 @@ std::string_view EventTypeName(const EventPayload& payload) {
                 "StatusStopped",      "TicketFinished",   "TicketReopened",
                 "TicketClosed",       "TicketUpdated",    "DepartmentDefined",
                 "OperatorRegistered", "OperatorRemoved",  "StatusDefined",
-                "ContactUpdated",     "SlaPolicyDefined"};
+                "ContactUpdated",     "SlaPolicyDefined", "TicketMergedInto",
+                "TicketMergedFrom"};
   return kNames[payload.index()];
 }
 
@@ -106,7 +107,8 @@ std::string_view OpName(const CommandBody& body) {
                 "close",
                 "update",
                 "update_contact",
-                "define_sla_policy"};
+                "define_sla_policy",
+                "merge"};
   return kNames[body.index()];
 }
 

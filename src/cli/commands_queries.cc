@@ -38,26 +38,32 @@ StatusOr<uint32_t> Page(const Args& args) {
   return static_cast<uint32_t>(page->value_or(1));
 }
 
+// --status S[,S...] of list, chats and search.
+Status ParseStatuses(const Args& args, std::vector<TicketStatus>& out) {
+  auto statuses = args.Get("status");
+  if (!statuses) return Status::OK();
+  size_t start = 0;
+  while (start <= statuses->size()) {
+    size_t comma = statuses->find(',', start);
+    if (comma == std::string::npos) comma = statuses->size();
+    std::string name = statuses->substr(start, comma - start);
+    auto status = ParseTicketStatus(name);
+    if (!status) {
+      return Usage("--status: \"" + name +
+                   "\" is not one of open, pending, finished, closed");
+    }
+    out.push_back(*status);
+    start = comma + 1;
+  }
+  return Status::OK();
+}
+
 // The filters and paging shared by list and chats.
 Status FillListQuery(const Args& args, ListQuery& query) {
   auto account = Account(args);
   if (!account.ok()) return account.status();
   query.account = *account;
-  if (auto statuses = args.Get("status")) {
-    size_t start = 0;
-    while (start <= statuses->size()) {
-      size_t comma = statuses->find(',', start);
-      if (comma == std::string::npos) comma = statuses->size();
-      std::string name = statuses->substr(start, comma - start);
-      auto status = ParseTicketStatus(name);
-      if (!status) {
-        return Usage("--status: \"" + name +
-                     "\" is not one of open, pending, finished, closed");
-      }
-      query.statuses.push_back(*status);
-      start = comma + 1;
-    }
-  }
+  TICKETLOG_RETURN_IF_ERROR(ParseStatuses(args, query.statuses));
   query.department = args.Get("department");
   query.operator_id = args.Get("operator");
   query.unassigned = args.Has("unassigned");
@@ -297,6 +303,34 @@ int RunContacts(Context& ctx, const std::vector<std::string>& raw) {
   auto contacts = engine->ListContacts(*account, *page);
   if (!contacts.ok()) return ReportFailure(ctx, contacts.status());
   return Print(ctx, ContactPageJson(*contacts));
+}
+
+// search --account A QUERY... [--status S[,S...]] [--page N]: the words of
+// every positional argument form the query.
+int RunSearch(Context& ctx, const std::vector<std::string>& raw) {
+  auto args =
+      Args::Parse(raw, {{"account"}, {"status"}, {"page"}}, 1, SIZE_MAX);
+  if (!args.ok()) return UsageError(ctx, args.status().message());
+  SearchQuery query;
+  auto account = Account(*args);
+  if (!account.ok()) return UsageError(ctx, account.status().message());
+  query.account = *account;
+  if (Status parsed = ParseStatuses(*args, query.statuses); !parsed.ok()) {
+    return UsageError(ctx, parsed.message());
+  }
+  auto page = Page(*args);
+  if (!page.ok()) return UsageError(ctx, page.status().message());
+  query.page = *page;
+  for (const std::string& word : args->positional()) {
+    if (!query.text.empty()) query.text += ' ';
+    query.text += word;
+  }
+
+  auto engine = OpenEngine(ctx, /*read_only=*/true);
+  if (engine == nullptr) return kExitUsage;
+  auto found = engine->Search(query);
+  if (!found.ok()) return ReportFailure(ctx, found.status());
+  return Print(ctx, SearchPageJson(*found, base::NowUs()));
 }
 
 }  // namespace ticketlog::cli

@@ -89,6 +89,13 @@ std::string Describe(const EventPayload& payload) {
       return e.customer.contact;
     }
     std::string operator()(const SlaPolicyDefined& e) { return e.policy; }
+    std::string operator()(const TicketMergedInto& e) {
+      return "into #" + std::to_string(e.number);
+    }
+    std::string operator()(const TicketMergedFrom& e) {
+      return "#" + std::to_string(e.number) + ", " +
+             std::to_string(e.messages.size()) + " messages";
+    }
   };
   return std::visit(Visitor{}, payload);
 }

@@ -191,6 +191,13 @@ CommandBody ParseClose(ObjectReader& r) {
   return c;
 }
 
+CommandBody ParseMerge(ObjectReader& r) {
+  Merge c;
+  r.String("ticket", c.ticket);
+  r.String("into", c.into);
+  return c;
+}
+
 CommandBody ParseUpdate(ObjectReader& r) {
   Update c;
   r.String("ticket", c.ticket);
@@ -230,6 +237,7 @@ constexpr OpEntry kOps[] = {
     {"update", ParseUpdate},
     {"update_contact", ParseUpdateContact},
     {"define_sla_policy", ParseDefineSlaPolicy},
+    {"merge", ParseMerge},
 };
 
 }  // namespace

@@ -183,6 +183,25 @@ OutJson Payload(const SlaPolicyDefined& e) {
   return out;
 }
 
+OutJson Payload(const TicketMergedInto& e) {
+  OutJson out = OutJson::object();
+  out["into"] = e.ticket;
+  out["into_number"] = e.number;
+  return out;
+}
+
+OutJson Payload(const TicketMergedFrom& e) {
+  OutJson out = OutJson::object();
+  out["from"] = e.ticket;
+  out["from_number"] = e.number;
+  OutJson messages = OutJson::array();
+  for (const Message& message : e.messages) {
+    messages.push_back(MessageJson(message));
+  }
+  out["messages"] = std::move(messages);
+  return out;
+}
+
 }  // namespace
 
 OutJson PayloadJson(const EventPayload& payload) {

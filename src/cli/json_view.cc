@@ -88,6 +88,10 @@ OutJson MessageJson(const Message& message) {
     attachments.push_back(AttachmentJson(attachment));
   }
   out["attachments"] = std::move(attachments);
+  // A merge's copy names the ticket it came from and its seq there.
+  out["merged_from"] = TextOrNull(message.merged_from);
+  out["merged_seq"] = message.merged_from.empty() ? OutJson(nullptr)
+                                                  : OutJson(message.merged_seq);
   return out;
 }
 
@@ -143,6 +147,8 @@ OutJson TicketViewJson(const TicketView& view, TimeUs now_us) {
   out["custom_status_started_at"] = view.custom_status.empty()
                                         ? OutJson(nullptr)
                                         : TimeOrNull(view.status_started_at_us);
+  out["merged_into"] = TextOrNull(view.merged_into);
+  out["merged_from"] = view.merged_from;
   return out;
 }
 
@@ -182,6 +188,20 @@ OutJson ContactPageJson(const ContactPage& page) {
   OutJson items = OutJson::array();
   for (const auto& contact : page.items)
     items.push_back(ContactViewJson(contact));
+  out["items"] = std::move(items);
+  out["page"] = page.page;
+  out["total"] = page.total;
+  return out;
+}
+
+OutJson SearchPageJson(const SearchPage& page, TimeUs now_us) {
+  OutJson items = OutJson::array();
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    OutJson item = TicketViewJson(page.items[i], now_us);
+    item["relevance"] = page.relevance[i];
+    items.push_back(std::move(item));
+  }
+  OutJson out = OutJson::object();
   out["items"] = std::move(items);
   out["page"] = page.page;
   out["total"] = page.total;

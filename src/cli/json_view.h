@@ -66,6 +66,8 @@ OutJson ContactViewJson(const ContactView& view);
 OutJson ContactPageJson(const ContactPage& page);
 // {"account","tickets","by_status","by_department","by_operator",
 //  "median_first_response_seconds","median_resolution_seconds"}
+// {"items":[ticket view + "relevance"],"page","total"}.
+OutJson SearchPageJson(const SearchPage& page, TimeUs now_us);
 OutJson StatsJson(const std::string& account, const Stats& stats);
 
 // {"account","by","from","to","now","groups":[{<by>:key|null,"tickets",

@@ -63,6 +63,7 @@ int RunStats(Context& ctx, const std::vector<std::string>& args);
 int RunContact(Context& ctx, const std::vector<std::string>& args);
 int RunContacts(Context& ctx, const std::vector<std::string>& args);
 int RunReport(Context& ctx, const std::vector<std::string>& args);
+int RunSearch(Context& ctx, const std::vector<std::string>& args);
 int RunHistory(Context& ctx, const std::vector<std::string>& args);
 int RunDump(Context& ctx, const std::vector<std::string>& args);
 int RunHead(Context& ctx, const std::vector<std::string>& args);

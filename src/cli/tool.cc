@@ -64,12 +64,16 @@ Queries:
   report --account A [--from TIME] [--to TIME]
          [--by department|operator|priority|channel|policy] [--now TIME]
                                       SLA report of the tickets created in [from, to)
+  search --account A QUERY... [--status S[,S...]] [--page N]
+                                      full text of subjects and messages; word*
+                                      matches a prefix, -word excludes
 Audit:
   history --account A TICKET          a ticket's events, one per line
   dump [--from POSITION]              the whole log, one event per line
   head                                position and hash of the last event
-  rebuild                             rebuild every view from the log
-  verify [--expect POSITION:HASH]     check the hash chain, every family, the views
+  rebuild                             rebuild every view and the search index
+  verify [--expect POSITION:HASH]     check the hash chain, every family, the
+                                      views, the search index
   repair [--expect POSITION:HASH] [--lost FILE]
                                       recover a damaged store to its intact log
 Change feed:
@@ -104,6 +108,7 @@ constexpr Subcommand kSubcommands[] = {
     {"verify", RunVerify},     {"demo", RunDemo},
     {"repair", RunRepair},     {"follow", RunFollow},
     {"deliver", RunDeliver},   {"report", RunReport},
+    {"search", RunSearch},
 };
 
 bool IsHelp(std::string_view arg) {

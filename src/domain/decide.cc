@@ -579,6 +579,34 @@ Decided Decide(const TicketView& view, const Update& c,
   return Events{std::move(event)};
 }
 
+// ---- Merge ------------------------------------------------------------------
+
+Status ValidateFields(const Merge& c) {
+  TICKETLOG_RETURN_IF_ERROR(CheckTicketId(c.ticket));
+  auto into = CanonicalUuid(c.into, "into");
+  if (!into.ok()) return into.status();
+  if (*into == *CanonicalUuid(c.ticket, "ticket")) {
+    return Status::InvalidArgument("into", "cannot merge a ticket into itself");
+  }
+  return Status::OK();
+}
+
+// The source's messages as the target keeps them: numbered after the
+// target's own, each naming where it came from.
+std::vector<Message> MergedCopies(const TicketView& source,
+                                  const TicketView& target,
+                                  const std::vector<Message>& messages) {
+  std::vector<Message> copies;
+  copies.reserve(messages.size());
+  for (const Message& message : messages) {
+    Message& copy = copies.emplace_back(message);
+    copy.seq = target.message_count + static_cast<uint32_t>(copies.size());
+    copy.merged_from = source.ticket;
+    copy.merged_seq = message.seq;
+  }
+  return copies;
+}
+
 // ---- Directory commands ---------------------------------------------------
 
 Status ValidateFields(const DefineDepartment& c) {
@@ -907,6 +935,8 @@ StatusOr<std::vector<EventPayload>> DecideTicket(
         using T = std::decay_t<decltype(c)>;
         if constexpr (kIsDirectoryCommand<T>) {
           return WrongStream(command, "a directory command");
+        } else if constexpr (std::is_same_v<T, Merge>) {
+          return WrongStream(command, "a two-ticket command");
         } else if constexpr (std::is_same_v<T, OpenTicket>) {
           TICKETLOG_RETURN_IF_ERROR(ValidateFields(c));
           return DecideOpen(state, c, context);
@@ -918,6 +948,36 @@ StatusOr<std::vector<EventPayload>> DecideTicket(
         }
       },
       command);
+}
+
+StatusOr<MergeEvents> DecideMerge(const std::optional<TicketView>& source,
+                                  const std::optional<TicketView>& target,
+                                  const Merge& command,
+                                  const std::vector<Message>& source_messages,
+                                  TimeUs now_us) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateFields(command));
+  if (!source) return Status::NotFound("ticket: no ticket " + command.ticket);
+  if (!target) return Status::NotFound("into: no ticket " + command.into);
+  if (source->status == TicketStatus::kClosed) {
+    return Refuse(Code::kTicketClosed, "ticket", source->ticket + " is closed");
+  }
+  if (target->status == TicketStatus::kClosed) {
+    return Refuse(Code::kTicketClosed, "into", target->ticket + " is closed");
+  }
+  TICKETLOG_RETURN_IF_ERROR(CheckNotBefore(now_us, source->updated_at_us));
+  TICKETLOG_RETURN_IF_ERROR(CheckNotBefore(now_us, target->updated_at_us));
+
+  MergeEvents events;
+  if (!source->custom_status.empty()) {
+    events.source.push_back(StopRunningStatus(*source, now_us));
+  }
+  events.source.push_back(TicketMergedInto{target->ticket, target->number});
+  events.source.push_back(TicketFinished{std::string(kMergedResolution)});
+  events.source.push_back(TicketClosed{});
+  events.target.push_back(
+      TicketMergedFrom{source->ticket, source->number,
+                       MergedCopies(*source, *target, source_messages)});
+  return events;
 }
 
 StatusOr<std::vector<EventPayload>> DecideDirectory(

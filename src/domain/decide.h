@@ -136,10 +136,33 @@ Status ValidateCustomerRef(const Customer& customer);
 // Decides a ticket command. `state` is the ticket's current view, or nullopt
 // when the ticket does not exist (only OpenTicket accepts that; the others
 // return not_found). OpenTicket on an existing ticket is already_exists.
-// Directory commands are invalid_argument here.
+// Directory commands and Merge (see DecideMerge) are invalid_argument here.
 StatusOr<std::vector<EventPayload>> DecideTicket(
     const std::optional<TicketView>& state, const CommandBody& command,
     const TicketContext& context);
+
+// What a Merge decides: the source's events (a running custom status
+// stopped, TicketMergedInto, TicketFinished "merged", TicketClosed), then
+// the target's (TicketMergedFrom with the source's messages).
+struct MergeEvents {
+  std::vector<EventPayload> source;
+  std::vector<EventPayload> target;
+};
+
+// The resolution a merge finishes its source with.
+inline constexpr std::string_view kMergedResolution = "merged";
+
+// Decides a Merge. `source` and `target` are the views of the command's
+// `ticket` and `into` (nullopt when absent), `source_messages` the source's
+// messages in seq order, `now_us` the command's time. Returns
+// invalid_argument for a malformed id or `into` naming the source,
+// not_found for a missing ticket, ticket_closed when either is closed, and
+// invalid_argument ("at") for a time before either ticket's last event.
+StatusOr<MergeEvents> DecideMerge(const std::optional<TicketView>& source,
+                                  const std::optional<TicketView>& target,
+                                  const Merge& command,
+                                  const std::vector<Message>& source_messages,
+                                  TimeUs now_us);
 
 // Decides a directory command (DefineDepartment, RegisterOperator,
 // RemoveOperator, DefineStatus, UpdateContact). Ticket commands are

@@ -141,6 +141,17 @@ void Apply(TicketView& view, const ContactUpdated& e, TimeUs) {
   if (e.customer.contact == view.customer.contact) view.customer = e.customer;
 }
 
+void Apply(TicketView& view, const TicketMergedInto& e, TimeUs) {
+  view.merged_into = e.ticket;
+}
+
+// The copies are history brought over: they count as messages but move
+// neither `awaiting` nor the first response.
+void Apply(TicketView& view, const TicketMergedFrom& e, TimeUs) {
+  view.message_count += static_cast<uint32_t>(e.messages.size());
+  view.merged_from.push_back(e.ticket);
+}
+
 void Apply(DirectoryState& state, const DepartmentDefined& e) {
   state.departments.insert_or_assign(e.department, e.name);
 }

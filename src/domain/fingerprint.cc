@@ -123,6 +123,7 @@ class Canon {
     Add(TicketId(c.ticket)), Add(c.content), Add(c.resolution);
     Add(c.attachments);
   }
+  void Body(const Merge& c) { Add(TicketId(c.ticket)), Add(TicketId(c.into)); }
   void Body(const Reopen& c) { Add(TicketId(c.ticket)); }
   void Body(const Close& c) { Add(TicketId(c.ticket)); }
   void Body(const Update& c) {

@@ -220,6 +220,70 @@ StatusOr<Decision> HandleTicket(const Command& command, CommandReads& reads,
   return decision;
 }
 
+// Stamps `payloads` as the events of `change`'s stream, folding each into
+// change.after.
+void StampTicketEvents(const Command& command, const Stamp& stamp,
+                       TimeUs occurred_at_us,
+                       std::vector<EventPayload> payloads,
+                       StreamChange& change) {
+  change.after = change.before;
+  change.events.reserve(payloads.size());
+  for (auto& payload : payloads) {
+    Actor actor = ActorOf(payload, change.after);
+    Event event = Stamped(command, change.ticket, occurred_at_us, stamp,
+                          change.base_version + change.events.size() + 1,
+                          std::move(payload));
+    event.actor = std::move(actor);
+    EvolveTicket(change.after, event);
+    change.events.push_back(std::move(event));
+  }
+}
+
+// A Merge writes two streams: the source's events, then the target's.
+StatusOr<Decision> HandleMerge(const Command& command, const Merge& merge,
+                               CommandReads& reads, const Stamp& stamp,
+                               TimeUs occurred_at_us) {
+  auto source_id = CanonicalUuid(merge.ticket, "ticket");
+  if (!source_id.ok()) return source_id.status();
+  auto target_id = CanonicalUuid(merge.into, "into");
+  if (!target_id.ok()) return target_id.status();
+  auto source = reads.Ticket(command.account, *source_id);
+  if (!source.ok()) return source.status();
+  uint64_t source_version = *source ? (*source)->version : 0;
+  if (command.expected_version && *command.expected_version != source_version) {
+    return Status::Conflict(*command.expected_version, source_version);
+  }
+  StatusOr<std::optional<TicketView>> target = std::optional<TicketView>();
+  if (*target_id != *source_id)
+    target = reads.Ticket(command.account, *target_id);
+  if (!target.ok()) return target.status();
+  std::vector<Message> messages;
+  if (*source && *target) {
+    auto read = reads.Messages(command.account, *source_id);
+    if (!read.ok()) return read.status();
+    messages = std::move(*read);
+  }
+
+  auto decided = DecideMerge(*source, *target, merge, messages, occurred_at_us);
+  if (!decided.ok()) return decided.status();
+
+  StreamChange from{*source_id, source_version, {}, **source, {}};
+  StampTicketEvents(command, stamp, occurred_at_us, std::move(decided->source),
+                    from);
+  StreamChange into{*target_id, (*target)->version, {}, **target, {}};
+  StampTicketEvents(command, stamp, occurred_at_us, std::move(decided->target),
+                    into);
+  Decision decision;
+  decision.ticket = std::move(into.ticket);
+  decision.base_version = into.base_version;
+  decision.events = std::move(into.events);
+  decision.before = std::move(into.before);
+  decision.after = std::move(into.after);
+  decision.number = decision.after.number;
+  decision.merged_source = std::move(from);
+  return decision;
+}
+
 }  // namespace
 
 StatusOr<ContactResolution> ResolveContact(CommandReads& reads,
@@ -255,6 +319,9 @@ StatusOr<Decision> Handle(const Command& command, CommandReads& reads,
   TimeUs occurred_at_us = command.at_us ? *command.at_us : stamp.now_us;
   if (IsDirectoryCommand(command.body)) {
     return HandleDirectory(command, reads, stamp, occurred_at_us);
+  }
+  if (const auto* merge = std::get_if<Merge>(&command.body)) {
+    return HandleMerge(command, *merge, reads, stamp, occurred_at_us);
   }
   return HandleTicket(command, reads, stamp, occurred_at_us);
 }

@@ -44,6 +44,10 @@ class CommandReads {
   virtual StatusOr<std::optional<TicketView>> Ticket(
       const std::string& account, const std::string& ticket) = 0;
 
+  // The ticket's messages in seq order (`ticket` is canonical and exists).
+  virtual StatusOr<std::vector<Message>> Messages(
+      const std::string& account, const std::string& ticket) = 0;
+
   // The account's directory; an empty one (version 0) when the account has
   // none. Never null. The snapshot is immutable: a backend that caches it
   // installs the Decision's directory_after instead of changing it.
@@ -84,6 +88,17 @@ struct Stamp {
   std::function<std::string()> new_id;
 };
 
+// The events a command appends to one ticket stream, with the ticket's view
+// before and after them.
+struct StreamChange {
+  std::string ticket;  // canonical
+  // The stream's version before the command: the version an append expects.
+  uint64_t base_version = 0;
+  std::vector<Event> events;  // versions base_version + 1, + 2, ...
+  TicketView before;
+  TicketView after;
+};
+
 // What a command decided: everything a backend needs to persist it.
 struct Decision {
   // A directory command (its stream is the account's directory) or a ticket
@@ -110,6 +125,10 @@ struct Decision {
   // True when an OpenTicket's customer matched no contact and was given a
   // new contact id (the TicketOpened event carries it).
   bool new_contact = false;
+  // A Merge's other stream: the source ticket, whose events come before the
+  // target's in the log. The fields above then describe the target. A
+  // backend appends both streams atomically, each at its base version.
+  std::optional<StreamChange> merged_source;
 
   // Directory commands: the directory before and after the events (the same
   // snapshot when there are none).
@@ -132,8 +151,9 @@ StatusOr<ContactResolution> ResolveContact(CommandReads& reads,
 // of an already recorded command_id. Returns the decision, or the first
 // error: invalid_argument for a malformed ticket id, customer reference or
 // command field, conflict when expected_version differs from the stream's
-// version, not_found, already_exists and failed_precondition as the
-// deciders return them, and any error of `reads`. Changes nothing.
+// version (for a Merge, the source's), not_found, already_exists and
+// failed_precondition as the deciders return them, and any error of `reads`.
+// Changes nothing.
 StatusOr<Decision> Handle(const Command& command, CommandReads& reads,
                           const Stamp& stamp);
 

@@ -40,6 +40,7 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
     TICKETLOG_RETURN_IF_ERROR(empty ? engine->SetViewsFormat()
                                     : engine->Rebuild());
   }
+  TICKETLOG_RETURN_IF_ERROR(engine->OpenSearch(options));
   return std::unique_ptr<Engine>(std::move(engine));
 }
 
@@ -58,6 +59,19 @@ class EngineImpl::Reads final : public domain::CommandReads {
   StatusOr<std::optional<TicketView>> Ticket(
       const std::string& account, const std::string& ticket) override {
     return engine_.ReadTicket(account, ticket);
+  }
+  StatusOr<std::vector<Message>> Messages(const std::string& account,
+                                          const std::string& ticket) override {
+    std::vector<Message> messages;
+    std::string prefix = projections::MessagePrefix(account, ticket);
+    auto it = engine_.store_->NewCursor(store::Family::kViews);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      TICKETLOG_RETURN_IF_ERROR(
+          schema::DecodeMessage(it->value(), messages.emplace_back()));
+    }
+    TICKETLOG_RETURN_IF_ERROR(it->status());
+    return messages;
   }
   StatusOr<std::shared_ptr<const domain::DirectoryState>> Directory(
       const std::string& account) override {
@@ -244,35 +258,51 @@ void EngineImpl::AddCounterOps(const projections::Counters& deltas,
   }
 }
 
+Status EngineImpl::AddEventOps(const Command& command,
+                               const std::string& ticket,
+                               const std::vector<Event>& events,
+                               std::vector<std::string>& bodies,
+                               std::vector<store::ViewOp>& ops) {
+  for (const Event& event : events) {
+    bodies.push_back(schema::EncodeEventBody(event));
+    if (const auto* updated = std::get_if<ContactUpdated>(&event.payload)) {
+      TICKETLOG_RETURN_IF_ERROR(AddContactOps(event, updated->customer, ops));
+    } else if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
+      TICKETLOG_RETURN_IF_ERROR(AddContactOps(event, opened->customer, ops));
+      ops.push_back(
+          {store::ViewOp::Kind::kPut, projections::NumberKey(command.account),
+           projections::EncodeCount(static_cast<int64_t>(opened->number))});
+    }
+    for (const Message* message : projections::MessagesOf(event.payload)) {
+      ops.push_back(
+          {store::ViewOp::Kind::kPut,
+           projections::MessageKey(command.account, ticket, message->seq),
+           schema::EncodeMessage(*message)});
+    }
+  }
+  return Status::OK();
+}
+
 StatusOr<CommandResult> EngineImpl::AppendTicket(
     const Command& command, const domain::Decision& decision) {
   const std::string& ticket = decision.ticket;
   store::AppendRequest request;
   request.stream = StreamKey(command.account, ticket);
   request.expected_version = decision.base_version;
-  for (const Event& event : decision.events) {
-    request.events.push_back(schema::EncodeEventBody(event));
-    const Message* message = nullptr;
-    if (const auto* updated = std::get_if<ContactUpdated>(&event.payload)) {
-      TICKETLOG_RETURN_IF_ERROR(
-          AddContactOps(event, updated->customer, request.view_ops));
-    } else if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
-      if (opened->message) message = &*opened->message;
-      TICKETLOG_RETURN_IF_ERROR(
-          AddContactOps(event, opened->customer, request.view_ops));
-      request.view_ops.push_back(
-          {store::ViewOp::Kind::kPut, projections::NumberKey(command.account),
-           projections::EncodeCount(static_cast<int64_t>(opened->number))});
-    } else if (const auto* added = std::get_if<MessageAdded>(&event.payload)) {
-      message = &added->message;
-    }
-    if (message) {
-      request.view_ops.push_back(
-          {store::ViewOp::Kind::kPut,
-           projections::MessageKey(command.account, ticket, message->seq),
-           schema::EncodeMessage(*message)});
-    }
+  if (const auto& source = decision.merged_source) {
+    store::StreamAppend& other = request.other_streams.emplace_back();
+    other.stream = StreamKey(command.account, source->ticket);
+    other.expected_version = source->base_version;
+    TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, source->ticket,
+                                          source->events, other.events,
+                                          request.view_ops));
+    projections::DiffTicketEntries(source->before, source->after,
+                                   request.view_ops);
+    AddCounterOps(projections::CounterDeltas(source->before, source->after),
+                  request.view_ops);
   }
+  TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, ticket, decision.events,
+                                        request.events, request.view_ops));
 
   uint64_t number = decision.number;
   if (!command.command_id.empty()) {
@@ -291,12 +321,15 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
     AddCounterOps(projections::CounterDeltas(decision.before, decision.after),
                   request.view_ops);
   }
-  uint32_t appended = static_cast<uint32_t>(request.events.size());
+  size_t appended = request.events.size();
+  for (const store::StreamAppend& other : request.other_streams) {
+    appended += other.events.size();
+  }
   auto result = store_->Append(std::move(request));
   if (!result.ok()) return result.status();
   if (result->duplicate) return RepeatedCommand(command, *result);
   return CommandResult{ticket, number, result->last_version,
-                       result->last_position, appended};
+                       result->last_position, static_cast<uint32_t>(appended)};
 }
 
 }  // namespace engine

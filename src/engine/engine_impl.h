@@ -12,16 +12,19 @@
 #define TICKETLOG_ENGINE_ENGINE_IMPL_H_
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "domain/decide.h"
 #include "domain/handler.h"
 #include "projections/contacts.h"
 #include "projections/ticket_projection.h"
+#include "search/search_index.h"
 #include "store/event_store.h"
 #include "ticketlog/engine.h"
 
@@ -31,6 +34,8 @@ class EngineImpl final : public Engine {
  public:
   explicit EngineImpl(std::unique_ptr<store::EventStore> store)
       : store_(std::move(store)) {}
+  // Stops the indexer and commits what it indexed.
+  ~EngineImpl() override;
 
   StatusOr<CommandResult> Execute(const Command& command) override;
   StatusOr<TicketView> GetTicket(const std::string& account,
@@ -55,6 +60,7 @@ class EngineImpl final : public Engine {
                                      TimeUs at_us) override;
   StatusOr<Stats> GetStats(const std::string& account) override;
   StatusOr<Report> GetReport(const ReportQuery& query) override;
+  StatusOr<SearchPage> Search(const SearchQuery& query) override;
   Status ReadLog(uint64_t from_position,
                  const std::function<bool(const Event&)>& fn) override;
   StatusOr<LogHead> Head() override;
@@ -63,6 +69,10 @@ class EngineImpl final : public Engine {
   Status Rebuild() override;
   // Records that an empty store's views are in the current format.
   Status SetViewsFormat();
+  // Opens the search index (engine_search.cc): a writer's is caught up with
+  // the log here and then kept up by the indexer thread; a reader's is
+  // opened at its first search.
+  Status OpenSearch(const Options& options);
   StatusOr<VerifyReport> Verify(const std::optional<LogHead>& expect) override;
 
  private:
@@ -84,6 +94,12 @@ class EngineImpl final : public Engine {
                                           const domain::Decision& decision);
   StatusOr<CommandResult> AppendTicket(const Command& command,
                                        const domain::Decision& decision);
+  // Encodes `events` of `ticket` into `bodies` and adds the view ops they
+  // imply beyond the ticket's own entries: contact, number, messages.
+  Status AddEventOps(const Command& command, const std::string& ticket,
+                     const std::vector<Event>& events,
+                     std::vector<std::string>& bodies,
+                     std::vector<store::ViewOp>& ops);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
   projections::ViewReader MakeViewReader();
@@ -113,6 +129,20 @@ class EngineImpl final : public Engine {
   // Checks the stream index, the stream heads and the idempotency records
   // against what the log implies.
   Status VerifyFamilies(VerifyReport& report);
+  // Adds the search index's differences from a fresh build to `report`;
+  // a check that cannot run is one problem more, never an error.
+  Status VerifySearch(VerifyReport& report);
+  Status CheckSearch(VerifyReport& report);
+
+  // ---- Search (engine_search.cc) ----
+  // Brings the index up to the store's head; search_mu_ held. A reader's
+  // index is opened here the first time.
+  Status CatchUpSearchLocked();
+  // Applies the log from index.checkpoint() + 1 to the store's head.
+  Status CatchUp(search::SearchIndex& index);
+  Status RebuildSearch();
+  // The indexer thread: follows the store's head and commits in batches.
+  void IndexLoop();
 
   std::unique_ptr<store::EventStore> store_;
   // Shared by commands and queries; exclusive for Rebuild and Verify.
@@ -122,6 +152,17 @@ class EngineImpl final : public Engine {
   // guarded by directory_mu_; an entry is only changed under its account's
   // stripe.
   std::unordered_map<std::string, DirectoryPtr> directories_;
+
+  // Search: all guarded by search_mu_ but the settings and the thread.
+  bool search_enabled_ = false;
+  bool read_only_ = false;
+  std::string search_dir_;
+  uint32_t search_commit_events_ = 0;
+  std::mutex search_mu_;
+  std::unique_ptr<search::SearchIndex> search_;  // guarded by search_mu_
+  uint64_t uncommitted_events_ = 0;              // guarded by search_mu_
+  std::atomic<bool> stop_indexer_{false};
+  std::thread indexer_;
 };
 
 }  // namespace ticketlog::engine

@@ -391,4 +391,40 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   return stats;
 }
 
+// The index answers which tickets match; the views give them (engine_search.cc
+// keeps the index).
+StatusOr<SearchPage> EngineImpl::Search(const SearchQuery& query) {
+  TICKETLOG_RETURN_IF_ERROR(ValidateAccount(query.account));
+  if (query.page == 0) {
+    return Status::InvalidArgument("page", "pages are numbered from 1");
+  }
+  if (!search_enabled_) {
+    return Status::IoError("search is off for this engine (Options::search)");
+  }
+  std::shared_lock engine_lock(engine_mu_);
+  search::Matches matches;
+  {
+    std::lock_guard lock(search_mu_);
+    TICKETLOG_RETURN_IF_ERROR(CatchUpSearchLocked());
+    auto found = search_->Search(query.account, query.text, query.statuses,
+                                 query.page, kPageSize);
+    if (!found.ok()) return found.status();
+    matches = std::move(*found);
+  }
+  SearchPage page;
+  page.page = query.page;
+  page.total = matches.total;
+  for (size_t i = 0; i < matches.tickets.size(); ++i) {
+    auto view = GetTicketLocked(query.account, matches.tickets[i]);
+    // A reader's index may be ahead of its views (the writer committed it
+    // after the reader opened): a ticket its views do not have yet is left
+    // out.
+    if (!view.ok() && view.status().code() == Code::kNotFound) continue;
+    if (!view.ok()) return view.status();
+    page.items.push_back(std::move(*view));
+    page.relevance.push_back(matches.relevance[i]);
+  }
+  return page;
+}
+
 }  // namespace ticketlog::engine

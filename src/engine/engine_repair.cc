@@ -1,4 +1,5 @@
 // Engine::Repair: recovery of a damaged store to its longest intact log.
+#include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -174,9 +175,19 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
         "event behind them and were removed");
   }
   TICKETLOG_RETURN_IF_ERROR(store.WriteRepair(ops, {kept, prev}));
+  if (report.events_dropped > 0) {
+    // The search index may hold what was dropped: it is built again from
+    // the kept log below.
+    std::error_code ec;
+    if (std::filesystem::remove_all(
+            std::filesystem::path(options.path) / "search", ec) > 0) {
+      report.notes.push_back("the search index was rebuilt from the kept log");
+    }
+  }
 
   engine::EngineImpl engine(std::move(*opened));
   TICKETLOG_RETURN_IF_ERROR(engine.Rebuild());
+  TICKETLOG_RETURN_IF_ERROR(engine.OpenSearch(writable));
   auto head = engine.Head();
   if (!head.ok()) return head.status();
   report.head = *head;

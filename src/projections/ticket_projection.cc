@@ -230,4 +230,18 @@ Counters CounterDeltas(const std::optional<TicketView>& before,
   return deltas;
 }
 
+std::vector<const Message*> MessagesOf(const EventPayload& payload) {
+  std::vector<const Message*> messages;
+  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
+    if (opened->message) messages.push_back(&*opened->message);
+  } else if (const auto* added = std::get_if<MessageAdded>(&payload)) {
+    messages.push_back(&added->message);
+  } else if (const auto* merged = std::get_if<TicketMergedFrom>(&payload)) {
+    for (const Message& message : merged->messages) {
+      messages.push_back(&message);
+    }
+  }
+  return messages;
+}
+
 }  // namespace ticketlog::projections

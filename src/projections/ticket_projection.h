@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/event_store.h"
+#include "ticketlog/events.h"
 #include "ticketlog/views.h"
 
 namespace ticketlog::projections {
@@ -57,6 +58,10 @@ void AppendTicketEntries(const TicketView& view, Entries& out);
 // last protocol number: tickets are never deleted. A customer's are the
 // entries of its short list.)
 void AddTicketCounters(const TicketView& view, Counters& out);
+
+// The messages an event adds to its ticket's messages view: the opening
+// message, a MessageAdded's, a TicketMergedFrom's copies; none otherwise.
+std::vector<const Message*> MessagesOf(const EventPayload& payload);
 
 // View ops that turn `before`'s entries (none when nullopt) into `after`'s.
 void DiffTicketEntries(const std::optional<TicketView>& before,

@@ -40,16 +40,12 @@ Status ViewBuilder::Apply(const Event& event) {
   TicketView& view = tickets_[TicketKey(event.account, event.stream)];
   domain::EvolveTicket(view, event);
 
-  const Message* message = nullptr;
   if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
-    if (opened->message) message = &*opened->message;
     TICKETLOG_RETURN_IF_ERROR(RecordContact(event, opened->customer));
     uint64_t& last = numbers_[NumberKey(event.account)];
     last = std::max(last, opened->number);
-  } else if (const auto* added = std::get_if<MessageAdded>(&event.payload)) {
-    message = &added->message;
   }
-  if (message) {
+  for (const Message* message : MessagesOf(event.payload)) {
     TICKETLOG_RETURN_IF_ERROR(
         messages_(MessageKey(event.account, event.stream, message->seq),
                   schema::EncodeMessage(*message)));

@@ -181,6 +181,7 @@ Off<fb::Message> EncodeMessageTable(Builder& b, const Message& m) {
   StrOff author_id = OptString(b, m.author_id);
   StrOff content = OptString(b, m.content);
   StrOff id = OptString(b, m.id);
+  StrOff merged_from = OptString(b, m.merged_from);
   VecOff<Off<fb::Attachment>> attachments;
   if (!m.attachments.empty()) {
     std::vector<Off<fb::Attachment>> offsets;
@@ -192,7 +193,8 @@ Off<fb::Message> EncodeMessageTable(Builder& b, const Message& m) {
   }
   return fb::CreateMessage(b, m.seq, static_cast<fb::MessageKind>(m.kind),
                            static_cast<fb::ActorKind>(m.author), author_id,
-                           m.is_private, content, attachments, id, m.at_us);
+                           m.is_private, content, attachments, id, m.at_us,
+                           merged_from, m.merged_seq);
 }
 
 // An absent sla is no offset: nothing is written.
@@ -370,6 +372,23 @@ Off<fb::SlaPolicyDefined> EncodePayloadTable(Builder& b,
                                     e.resolution_seconds);
 }
 
+Off<fb::TicketMergedInto> EncodePayloadTable(Builder& b,
+                                             const TicketMergedInto& e) {
+  return fb::CreateTicketMergedInto(b, OptString(b, e.ticket), e.number);
+}
+
+Off<fb::TicketMergedFrom> EncodePayloadTable(Builder& b,
+                                             const TicketMergedFrom& e) {
+  StrOff ticket = OptString(b, e.ticket);
+  std::vector<Off<fb::Message>> offsets;
+  offsets.reserve(e.messages.size());
+  for (const Message& m : e.messages) {
+    offsets.push_back(EncodeMessageTable(b, m));
+  }
+  VecOff<Off<fb::Message>> messages = b.CreateVector(offsets);
+  return fb::CreateTicketMergedFrom(b, ticket, e.number, messages);
+}
+
 template <typename T>
 struct OffsetTarget;
 template <typename T>
@@ -514,6 +533,8 @@ Status DecodeMessageTable(const fb::Message& m, Message& out) {
       ReadString(a->sha256(), dst.sha256);
     }
   }
+  ReadString(m.merged_from(), out.merged_from);
+  out.merged_seq = m.merged_seq();
   return Status::OK();
 }
 
@@ -680,6 +701,28 @@ Status DecodePayloadTable(const fb::SlaPolicyDefined& in,
   return Status::OK();
 }
 
+Status DecodePayloadTable(const fb::TicketMergedInto& in,
+                          TicketMergedInto& out) {
+  ReadString(in.ticket(), out.ticket);
+  out.number = in.number();
+  return Status::OK();
+}
+
+Status DecodePayloadTable(const fb::TicketMergedFrom& in,
+                          TicketMergedFrom& out) {
+  ReadString(in.ticket(), out.ticket);
+  out.number = in.number();
+  out.messages.clear();
+  if (const auto* messages = in.messages()) {
+    out.messages.reserve(messages->size());
+    for (const fb::Message* m : *messages) {
+      TICKETLOG_RETURN_IF_ERROR(
+          DecodeMessageTable(*m, out.messages.emplace_back()));
+    }
+  }
+  return Status::OK();
+}
+
 template <typename T, typename Table>
 Status DecodeAs(const fb::Event& in, EventPayload& out) {
   const Table* table = in.payload_as<Table>();
@@ -726,6 +769,10 @@ Status DecodePayload(const fb::Event& in, EventPayload& out) {
       return DecodeAs<ContactUpdated, fb::ContactUpdated>(in, out);
     case fb::Payload::SlaPolicyDefined:
       return DecodeAs<SlaPolicyDefined, fb::SlaPolicyDefined>(in, out);
+    case fb::Payload::TicketMergedInto:
+      return DecodeAs<TicketMergedInto, fb::TicketMergedInto>(in, out);
+    case fb::Payload::TicketMergedFrom:
+      return DecodeAs<TicketMergedFrom, fb::TicketMergedFrom>(in, out);
     case fb::Payload::NONE:
       return Status::Corruption("event has no payload");
   }
@@ -806,6 +853,8 @@ Off<fb::TicketViewRecord> EncodeViewTable(Builder& b, const TicketView& v) {
   VecOff<Off<fb::StatusDuration>> durations =
       StatusDurationVector(b, v.status_durations_us);
   StrOff sla_policy = v.sla ? OptString(b, v.sla->policy) : StrOff();
+  StrOff merged_into = OptString(b, v.merged_into);
+  VecOff<StrOff> merged_from = StringVector(b, v.merged_from);
   fb::TicketViewRecordBuilder out(b);
   // 8-byte scalars first, then offsets and 4-byte scalars, then bytes: the
   // fewest padding bytes.
@@ -835,6 +884,8 @@ Off<fb::TicketViewRecord> EncodeViewTable(Builder& b, const TicketView& v) {
   out.add_resolution(resolution);
   out.add_status_durations_us(durations);
   out.add_sla_policy(sla_policy);
+  out.add_merged_into(merged_into);
+  out.add_merged_from(merged_from);
   out.add_reopen_count(v.reopen_count);
   out.add_transfer_count(v.transfer_count);
   out.add_message_count(v.message_count);
@@ -896,6 +947,8 @@ Status DecodeViewTable(const fb::TicketViewRecord& in, TicketView& out) {
     sla.first_response_seconds = in.sla_first_response_seconds();
     sla.resolution_seconds = in.sla_resolution_seconds();
   }
+  ReadString(in.merged_into(), out.merged_into);
+  ReadStrings(in.merged_from(), out.merged_from);
   return Status::OK();
 }
 

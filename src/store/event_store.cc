@@ -596,44 +596,70 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
       }
     }
 
-    StreamHead current;
-    auto in_group = group_heads.find(req.stream);
-    if (in_group != group_heads.end()) {
-      current = in_group->second;
-    } else {
-      auto stored = req.expected_version != kAnyVersion
-                        ? StreamHeadIfAt(req.stream, req.expected_version)
-                        : GetStreamHead(req.stream);
-      if (!stored.ok()) {
-        w->result = stored.status();
-        continue;
-      }
-      current = *stored;
+    // Every stream's head is checked before anything of the request goes
+    // into the batch: a refused request adds nothing.
+    struct Segment {
+      const std::string* stream;
+      uint64_t expected_version;
+      const std::vector<std::string>* events;
+      StreamHead current;
+    };
+    std::vector<Segment> segments;
+    segments.reserve(req.other_streams.size() + 1);
+    for (const StreamAppend& other : req.other_streams) {
+      segments.push_back(
+          {&other.stream, other.expected_version, &other.events, {}});
     }
-    if (req.expected_version != kAnyVersion &&
-        req.expected_version != current.version) {
-      w->result = Status::Conflict(req.expected_version, current.version);
+    segments.push_back({&req.stream, req.expected_version, &req.events, {}});
+    Status refused;
+    for (Segment& segment : segments) {
+      auto in_group = group_heads.find(*segment.stream);
+      if (in_group != group_heads.end()) {
+        segment.current = in_group->second;
+      } else {
+        auto stored =
+            segment.expected_version != kAnyVersion
+                ? StreamHeadIfAt(*segment.stream, segment.expected_version)
+                : GetStreamHead(*segment.stream);
+        if (!stored.ok()) {
+          refused = stored.status();
+          break;
+        }
+        segment.current = *stored;
+      }
+      if (segment.expected_version != kAnyVersion &&
+          segment.expected_version != segment.current.version) {
+        refused =
+            Status::Conflict(segment.expected_version, segment.current.version);
+        break;
+      }
+    }
+    if (!refused.ok()) {
+      w->result = std::move(refused);
       continue;
     }
 
     AppendResult result;
-    for (const std::string& body : req.events) {
-      uint64_t position = head.position + 1;
-      uint64_t version = current.version + 1;
-      std::string hash = ChainHash(head.hash, position, version, body);
-      batch.Put(
-          handle(Family::kLog), BigEndian64(position),
-          schema::EncodeEnvelope(position, version, head.hash, hash, body));
-      batch.Put(handle(Family::kStreams), StreamKey(req.stream, version),
-                BigEndian64(position));
-      if (result.first_position == 0) result.first_position = position;
-      head.position = position;
-      head.hash = std::move(hash);
-      current = {version, position};
+    for (Segment& segment : segments) {
+      StreamHead& current = segment.current;
+      for (const std::string& body : *segment.events) {
+        uint64_t position = head.position + 1;
+        uint64_t version = current.version + 1;
+        std::string hash = ChainHash(head.hash, position, version, body);
+        batch.Put(
+            handle(Family::kLog), BigEndian64(position),
+            schema::EncodeEnvelope(position, version, head.hash, hash, body));
+        batch.Put(handle(Family::kStreams), StreamKey(*segment.stream, version),
+                  BigEndian64(position));
+        if (result.first_position == 0) result.first_position = position;
+        head.position = position;
+        head.hash = std::move(hash);
+        current = {version, position};
+      }
+      if (!segment.events->empty()) group_heads[*segment.stream] = current;
     }
-    result.last_position = current.position;
-    result.last_version = current.version;
-    if (!req.events.empty()) group_heads[req.stream] = current;
+    result.last_position = segments.back().current.position;
+    result.last_version = segments.back().current.version;
     if (!req.command_key.empty()) {
       std::string record =
           EncodeHead(result.last_position, result.last_version);

@@ -53,6 +53,13 @@ struct ViewOp {
   std::string value;
 };
 
+// Events of one stream within an AppendRequest.
+struct StreamAppend {
+  std::string stream;
+  uint64_t expected_version = kAnyVersion;
+  std::vector<std::string> events;  // encoded fb::Event bodies
+};
+
 struct AppendRequest {
   // Opaque stream key chosen by the caller (< 65536 bytes).
   std::string stream;
@@ -68,6 +75,11 @@ struct AppendRequest {
   std::string command_result;
   // Applied to the views family in the same WriteBatch.
   std::vector<ViewOp> view_ops;
+  // Other streams the same command writes (a merge's source), appended
+  // before `events`, in order, in the same batch; each is checked against
+  // its own expected version, and a conflict on any refuses the whole
+  // request. The result describes `stream`.
+  std::vector<StreamAppend> other_streams;
 };
 
 struct AppendResult {

@@ -133,7 +133,8 @@ TEST_CASE("pages and stats", "[json_view]") {
       R"({"items":[{"message":"00000000-0000-4000-8000-00000000000a","seq":1,)"
       R"("at":"2024-03-01T12:30:00Z","kind":"note","author":"operator",)"
       R"("author_id":"ana","author_name":"Ana Lima","private":false,"content":"internal","attachments":[{"name":"a.txt",)"
-      R"("content_type":null,"size":3,"sha256":null}]}],"page":1,"total":1})");
+      R"("content_type":null,"size":3,"sha256":null}],"merged_from":null,)"
+      R"("merged_seq":null}],"page":1,"total":1})");
 
   Stats stats;
   stats.tickets = 3;

@@ -44,6 +44,7 @@ class FakeReads final : public CommandReads {
   std::vector<Customer> contacts;
   uint64_t last_number = 0;
   std::map<std::string, uint64_t> linked;
+  std::map<std::string, std::vector<Message>> messages;
   std::string failing;
   Status failure = Status::IoError("disk on fire");
   std::vector<std::string> calls;
@@ -80,6 +81,11 @@ class FakeReads final : public CommandReads {
       }
     }
     return std::string();
+  }
+  StatusOr<std::vector<Message>> Messages(const std::string& account,
+                                          const std::string& ticket) override {
+    TICKETLOG_RETURN_IF_ERROR(Call("Messages"));
+    return messages[ticket];
   }
   StatusOr<uint64_t> LastNumber(const std::string& account) override {
     TICKETLOG_RETURN_IF_ERROR(Call("LastNumber"));
@@ -450,4 +456,87 @@ TEST_CASE("removing an operator counts its linked open tickets") {
   REQUIRE(removed->events.size() == 1);
   CHECK(EventTypeName(removed->events[0].payload) == "OperatorRemoved");
   CHECK(removed->directory_after->operators.count("ana") == 0);
+}
+
+namespace {
+
+const std::string kTarget = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+
+// kTicket (number 1) and kTarget (number 2), one message each.
+void OpenedPair(FakeReads& reads) {
+  OpenedTicket(reads);
+  auto target = Handle(Cmd(Open(kTarget), kT0), reads, TestStamp());
+  REQUIRE(target.ok());
+  reads.Keep(*target);
+  Message first;
+  first.seq = 1;
+  first.content = "source text";
+  reads.messages[kTicket] = {first};
+  reads.calls.clear();
+}
+
+}  // namespace
+
+TEST_CASE("a merge stamps the source's events, then the target's") {
+  FakeReads reads;
+  OpenedPair(reads);
+  auto merge =
+      Handle(Cmd(Merge{.ticket = kTicket, .into = kTarget}, kT0 + kMinute),
+             reads, TestStamp());
+  REQUIRE(merge.ok());
+  CHECK(reads.calls ==
+        std::vector<std::string>{"Ticket", "Ticket", "Messages"});
+  REQUIRE(merge->merged_source.has_value());
+  const StreamChange& source = *merge->merged_source;
+  CHECK(source.ticket == kTicket);
+  CHECK(source.base_version == 1);
+  CHECK(Print(source.events) ==
+        "v2 TicketMergedInto id=id-1 acme/" + kTicket +
+            " at=" + std::to_string(kMinute) +
+            " rec=5 by=system: cmd=cmd-1 schema=1 pos=0\n"
+            "v3 TicketFinished id=id-2 acme/" +
+            kTicket + " at=" + std::to_string(kMinute) +
+            " rec=5 by=system: cmd=cmd-1 schema=1 pos=0\n"
+            "v4 TicketClosed id=id-3 acme/" +
+            kTicket + " at=" + std::to_string(kMinute) +
+            " rec=5 by=system: cmd=cmd-1 schema=1 pos=0\n");
+  CHECK(source.after.status == TicketStatus::kClosed);
+  CHECK(source.after.resolution == "merged");
+  CHECK(source.after.merged_into == kTarget);
+
+  // The Decision's own fields describe the target.
+  CHECK(merge->ticket == kTarget);
+  CHECK(merge->number == 2);
+  CHECK(merge->base_version == 1);
+  CHECK(Print(merge->events) ==
+        "v2 TicketMergedFrom id=id-4 acme/" + kTarget +
+            " at=" + std::to_string(kMinute) +
+            " rec=5 by=system: cmd=cmd-1 schema=1 pos=0\n");
+  CHECK(merge->after.merged_from == std::vector<std::string>{kTicket});
+  CHECK(merge->after.message_count == 1);
+}
+
+TEST_CASE("a merge's expected_version is the source's") {
+  FakeReads reads;
+  OpenedPair(reads);
+  Command merge = Cmd(Merge{.ticket = kTicket, .into = kTarget}, kT0 + kMinute);
+  merge.expected_version = 2;
+  auto refused = Handle(merge, reads, TestStamp());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Code::kConflict);
+  CHECK(refused.status().current_version() == 1u);
+  CHECK(reads.calls == std::vector<std::string>{"Ticket"});
+  merge.expected_version = 1;
+  CHECK(Handle(merge, reads, TestStamp()).ok());
+}
+
+TEST_CASE("a merge into a missing ticket reads no messages") {
+  FakeReads reads;
+  OpenedTicket(reads);
+  auto refused =
+      Handle(Cmd(Merge{.ticket = kTicket, .into = kTarget}, kT0 + kMinute),
+             reads, TestStamp());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Code::kNotFound);
+  CHECK(reads.calls == std::vector<std::string>{"Ticket", "Ticket"});
 }

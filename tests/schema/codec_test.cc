@@ -77,6 +77,10 @@ std::vector<EventPayload> FullPayloads() {
   updated.removed_attributes = {"old", "older"};
   updated.sla = SlaTargets{};  // no policy applies any more
 
+  Message copy = FullMessage();
+  copy.merged_from = "2f1e7a3c-0000-4000-8000-000000000003";
+  copy.merged_seq = 4;
+
   return {
       opened,
       MessageAdded{FullMessage()},
@@ -101,6 +105,10 @@ std::vector<EventPayload> FullPayloads() {
                        "billing",
                        600,
                        7200},
+      StatusDefined{"waiting-bank", "Aguardando banco"},
+      TicketMergedInto{"2f1e7a3c-0000-4000-8000-000000000002", 12},
+      TicketMergedFrom{
+          "2f1e7a3c-0000-4000-8000-000000000003", 13, {copy, FullMessage()}},
   };
 }
 

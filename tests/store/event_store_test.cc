@@ -392,3 +392,49 @@ TEST_CASE("a reader of a directory that holds no store fails with io_error",
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == Code::kIoError);
 }
+
+TEST_CASE("an append writes its other streams first, each at its own version",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("source", 0, {"s1", "s2"})).ok());
+  REQUIRE(store->Append(Request("target", 0, {"t1"})).ok());
+
+  AppendRequest merge = Request("target", 1, {"t2"});
+  merge.other_streams.push_back(
+      {"source", 2, {Body("source", "s3"), Body("source", "s4")}});
+  auto result = store->Append(merge);
+  REQUIRE(result.ok());
+  // The result describes the request's own stream.
+  CHECK(result->first_position == 4);
+  CHECK(result->last_position == 6);
+  CHECK(result->last_version == 2);
+  CHECK(PrintLog(*store) ==
+        "1 source@1 s1\n2 source@2 s2\n3 target@1 t1\n"
+        "4 source@3 s3\n5 source@4 s4\n6 target@2 t2\n");
+  auto source_head = store->GetStreamHead("source");
+  REQUIRE(source_head.ok());
+  CHECK(source_head->version == 4);
+  CHECK(source_head->position == 5);
+}
+
+TEST_CASE("a stale version on any stream of an append writes nothing",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("source", 0, {"s1"})).ok());
+  REQUIRE(store->Append(Request("target", 0, {"t1"})).ok());
+
+  AppendRequest stale_other = Request("target", 1, {"t2"});
+  stale_other.other_streams.push_back({"source", 0, {Body("source", "s2")}});
+  auto refused = store->Append(stale_other);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Code::kConflict);
+  CHECK(refused.status().current_version() == 1u);
+
+  AppendRequest stale_own = Request("target", 0, {"t2"});
+  stale_own.other_streams.push_back({"source", 1, {Body("source", "s2")}});
+  CHECK(store->Append(stale_own).status().code() == Code::kConflict);
+  CHECK(PrintLog(*store) == "1 source@1 s1\n2 target@1 t1\n");
+  CHECK(store->Head().position == 2);
+}
