@@ -52,14 +52,30 @@ class Reader {
       if (pos_ >= s_.size()) return false;
       char e = s_[pos_++];
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           if (pos_ + 4 > s_.size()) return false;
           unsigned code = 0;
@@ -114,17 +130,16 @@ class Reader {
     char* end = nullptr;
     out.number = std::strtod(number.c_str(), &end);
     if (end != number.c_str() + number.size()) return false;
-    auto [iend, ec] = std::from_chars(number.data(),
-                                      number.data() + number.size(), out.integer);
+    auto [iend, ec] = std::from_chars(
+        number.data(), number.data() + number.size(), out.integer);
     out.integral = ec == std::errc() && iend == number.data() + number.size();
     return true;
   }
 
  private:
   void SkipSpace() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\t' ||
-            s_[pos_] == '\r')) {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' ||
+                                s_[pos_] == '\t' || s_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -168,11 +183,21 @@ std::string JsonQuote(std::string_view text) {
   out.push_back('"');
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -236,10 +261,17 @@ std::optional<Attributes> DecodeAttributes(std::string_view json) {
   Attributes out;
   bool ok = ReadObject(json, [&](const std::string& key, const Scalar& v) {
     switch (v.kind) {
-      case Scalar::Kind::kString: out[key] = v.text; return true;
-      case Scalar::Kind::kNumber: out[key] = v.number; return true;
-      case Scalar::Kind::kBool: out[key] = v.boolean; return true;
-      default: return false;
+      case Scalar::Kind::kString:
+        out[key] = v.text;
+        return true;
+      case Scalar::Kind::kNumber:
+        out[key] = v.number;
+        return true;
+      case Scalar::Kind::kBool:
+        out[key] = v.boolean;
+        return true;
+      default:
+        return false;
     }
   });
   if (!ok) return std::nullopt;

@@ -23,7 +23,8 @@ namespace ticketlog::bench {
 std::string JsonQuote(std::string_view text);
 
 std::string EncodeStringArray(const std::vector<std::string>& items);
-std::optional<std::vector<std::string>> DecodeStringArray(std::string_view json);
+std::optional<std::vector<std::string>> DecodeStringArray(
+    std::string_view json);
 
 // Custom attributes: string, number or bool values.
 std::string EncodeAttributes(const Attributes& attributes);

@@ -18,7 +18,7 @@ namespace {
 constexpr TimeUs kStartUs = 1672531200LL * 1000000;
 constexpr int64_t kMinuteUs = 60LL * 1000000;
 
-constexpr const char* kDepartments[] = {"support", "billing",   "sales",
+constexpr const char* kDepartments[] = {"support",   "billing", "sales",
                                         "technical", "returns", "onboarding"};
 constexpr int kOperators = 24;
 
@@ -54,7 +54,8 @@ void Remove(const std::string& path, bool peer) {
 Status Record(const std::string& path, const DatasetBuild& build) {
   std::ofstream out(MarkerPath(path));
   out << build.seconds << ' ' << build.commands << '\n';
-  return out ? Status::OK() : Status::IoError("cannot write " + MarkerPath(path));
+  return out ? Status::OK()
+             : Status::IoError("cannot write " + MarkerPath(path));
 }
 
 // Large builds take minutes: say how far they got every 100,000 tickets.
@@ -62,9 +63,10 @@ void Progress(const char* backend, size_t tickets, const DatasetBuild& build,
               const Stopwatch& watch) {
   if (tickets % 100000 != 0) return;
   double seconds = watch.Seconds();
-  std::fprintf(stderr, "  %s: %zu tickets, %llu commands in %.0f s (%.0f commands/s)\n",
-               backend, tickets, static_cast<unsigned long long>(build.commands),
-               seconds, static_cast<double>(build.commands) / seconds);
+  std::fprintf(
+      stderr, "  %s: %zu tickets, %llu commands in %.0f s (%.0f commands/s)\n",
+      backend, tickets, static_cast<unsigned long long>(build.commands),
+      seconds, static_cast<double>(build.commands) / seconds);
 }
 
 }  // namespace
@@ -109,7 +111,8 @@ StatusOr<DatasetBuild> BuildEngineDataset(const std::string& path,
 StatusOr<DatasetBuild> BuildPeerDataset(const std::string& path,
                                         const ListDatasetOptions& options) {
   Remove(path, /*peer=*/true);
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path());
   auto peer = SqlitePeer::Open(path, /*sync=*/false);
   if (!peer.ok()) return peer.status();
   DatasetBuild build;
@@ -131,7 +134,9 @@ Status ForEachDatasetCommand(
     const std::function<Status(const Command&)>& execute,
     const std::function<void(size_t)>& progress) {
   std::mt19937_64 rng(options.seed);
-  auto uniform = [&] { return std::uniform_real_distribution<double>(0, 1)(rng); };
+  auto uniform = [&] {
+    return std::uniform_real_distribution<double>(0, 1)(rng);
+  };
   auto run = [&](CommandBody body, TimeUs at) {
     Command command;
     command.account = options.account;
@@ -144,10 +149,11 @@ Status ForEachDatasetCommand(
     TICKETLOG_RETURN_IF_ERROR(run(DefineDepartment{d, d}, kStartUs));
   }
   for (int o = 0; o < kOperators; ++o) {
-    TICKETLOG_RETURN_IF_ERROR(run(
-        RegisterOperator{OperatorId(o), "Operator " + std::to_string(o),
-                         {kDepartments[o % 6]}},
-        kStartUs));
+    TICKETLOG_RETURN_IF_ERROR(
+        run(RegisterOperator{OperatorId(o),
+                             "Operator " + std::to_string(o),
+                             {kDepartments[o % 6]}},
+            kStartUs));
   }
   TICKETLOG_RETURN_IF_ERROR(
       run(DefineStatus{"waiting_vendor", "Waiting for vendor"}, kStartUs));
@@ -184,7 +190,9 @@ Status ForEachDatasetCommand(
                                : Priority::kUrgent;
     open.category = "general";
     open.message = OpeningMessage{MessageText(rng(), MessageSize(rng())),
-                                  MessageKind::kIncoming, false, {}};
+                                  MessageKind::kIncoming,
+                                  false,
+                                  {}};
     bool linked = !open.operator_id.empty();
     std::string ticket = open.ticket;
     TICKETLOG_RETURN_IF_ERROR(run(std::move(open), at));
@@ -195,14 +203,16 @@ Status ForEachDatasetCommand(
     double r = uniform();
     if (linked && r < 0.55) {
       TICKETLOG_RETURN_IF_ERROR(
-          run(Reply{ticket, ActorKind::kOperator,
-                    MessageText(rng(), MessageSize(rng())), {}},
+          run(Reply{ticket,
+                    ActorKind::kOperator,
+                    MessageText(rng(), MessageSize(rng())),
+                    {}},
               t));
       t += static_cast<TimeUs>(later(rng) * kMinuteUs);
     }
     if (r < 0.40) {
-      TICKETLOG_RETURN_IF_ERROR(
-          run(Finish{ticket, "Resolved, closing the ticket.", "solved", {}}, t));
+      TICKETLOG_RETURN_IF_ERROR(run(
+          Finish{ticket, "Resolved, closing the ticket.", "solved", {}}, t));
       if (uniform() < 0.4) {
         t += static_cast<TimeUs>(later(rng) * kMinuteUs);
         TICKETLOG_RETURN_IF_ERROR(run(Close{ticket}, t));

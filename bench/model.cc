@@ -103,7 +103,8 @@ void InMemoryModel::RecordContact(Account& account, const Customer& customer) {
   account.contacts[customer.contact] = customer;
   // Like the engine's contact lookups: a value already taken keeps its
   // first contact.
-  if (!customer.id.empty()) account.by_id.emplace(customer.id, customer.contact);
+  if (!customer.id.empty())
+    account.by_id.emplace(customer.id, customer.contact);
   if (!customer.email.empty()) {
     account.by_email.emplace(customer.email, customer.contact);
   }

@@ -38,7 +38,8 @@ CREATE INDEX IF NOT EXISTS contacts_ext_id ON contacts (account, ext_id);
 CREATE INDEX IF NOT EXISTS contacts_email ON contacts (account, email);
 CREATE INDEX IF NOT EXISTS contacts_phone ON contacts (account, phone);
 CREATE TABLE IF NOT EXISTS tickets (
-)sql" + columns + R"sql(
+)sql" + columns +
+         R"sql(
   PRIMARY KEY (account, ticket));
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_number ON tickets (account, number);
 CREATE INDEX IF NOT EXISTS tickets_updated
@@ -99,9 +100,10 @@ std::string DirectoryData(const EventPayload& payload) {
         if constexpr (std::is_same_v<T, DepartmentDefined>) {
           return EncodeObject({{"department", e.department}, {"name", e.name}});
         } else if constexpr (std::is_same_v<T, OperatorRegistered>) {
-          return EncodeObject({{"operator", e.operator_id},
-                               {"name", e.name},
-                               {"departments", EncodeStringArray(e.departments)}});
+          return EncodeObject(
+              {{"operator", e.operator_id},
+               {"name", e.name},
+               {"departments", EncodeStringArray(e.departments)}});
         } else if constexpr (std::is_same_v<T, OperatorRemoved>) {
           return EncodeObject({{"operator", e.operator_id}});
         } else if constexpr (std::is_same_v<T, StatusDefined>) {
@@ -125,8 +127,7 @@ bool DecodeCursor(const std::string& text, uint32_t& page, TimeUs& time,
   size_t b = a == std::string::npos ? a : text.find(':', a + 1);
   if (b == std::string::npos) return false;
   auto parse = [&](size_t from, size_t to, auto& out) {
-    auto [end, ec] =
-        std::from_chars(text.data() + from, text.data() + to, out);
+    auto [end, ec] = std::from_chars(text.data() + from, text.data() + to, out);
     return ec == std::errc() && end == text.data() + to;
   };
   return parse(0, a, page) && parse(a + 1, b, time) &&
@@ -143,8 +144,8 @@ StatusOr<std::unique_ptr<SqlitePeer>> SqlitePeer::Open(const std::string& path,
   SqliteDb& d = *peer->db_;
   TICKETLOG_RETURN_IF_ERROR(d.Exec("PRAGMA busy_timeout = 60000"));
   TICKETLOG_RETURN_IF_ERROR(d.Exec("PRAGMA journal_mode = WAL"));
-  TICKETLOG_RETURN_IF_ERROR(d.Exec(std::string("PRAGMA synchronous = ") +
-                                   (sync ? "FULL" : "OFF")));
+  TICKETLOG_RETURN_IF_ERROR(
+      d.Exec(std::string("PRAGMA synchronous = ") + (sync ? "FULL" : "OFF")));
   if (role == Role::kReader) {
     TICKETLOG_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size = -65536"));
   }
@@ -282,20 +283,19 @@ StatusOr<int64_t> SqlitePeer::InsertEvent(const Event& event,
       "occurred_at, recorded_at, actor_kind, actor_id, command_id, data) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
-  TICKETLOG_RETURN_IF_ERROR(
-      (*stmt)
-          ->Bind(1, event.event_id)
-          .Bind(2, event.account)
-          .Bind(3, event.stream)
-          .Bind(4, static_cast<int64_t>(event.version))
-          .Bind(5, type)
-          .Bind(6, event.occurred_at_us)
-          .Bind(7, event.recorded_at_us)
-          .Bind(8, static_cast<int64_t>(event.actor.kind))
-          .Bind(9, event.actor.id)
-          .Bind(10, event.command_id)
-          .Bind(11, data)
-          .Run());
+  TICKETLOG_RETURN_IF_ERROR((*stmt)
+                                ->Bind(1, event.event_id)
+                                .Bind(2, event.account)
+                                .Bind(3, event.stream)
+                                .Bind(4, static_cast<int64_t>(event.version))
+                                .Bind(5, type)
+                                .Bind(6, event.occurred_at_us)
+                                .Bind(7, event.recorded_at_us)
+                                .Bind(8, static_cast<int64_t>(event.actor.kind))
+                                .Bind(9, event.actor.id)
+                                .Bind(10, event.command_id)
+                                .Bind(11, data)
+                                .Run());
   return db_->LastInsertRowid();
 }
 
@@ -305,8 +305,8 @@ StatusOr<SqlitePeer::DirectoryPtr> SqlitePeer::LoadDirectory(
   if (cached != directories_.end()) return cached->second;
   domain::DirectoryState state;
   {
-    auto stmt = db_->Prepare(
-        "SELECT id, name FROM departments WHERE account = ?");
+    auto stmt =
+        db_->Prepare("SELECT id, name FROM departments WHERE account = ?");
     if (!stmt.ok()) return stmt.status();
     Statement& s = **stmt;
     s.Bind(1, account);
@@ -357,9 +357,9 @@ StatusOr<CommandResult> SqlitePeer::WriteDirectory(
     const Command& command, const domain::Decision& decision) {
   int64_t position = 0;
   for (const Event& event : decision.events) {
-    auto inserted = InsertEvent(event,
-                                std::string(EventTypeName(event.payload)),
-                                DirectoryData(event.payload));
+    auto inserted =
+        InsertEvent(event, std::string(EventTypeName(event.payload)),
+                    DirectoryData(event.payload));
     if (!inserted.ok()) return inserted.status();
     position = *inserted;
 
@@ -371,16 +371,22 @@ StatusOr<CommandResult> SqlitePeer::WriteDirectory(
                 "INSERT INTO departments (account, id, name) VALUES (?, ?, ?) "
                 "ON CONFLICT (account, id) DO UPDATE SET name = excluded.name");
             if (!s.ok()) return s.status();
-            return (*s)->Bind(1, command.account).Bind(2, e.department)
-                .Bind(3, e.name).Run();
+            return (*s)
+                ->Bind(1, command.account)
+                .Bind(2, e.department)
+                .Bind(3, e.name)
+                .Run();
           } else if constexpr (std::is_same_v<T, OperatorRegistered>) {
             auto s = db_->Prepare(
                 "INSERT INTO operators (account, id, name, departments) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (account, id) DO UPDATE SET "
                 "name = excluded.name, departments = excluded.departments");
             if (!s.ok()) return s.status();
-            return (*s)->Bind(1, command.account).Bind(2, e.operator_id)
-                .Bind(3, e.name).Bind(4, EncodeStringArray(e.departments))
+            return (*s)
+                ->Bind(1, command.account)
+                .Bind(2, e.operator_id)
+                .Bind(3, e.name)
+                .Bind(4, EncodeStringArray(e.departments))
                 .Run();
           } else if constexpr (std::is_same_v<T, OperatorRemoved>) {
             auto s = db_->Prepare(
@@ -392,8 +398,11 @@ StatusOr<CommandResult> SqlitePeer::WriteDirectory(
                 "INSERT INTO statuses (account, id, name) VALUES (?, ?, ?) "
                 "ON CONFLICT (account, id) DO UPDATE SET name = excluded.name");
             if (!s.ok()) return s.status();
-            return (*s)->Bind(1, command.account).Bind(2, e.status)
-                .Bind(3, e.name).Run();
+            return (*s)
+                ->Bind(1, command.account)
+                .Bind(2, e.status)
+                .Bind(3, e.name)
+                .Run();
           } else {
             return Status::OK();
           }
@@ -442,10 +451,10 @@ StatusOr<std::optional<TicketView>> SqlitePeer::ReadTicket(
 
 StatusOr<std::optional<Customer>> SqlitePeer::FindContact(
     const std::string& account, const Customer& ref) {
-  static const std::pair<const char*, const std::string Customer::*> kLookups[] = {
-      {"ext_id", &Customer::id},
-      {"email", &Customer::email},
-      {"phone", &Customer::phone}};
+  static const std::pair<const char*, const std::string Customer::*>
+      kLookups[] = {{"ext_id", &Customer::id},
+                    {"email", &Customer::email},
+                    {"phone", &Customer::phone}};
   for (const auto& [column, member] : kLookups) {
     const std::string& value = ref.*member;
     if (value.empty()) continue;
@@ -523,8 +532,9 @@ StatusOr<CommandResult> SqlitePeer::WriteTicket(
               .Bind(10, event.occurred_at_us)
               .Run());
     }
-    auto inserted = InsertEvent(event, std::string(EventTypeName(event.payload)),
-                                EncodeObject(changes));
+    auto inserted =
+        InsertEvent(event, std::string(EventTypeName(event.payload)),
+                    EncodeObject(changes));
     if (!inserted.ok()) return inserted.status();
     position = *inserted;
   }
@@ -537,7 +547,8 @@ StatusOr<CommandResult> SqlitePeer::WriteTicket(
         "version = ?");
     if (!stmt.ok()) return stmt.status();
     Statement& s = **stmt;
-    s.Bind(1, command.account).Bind(2, ticket)
+    s.Bind(1, command.account)
+        .Bind(2, ticket)
         .Bind(3, static_cast<int64_t>(base_version));
     if (s.Step()) position = s.Int(0);
     TICKETLOG_RETURN_IF_ERROR(s.status());
@@ -677,8 +688,8 @@ StatusOr<ListPage> SqlitePeer::List(const ListQuery& q) {
 
   const char* sort = q.sort == SortBy::kUpdated ? "updated_at" : "created_at";
   bool desc = q.order == SortOrder::kDesc;
-  std::string sql = "SELECT " + TicketColumnList() + " FROM tickets WHERE " +
-                    where;
+  std::string sql =
+      "SELECT " + TicketColumnList() + " FROM tickets WHERE " + where;
   int64_t offset = 0;
   if (!q.cursor.empty()) {
     TimeUs time = 0;

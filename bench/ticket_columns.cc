@@ -45,23 +45,25 @@ bool SetOptional(std::optional<int64_t>& field, const SqlValue& v) {
 }
 
 // The columns in table order. Enums are stored as their numeric values.
-#define TL_TEXT(col, field)                                                \
-  TicketColumn {                                                           \
-    col, "TEXT NOT NULL",                                                  \
-        [](const TicketView& v) { return Text(v.field); },                 \
+#define TL_TEXT(col, field)                                                  \
+  TicketColumn {                                                             \
+    col, "TEXT NOT NULL", [](const TicketView& v) { return Text(v.field); }, \
         [](TicketView& v, const SqlValue& x) { return SetText(v.field, x); } \
   }
-#define TL_INT(col, field)                                                     \
-  TicketColumn {                                                               \
-    col, "INTEGER NOT NULL",                                                   \
-        [](const TicketView& v) { return Int(static_cast<int64_t>(v.field)); }, \
-        [](TicketView& v, const SqlValue& x) { return SetInt(v.field, x); }     \
+#define TL_INT(col, field)                                                  \
+  TicketColumn {                                                            \
+    col, "INTEGER NOT NULL",                                                \
+        [](const TicketView& v) {                                           \
+          return Int(static_cast<int64_t>(v.field));                        \
+        },                                                                  \
+        [](TicketView& v, const SqlValue& x) { return SetInt(v.field, x); } \
   }
-#define TL_OPT(col, field)                                                   \
-  TicketColumn {                                                             \
-    col, "INTEGER",                                                          \
-        [](const TicketView& v) { return Optional(v.field); },               \
-        [](TicketView& v, const SqlValue& x) { return SetOptional(v.field, x); } \
+#define TL_OPT(col, field)                                                 \
+  TicketColumn {                                                           \
+    col, "INTEGER", [](const TicketView& v) { return Optional(v.field); }, \
+        [](TicketView& v, const SqlValue& x) {                             \
+          return SetOptional(v.field, x);                                  \
+        }                                                                  \
   }
 
 const std::vector<TicketColumn>& Columns() {

@@ -18,34 +18,43 @@ constexpr TimeUs kEpochUs = 1704067200LL * 1000000;
 constexpr int64_t kMinuteUs = 60LL * 1000000;
 
 constexpr const char* kWords[] = {
-    "the",      "order",    "invoice",  "delivery", "account",   "please",
-    "thanks",   "we",       "you",      "your",     "is",        "not",
-    "working",  "since",    "yesterday", "error",   "when",      "I",
-    "try",      "to",       "log",      "in",       "password",  "reset",
-    "payment",  "card",     "was",      "charged",  "twice",     "refund",
-    "could",    "check",    "status",   "of",       "my",        "ticket",
-    "package",  "arrived",  "damaged",  "replacement", "address", "changed",
-    "subscription", "plan", "upgrade",  "cancel",   "renewal",   "date",
-    "attached", "screenshot", "browser", "app",     "version",   "update",
-    "still",    "same",     "problem",  "after",    "restart",   "support",
-    "team",     "confirmed", "escalated", "engineering", "vendor", "waiting",
-    "for",      "response", "and",      "a",        "with",      "on",
-    "it",       "this",     "that",     "be",       "have",      "will",
-    "as",       "soon",     "possible", "regards",  "hello",     "hi",
-    "kind",     "best",     "customer", "number",   "reference", "shipping",
-    "tracking", "label",    "warehouse", "stock",   "available", "today",
+    "the",       "order",      "invoice",      "delivery",
+    "account",   "please",     "thanks",       "we",
+    "you",       "your",       "is",           "not",
+    "working",   "since",      "yesterday",    "error",
+    "when",      "I",          "try",          "to",
+    "log",       "in",         "password",     "reset",
+    "payment",   "card",       "was",          "charged",
+    "twice",     "refund",     "could",        "check",
+    "status",    "of",         "my",           "ticket",
+    "package",   "arrived",    "damaged",      "replacement",
+    "address",   "changed",    "subscription", "plan",
+    "upgrade",   "cancel",     "renewal",      "date",
+    "attached",  "screenshot", "browser",      "app",
+    "version",   "update",     "still",        "same",
+    "problem",   "after",      "restart",      "support",
+    "team",      "confirmed",  "escalated",    "engineering",
+    "vendor",    "waiting",    "for",          "response",
+    "and",       "a",          "with",         "on",
+    "it",        "this",       "that",         "be",
+    "have",      "will",       "as",           "soon",
+    "possible",  "regards",    "hello",        "hi",
+    "kind",      "best",       "customer",     "number",
+    "reference", "shipping",   "tracking",     "label",
+    "warehouse", "stock",      "available",    "today",
 };
 constexpr size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
 
-constexpr const char* kDepartments[] = {"support", "billing",   "sales",
+constexpr const char* kDepartments[] = {"support",   "billing", "sales",
                                         "technical", "returns", "onboarding"};
 constexpr int kDepartmentCount = 6;
 constexpr int kOperatorCount = 24;
 constexpr const char* kStatuses[] = {"waiting_vendor", "waiting_customer_info",
                                      "scheduled_visit", "escalated"};
 constexpr int kStatusCount = 4;
-constexpr const char* kLabels[] = {"vip", "bug", "refund", "shipping",
-                                   "feature", "urgent-review", "churn-risk"};
+constexpr const char* kLabels[] = {"vip",       "bug",     "refund",
+                                   "shipping",  "feature", "urgent-review",
+                                   "churn-risk"};
 constexpr int kLabelCount = 7;
 constexpr const char* kCategories[] = {"orders", "payments", "accounts",
                                        "product", "logistics"};
@@ -62,7 +71,7 @@ std::string OperatorId(int i) {
 // that the same seed names the same tickets in every backend.
 std::string TicketId(std::mt19937_64& rng) {
   uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                     // version 4
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant
   char buf[40];
   std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx",
@@ -100,7 +109,9 @@ class AccountGenerator {
   }
 
  private:
-  double Uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
+  double Uniform() {
+    return std::uniform_real_distribution<double>(0, 1)(rng_);
+  }
   int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
   bool Chance(double p) { return Uniform() < p; }
   // A delay of `median_minutes` typical size with a long tail.
@@ -201,8 +212,8 @@ class AccountGenerator {
         Channel::kApi,   Channel::kWeb};
     open.channel = kChannels[Pick(10)];
     double p = Uniform();
-    open.priority = p < 0.1   ? Priority::kLow
-                    : p < 0.8 ? Priority::kNormal
+    open.priority = p < 0.1    ? Priority::kLow
+                    : p < 0.8  ? Priority::kNormal
                     : p < 0.95 ? Priority::kHigh
                                : Priority::kUrgent;
     open.category = kCategories[Pick(5)];
@@ -218,7 +229,8 @@ class AccountGenerator {
           "ORD-" + std::to_string(100000 + rng_() % 900000);
     }
     if (Chance(0.2)) {
-      open.custom_attributes["amount"] = static_cast<double>(rng_() % 50000) / 100;
+      open.custom_attributes["amount"] =
+          static_cast<double>(rng_() % 50000) / 100;
     }
     if (Chance(0.1)) open.custom_attributes["vip"] = true;
     open.pending = Chance(0.03);
@@ -292,8 +304,10 @@ class AccountGenerator {
       Update update;
       update.ticket = t;
       update.priority = Chance(0.7) ? Priority::kHigh : Priority::kUrgent;
-      if (Chance(0.4)) update.labels = std::vector<std::string>{kLabels[Pick(kLabelCount)]};
-      if (Chance(0.3)) update.custom_attributes["escalation_level"] = 1.0 + Pick(3);
+      if (Chance(0.4))
+        update.labels = std::vector<std::string>{kLabels[Pick(kLabelCount)]};
+      if (Chance(0.3))
+        update.custom_attributes["escalation_level"] = 1.0 + Pick(3);
       Emit(std::move(update), at);
     } else {
       Emit(Reply{t, ActorKind::kOperator, Text(), Attachments()}, at);

@@ -53,7 +53,8 @@ struct TicketTransferred {
 struct OperatorLinked {
   std::string operator_id;
   std::string previous_operator;
-  friend bool operator==(const OperatorLinked&, const OperatorLinked&) = default;
+  friend bool operator==(const OperatorLinked&,
+                         const OperatorLinked&) = default;
 };
 
 struct OperatorUnlinked {
@@ -75,12 +76,14 @@ struct StatusStopped {
 
 struct TicketFinished {
   std::string resolution;
-  friend bool operator==(const TicketFinished&, const TicketFinished&) = default;
+  friend bool operator==(const TicketFinished&,
+                         const TicketFinished&) = default;
 };
 
 struct TicketReopened {
   bool by_customer_reply = false;
-  friend bool operator==(const TicketReopened&, const TicketReopened&) = default;
+  friend bool operator==(const TicketReopened&,
+                         const TicketReopened&) = default;
 };
 
 struct TicketClosed {
@@ -132,9 +135,8 @@ struct StatusDefined {
 using EventPayload =
     std::variant<TicketOpened, MessageAdded, TicketTransferred, OperatorLinked,
                  OperatorUnlinked, StatusStarted, StatusStopped, TicketFinished,
-                 TicketReopened, TicketClosed, TicketUpdated,
-                 DepartmentDefined, OperatorRegistered, OperatorRemoved,
-                 StatusDefined>;
+                 TicketReopened, TicketClosed, TicketUpdated, DepartmentDefined,
+                 OperatorRegistered, OperatorRemoved, StatusDefined>;
 
 // Returns the event type's name, e.g. "TicketOpened".
 std::string_view EventTypeName(const EventPayload& payload);
@@ -144,18 +146,18 @@ inline constexpr std::string_view kDirectoryStream = "directory";
 
 // One event of the log with its envelope.
 struct Event {
-  uint64_t position = 0;      // in the global log, dense from 1
-  uint64_t version = 0;       // in its stream, dense from 1
-  std::string event_id;       // UUID text
+  uint64_t position = 0;  // in the global log, dense from 1
+  uint64_t version = 0;   // in its stream, dense from 1
+  std::string event_id;   // UUID text
   std::string account;
-  std::string stream;         // ticket UUID or kDirectoryStream
+  std::string stream;  // ticket UUID or kDirectoryStream
   TimeUs occurred_at_us = 0;
   TimeUs recorded_at_us = 0;
   Actor actor;
   std::string command_id;
   uint16_t schema_version = 1;
-  std::string prev_hash;      // 64 hex digits
-  std::string hash;           // 64 hex digits
+  std::string prev_hash;  // 64 hex digits
+  std::string hash;       // 64 hex digits
   EventPayload payload;
 };
 

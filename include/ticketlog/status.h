@@ -23,10 +23,11 @@ namespace ticketlog {
 // the stable wire name used by the tool and documented in SPEC.md.
 enum class Code : uint8_t {
   kOk = 0,
-  kInvalidArgument,       // "invalid_argument": a field is malformed or out of range.
-  kNotFound,              // "not_found": no such ticket (in this account), event or page.
-  kAlreadyExists,         // "already_exists": a ticket with that id exists.
-  kConflict,              // "conflict": expected_version differs from the current one.
+  kInvalidArgument,  // "invalid_argument": a field is malformed or out of
+                     // range.
+  kNotFound,  // "not_found": no such ticket (in this account), event or page.
+  kAlreadyExists,  // "already_exists": a ticket with that id exists.
+  kConflict,       // "conflict": expected_version differs from the current one.
   kUnknownDepartment,     // "unknown_department"
   kUnknownOperator,       // "unknown_operator"
   kUnknownStatus,         // "unknown_status"
@@ -36,11 +37,12 @@ enum class Code : uint8_t {
   kNoOperatorLinked,      // "no_operator_linked"
   kTicketFinished,        // "ticket_finished"
   kTicketClosed,          // "ticket_closed"
-  kTicketNotFinished,     // "ticket_not_finished": reopen/close need a finished ticket.
-  kTooLarge,              // "too_large": attachments over the per-command limits.
-  kCorruption,            // "corruption": stored bytes fail verification.
-  kIoError,               // "io_error": the store could not be read or written.
-  kBusy,                  // "busy": the database is opened by another process.
+  kTicketNotFinished,     // "ticket_not_finished": reopen/close need a finished
+                          // ticket.
+  kTooLarge,    // "too_large": attachments over the per-command limits.
+  kCorruption,  // "corruption": stored bytes fail verification.
+  kIoError,     // "io_error": the store could not be read or written.
+  kBusy,        // "busy": the database is opened by another process.
 };
 
 // Returns the stable wire name of `code`, e.g. "invalid_argument".
@@ -94,7 +96,7 @@ template <typename T>
 class [[nodiscard]] StatusOr {
  public:
   // Implicit so that functions can `return value;` or `return status;`.
-  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT
+  StatusOr(T value) : value_(std::move(value)) {}         // NOLINT
   StatusOr(Status status) : value_(std::move(status)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(value_); }
@@ -119,10 +121,10 @@ class [[nodiscard]] StatusOr {
 }  // namespace ticketlog
 
 // Returns from the enclosing function when `expr` yields a non-OK Status.
-#define TICKETLOG_RETURN_IF_ERROR(expr)         \
-  do {                                          \
-    ::ticketlog::Status _tl_status = (expr);    \
-    if (!_tl_status.ok()) return _tl_status;    \
+#define TICKETLOG_RETURN_IF_ERROR(expr)      \
+  do {                                       \
+    ::ticketlog::Status _tl_status = (expr); \
+    if (!_tl_status.ok()) return _tl_status; \
   } while (0)
 
 #endif  // TICKETLOG_STATUS_H_

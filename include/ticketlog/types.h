@@ -22,21 +22,32 @@ using TimeUs = int64_t;
 enum class ActorKind : uint8_t { kSystem = 0, kOperator = 1, kCustomer = 2 };
 
 enum class Channel : uint8_t {
-  kApi = 0, kEmail = 1, kChat = 2, kPhone = 3, kWeb = 4, kWhatsapp = 5,
+  kApi = 0,
+  kEmail = 1,
+  kChat = 2,
+  kPhone = 3,
+  kWeb = 4,
+  kWhatsapp = 5,
   kAgent = 6,
 };
 
 enum class Priority : uint8_t { kLow = 0, kNormal = 1, kHigh = 2, kUrgent = 3 };
 
 enum class TicketStatus : uint8_t {
-  kOpen = 0, kPending = 1, kFinished = 2, kClosed = 3,
+  kOpen = 0,
+  kPending = 1,
+  kFinished = 2,
+  kClosed = 3,
 };
 
 // kIncoming: from the customer. kOutgoing: from an operator to the customer.
 // kActivity: an internal record (e.g. of how a ticket was opened). kNote: an
 // operator's internal comment, never visible to the customer.
 enum class MessageKind : uint8_t {
-  kIncoming = 0, kOutgoing = 1, kActivity = 2, kNote = 3,
+  kIncoming = 0,
+  kOutgoing = 1,
+  kActivity = 2,
+  kNote = 3,
 };
 
 // Wire names ("api", "normal", "open", "incoming", "operator", ...) as used

@@ -32,7 +32,7 @@ struct TicketView {
   TicketStatus status = TicketStatus::kOpen;
   std::string custom_status;  // the running custom status, or empty
   std::string department;
-  std::string operator_id;    // linked operator, or empty
+  std::string operator_id;  // linked operator, or empty
   Customer customer;
   Channel channel = Channel::kApi;
   Priority priority = Priority::kNormal;
@@ -78,7 +78,7 @@ struct ListQuery {
   std::vector<TicketStatus> statuses;  // any of these
   std::optional<std::string> department;
   std::optional<std::string> operator_id;
-  bool unassigned = false;             // no linked operator
+  bool unassigned = false;              // no linked operator
   std::optional<std::string> customer;  // customer id, email or contact id
   std::optional<Channel> channel;
   std::optional<Priority> priority;

@@ -72,22 +72,32 @@ std::optional<Awaiting> ParseAwaiting(std::string_view name) {
 std::string_view EventTypeName(const EventPayload& payload) {
   static constexpr std::array<std::string_view,
                               std::variant_size_v<EventPayload>>
-      kNames = {"TicketOpened",      "MessageAdded",       "TicketTransferred",
-                "OperatorLinked",    "OperatorUnlinked",   "StatusStarted",
-                "StatusStopped",     "TicketFinished",     "TicketReopened",
-                "TicketClosed",      "TicketUpdated",      "DepartmentDefined",
-                "OperatorRegistered", "OperatorRemoved",   "StatusDefined"};
+      kNames = {"TicketOpened",       "MessageAdded",     "TicketTransferred",
+                "OperatorLinked",     "OperatorUnlinked", "StatusStarted",
+                "StatusStopped",      "TicketFinished",   "TicketReopened",
+                "TicketClosed",       "TicketUpdated",    "DepartmentDefined",
+                "OperatorRegistered", "OperatorRemoved",  "StatusDefined"};
   return kNames[payload.index()];
 }
 
 std::string_view OpName(const CommandBody& body) {
   static constexpr std::array<std::string_view,
                               std::variant_size_v<CommandBody>>
-      kNames = {"define_department", "register_operator", "remove_operator",
-                "define_status",     "open_ticket",       "reply",
-                "comment",           "transfer",          "link_operator",
-                "unlink_operator",   "start_status",      "stop_status",
-                "finish",            "reopen",            "close",
+      kNames = {"define_department",
+                "register_operator",
+                "remove_operator",
+                "define_status",
+                "open_ticket",
+                "reply",
+                "comment",
+                "transfer",
+                "link_operator",
+                "unlink_operator",
+                "start_status",
+                "stop_status",
+                "finish",
+                "reopen",
+                "close",
                 "update"};
   return kNames[body.index()];
 }

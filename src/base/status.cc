@@ -57,9 +57,9 @@ Status Status::InvalidArgument(std::string_view field, std::string_view why) {
 }
 
 Status Status::Conflict(uint64_t expected, uint64_t current) {
-  Status status(Code::kConflict, "expected version " + std::to_string(expected) +
-                                     ", current version " +
-                                     std::to_string(current));
+  Status status(Code::kConflict,
+                "expected version " + std::to_string(expected) +
+                    ", current version " + std::to_string(current));
   status.current_version_ = current;
   return status;
 }

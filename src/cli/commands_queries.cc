@@ -182,14 +182,24 @@ namespace {
 
 // The flags of list; chats takes them all but --channel.
 std::vector<FlagSpec> ListFlags(bool chats) {
-  std::vector<FlagSpec> flags = {
-      {"account"},      {"status"},       {"department"},
-      {"operator"},     {"unassigned", false},
-      {"customer"},     {"channel"},      {"priority"},
-      {"label"},        {"awaiting"},     {"created-from"},
-      {"created-to"},   {"updated-from"}, {"updated-to"},
-      {"sort"},         {"order"},        {"page"},
-      {"cursor"}};
+  std::vector<FlagSpec> flags = {{"account"},
+                                 {"status"},
+                                 {"department"},
+                                 {"operator"},
+                                 {"unassigned", false},
+                                 {"customer"},
+                                 {"channel"},
+                                 {"priority"},
+                                 {"label"},
+                                 {"awaiting"},
+                                 {"created-from"},
+                                 {"created-to"},
+                                 {"updated-from"},
+                                 {"updated-to"},
+                                 {"sort"},
+                                 {"order"},
+                                 {"page"},
+                                 {"cursor"}};
   if (chats) {
     std::erase_if(flags, [](const FlagSpec& f) { return f.name == "channel"; });
   }

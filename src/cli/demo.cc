@@ -8,12 +8,12 @@
 //
 // Steps: the incident event log imported into "acme" with its own
 // directory (--incidents FILE, default tests/data/incident_event_log.csv of
-// the source tree); directories for three accounts; generated ticket lifecycles in all three accounts,
-// one thread per account (commands of different accounts run concurrently
-// and share group commits); then a readable summary. Writes are buffered
-// so that the tour takes seconds, not a minute; --sync runs it with the
-// library's default synced writes (a disk flush per commit). Progress goes
-// to stderr when it is a terminal.
+// the source tree); directories for three accounts; generated ticket lifecycles
+// in all three accounts, one thread per account (commands of different accounts
+// run concurrently and share group commits); then a readable summary. Writes
+// are buffered so that the tour takes seconds, not a minute; --sync runs it
+// with the library's default synced writes (a disk flush per commit). Progress
+// goes to stderr when it is a terminal.
 #include "cli/demo.h"
 
 #include <unistd.h>
@@ -310,7 +310,8 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
       done = import::ImportIncidents(engine, kAccounts[0], *rows,
                                      [&](size_t n) { progress.counter() = n; });
     });
-    import.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    import.seconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
     if (!done.ok()) {
       ctx.out.flush();
       return UsageError(ctx, "the store failed: " + done.status().ToString());

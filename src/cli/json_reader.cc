@@ -56,8 +56,9 @@ std::string ShownKey(std::string_view key) {
          (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) {
     --cut;
   }
-  std::string shown = nlohmann::json(std::string(key.substr(0, cut))).dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string shown =
+      nlohmann::json(std::string(key.substr(0, cut)))
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (cut < key.size()) shown += "...";
   return shown;
 }

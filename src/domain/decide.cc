@@ -274,7 +274,7 @@ TicketOpened OpenedEvent(const OpenTicket& c, const TicketContext& context) {
 }
 
 Decided DecideOpen(const std::optional<TicketView>& state, const OpenTicket& c,
-                    const TicketContext& context) {
+                   const TicketContext& context) {
   if (state) {
     return Status(Code::kAlreadyExists,
                   "ticket: " + state->ticket + " already exists");
@@ -322,7 +322,7 @@ Decided Decide(const TicketView& view, const Reply& c, const TicketContext&) {
 }
 
 Decided Decide(const TicketView& view, const AddComment& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   return Events{MessageAdded{NextMessage(view, MessageKind::kNote,
@@ -331,7 +331,7 @@ Decided Decide(const TicketView& view, const AddComment& c,
 }
 
 Decided Decide(const TicketView& view, const Transfer& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!c.department.empty()) {
     TICKETLOG_RETURN_IF_ERROR(
         CheckDepartmentDefined(*context.directory, c.department, "department"));
@@ -357,7 +357,7 @@ Decided Decide(const TicketView& view, const Transfer& c,
 }
 
 Decided Decide(const TicketView& view, const LinkOperator& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(
       CheckOperatorRegistered(*context.directory, c.operator_id));
   if (view.operator_id == c.operator_id) return Events{};
@@ -365,13 +365,13 @@ Decided Decide(const TicketView& view, const LinkOperator& c,
 }
 
 Decided Decide(const TicketView& view, const UnlinkOperator&,
-                const TicketContext&) {
+               const TicketContext&) {
   if (view.operator_id.empty()) return Events{};
   return Events{OperatorUnlinked{view.operator_id}};
 }
 
 Decided Decide(const TicketView& view, const StartStatus& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (!context.directory->HasStatus(c.status)) {
     return Refuse(Code::kUnknownStatus, "status",
                   Quoted(c.status) + " is not defined");
@@ -389,7 +389,7 @@ StatusStopped StopRunningStatus(const TicketView& view, TimeUs now_us) {
 }
 
 Decided Decide(const TicketView& view, const StopStatus&,
-                const TicketContext& context) {
+               const TicketContext& context) {
   if (view.custom_status.empty()) {
     return Refuse(Code::kNoStatusRunning, "status",
                   "no custom status is running on ticket " + view.ticket);
@@ -398,7 +398,7 @@ Decided Decide(const TicketView& view, const StopStatus&,
 }
 
 Decided Decide(const TicketView& view, const Finish& c,
-                const TicketContext& context) {
+               const TicketContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckNotFinished(view));
   Events events;
   if (!view.custom_status.empty()) {
@@ -507,14 +507,14 @@ Status ValidateFields(const DefineStatus& c) {
 }
 
 Decided Decide(const DirectoryState& state, const DefineDepartment& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.departments.find(c.department);
   if (it != state.departments.end() && it->second == c.name) return Events{};
   return Events{DepartmentDefined{c.department, c.name}};
 }
 
 Decided Decide(const DirectoryState& state, const RegisterOperator& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   for (size_t i = 0; i < c.departments.size(); ++i) {
     TICKETLOG_RETURN_IF_ERROR(CheckDepartmentDefined(
         state, c.departments[i], Indexed("departments", i)));
@@ -528,7 +528,7 @@ Decided Decide(const DirectoryState& state, const RegisterOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const RemoveOperator& c,
-                const DirectoryContext& context) {
+               const DirectoryContext& context) {
   TICKETLOG_RETURN_IF_ERROR(CheckOperatorRegistered(state, c.operator_id));
   // An unset counter means the caller has no tickets to consult.
   uint64_t linked = context.linked_open_tickets
@@ -543,7 +543,7 @@ Decided Decide(const DirectoryState& state, const RemoveOperator& c,
 }
 
 Decided Decide(const DirectoryState& state, const DefineStatus& c,
-                const DirectoryContext&) {
+               const DirectoryContext&) {
   auto it = state.statuses.find(c.status);
   if (it != state.statuses.end() && it->second == c.name) return Events{};
   return Events{StatusDefined{c.status, c.name}};
@@ -595,8 +595,8 @@ Actor ActorOf(const EventPayload& payload, const TicketView& before) {
 
 Status ValidateEnvelope(const Command& command) {
   TICKETLOG_RETURN_IF_ERROR(CheckAccount(command.account));
-  if (command.at_us &&
-      (*command.at_us < base::kMinTimeUs || *command.at_us > base::kMaxTimeUs)) {
+  if (command.at_us && (*command.at_us < base::kMinTimeUs ||
+                        *command.at_us > base::kMaxTimeUs)) {
     return Status::InvalidArgument(
         "at", "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
   }

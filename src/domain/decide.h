@@ -34,14 +34,15 @@ struct OperatorInfo {
 // An account's directory, folded from its directory stream.
 struct DirectoryState {
   std::map<std::string, std::string> departments;  // id -> name
-  std::map<std::string, OperatorInfo> operators;    // id -> info
-  std::map<std::string, std::string> statuses;      // id -> name (no "pending")
+  std::map<std::string, OperatorInfo> operators;   // id -> info
+  std::map<std::string, std::string> statuses;     // id -> name (no "pending")
   uint64_t version = 0;
   TimeUs updated_at_us = 0;
   bool HasStatus(const std::string& id) const {
     return id == kPendingStatus || statuses.count(id) > 0;
   }
-  friend bool operator==(const DirectoryState&, const DirectoryState&) = default;
+  friend bool operator==(const DirectoryState&,
+                         const DirectoryState&) = default;
 };
 
 // What the engine knows that a ticket decision needs.

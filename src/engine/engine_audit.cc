@@ -263,12 +263,11 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report) {
       int order = !it->Valid()             ? 1
                   : want == expected.end() ? -1
                                            : it->key().compare(want->first);
-      std::string where = std::string(name) + " key " +
-                          Printable(order > 0 ? std::string_view(want->first)
-                                              : it->key());
+      std::string where =
+          std::string(name) + " key " +
+          Printable(order > 0 ? std::string_view(want->first) : it->key());
       if (order < 0) {
-        std::string problem =
-            same(it->key(), it->value(), nullptr);
+        std::string problem = same(it->key(), it->value(), nullptr);
         if (!problem.empty())
           Report(report, suppressed, where + ": " + problem);
         it->Next();
@@ -276,8 +275,7 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report) {
         Report(report, suppressed, where + " is missing");
         ++want;
       } else {
-        std::string problem = same(it->key(),
-                                   it->value(), &want->second);
+        std::string problem = same(it->key(), it->value(), &want->second);
         if (!problem.empty())
           Report(report, suppressed, where + ": " + problem);
         it->Next();
@@ -389,12 +387,11 @@ Status EngineImpl::VerifyViews(VerifyReport& report) {
     }
     if (order < 0) {
       // A counter merged down to zero is as good as none.
-      if (!IsZeroCounter(it->key(),
-                         it->value())) {
+      if (!IsZeroCounter(it->key(), it->value())) {
         ++report.view_keys_checked;
-        Report(report, suppressed,
-               "view key " + Printable(it->key()) +
-                   " is not backed by the log");
+        Report(
+            report, suppressed,
+            "view key " + Printable(it->key()) + " is not backed by the log");
       }
       it->Next();
     } else if (order > 0) {

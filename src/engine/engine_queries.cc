@@ -72,8 +72,7 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
        result.items.size() < kPageSize;
        it->Next()) {
     Message message;
-    TICKETLOG_RETURN_IF_ERROR(
-        schema::DecodeMessage(it->value(), message));
+    TICKETLOG_RETURN_IF_ERROR(schema::DecodeMessage(it->value(), message));
     result.items.push_back(std::move(message));
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
@@ -170,16 +169,16 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
     std::string key = projections::CounterKey(account, dim, "");
     it->Seek(key);
     if (!it->Valid() || it->key() != key) return 0;
-    return static_cast<uint64_t>(std::max<int64_t>(
-        projections::DecodeCount(it->value()), 0));
+    return static_cast<uint64_t>(
+        std::max<int64_t>(projections::DecodeCount(it->value()), 0));
   };
   // Tickets are never deleted: the account has as many as its last number.
   {
     std::string key = projections::NumberKey(account);
     it->Seek(key);
     if (it->Valid() && it->key() == key) {
-      stats.tickets = static_cast<uint64_t>(std::max<int64_t>(
-          projections::DecodeCount(it->value()), 0));
+      stats.tickets = static_cast<uint64_t>(
+          std::max<int64_t>(projections::DecodeCount(it->value()), 0));
     }
   }
 
@@ -189,9 +188,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   projections::CountCell cell;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
-    if (!projections::DecodeCell(it->key(),
-                                 it->value(), prefix.size(),
-                                 cell)) {
+    if (!projections::DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
       cells_status = Status::Corruption("malformed count cell");
       break;
     }
@@ -217,8 +214,7 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
          it->Next(), ++index) {
       if (index < lower) continue;
       sum += static_cast<int64_t>(
-          store::GetBigEndian64(
-              it->key().substr(prefix.size())) ^
+          store::GetBigEndian64(it->key().substr(prefix.size())) ^
           (uint64_t{1} << 63));
     }
     return lower == upper ? sum : sum / 2;

@@ -147,7 +147,8 @@ bool FixedFieldsFail(const ListQuery& q, std::string_view record) {
   if (record.size() <= kPriority) return false;
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(),
-                static_cast<TicketStatus>(record[kStatus])) == q.statuses.end()) {
+                static_cast<TicketStatus>(record[kStatus])) ==
+          q.statuses.end()) {
     return true;
   }
   if (q.channel && static_cast<Channel>(record[kChannel]) != *q.channel) {
@@ -232,7 +233,8 @@ class Lister {
   }
   // The number of entries of selective lists: for customers, whose lists
   // are short and keep no counter.
-  StatusOr<int64_t> ListLength(Dim dim, const std::vector<std::string>& values) {
+  StatusOr<int64_t> ListLength(Dim dim,
+                               const std::vector<std::string>& values) {
     int64_t total = 0;
     auto it = view_->NewCursor(store::Family::kViews);
     for (const auto& value : values) {
@@ -431,9 +433,9 @@ StatusOr<int64_t> Lister::SumCells(
 }
 
 StatusOr<uint64_t> Lister::CountByCells() {
-  auto total = SumCells(
-      [this](const CountCell& cell) { return CellMatches(q_, cell); },
-      q_.statuses);
+  auto total =
+      SumCells([this](const CountCell& cell) { return CellMatches(q_, cell); },
+               q_.statuses);
   if (!total.ok()) return total.status();
   return static_cast<uint64_t>(std::max<int64_t>(*total, 0));
 }
@@ -482,7 +484,8 @@ StatusOr<std::vector<TicketView>> Lister::Load(
       return Status::Corruption("list index names ticket " + ids[i] +
                                 " whose view is missing");
     }
-    TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(*(*values)[i], views[i]));
+    TICKETLOG_RETURN_IF_ERROR(
+        schema::DecodeTicketView(*(*values)[i], views[i]));
   }
   return views;
 }
@@ -551,8 +554,8 @@ StatusOr<ListPage> Lister::Run() {
     return Status::OK();
   };
   if (q_.customer) {
-    TICKETLOG_RETURN_IF_ERROR(
-        consider(Dim::kCustomer, contacts, ListLength(Dim::kCustomer, contacts)));
+    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kCustomer, contacts,
+                                       ListLength(Dim::kCustomer, contacts)));
   }
   if (q_.label) {
     TICKETLOG_RETURN_IF_ERROR(

@@ -14,12 +14,10 @@
 // different things (TicketUpdated's optional strings and labels).
 #include "schema/codec.h"
 
-#include <cstring>
-#include <vector>
-
 #include <flatbuffers/flatbuffers.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>

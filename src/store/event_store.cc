@@ -685,7 +685,8 @@ StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
                                  StreamKey(stream, version), &value);
     if (s.IsNotFound()) return GetStreamHead(stream);
     if (!s.ok()) return FromRocks(s, "reading a stream");
-    if (value.size() != 8) return Status::Corruption("malformed stream index entry");
+    if (value.size() != 8)
+      return Status::Corruption("malformed stream index entry");
     head.position = GetBigEndian64(value);
   }
   rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
@@ -992,8 +993,7 @@ std::unique_ptr<ReadView> EventStore::NewReadView() const {
 uint64_t EventStore::WaitForHead(uint64_t position,
                                  std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mu_);
-  head_cv_.wait_for(lock, timeout,
-                    [&] { return head_.position > position; });
+  head_cv_.wait_for(lock, timeout, [&] { return head_.position > position; });
   return head_.position;
 }
 

@@ -12,7 +12,6 @@
 #ifndef TICKETLOG_STORE_EVENT_STORE_H_
 #define TICKETLOG_STORE_EVENT_STORE_H_
 
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -39,8 +38,6 @@ struct WriteOptions;
 }  // namespace rocksdb
 
 namespace ticketlog::store {
-
-
 
 // No expected-version check.
 inline constexpr uint64_t kAnyVersion = UINT64_MAX;
@@ -143,7 +140,8 @@ class EventStore {
   StatusOr<StreamHead> GetStreamHead(std::string_view stream);
   // The same, for a caller that expects the stream at `version`: cheaper
   // when it is.
-  StatusOr<StreamHead> StreamHeadIfAt(std::string_view stream, uint64_t version);
+  StatusOr<StreamHead> StreamHeadIfAt(std::string_view stream,
+                                      uint64_t version);
 
   // The recorded result of a command key: last position, version and the
   // stored bytes; nullopt when the key is new.

@@ -1,9 +1,10 @@
 // `ticketlog verify` against a store changed behind the engine's back,
 // through RocksDB directly: an event rewritten with valid bytes but altered
 // content, a view rewritten the same way, and a log truncated cleanly.
-#include <catch2/catch.hpp>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "engine/streams.h"

@@ -49,7 +49,8 @@ TEST_CASE("a ticket's whole lifecycle shows in its view", "[engine]") {
   CHECK(view->awaiting == Awaiting::kOperator);
   CHECK(reply.version == view->version);
 
-  f.Must("acme", Finish{t, "Replaced the printer.", "solved"}, kT0 + 40 * kMinute);
+  f.Must("acme", Finish{t, "Replaced the printer.", "solved"},
+         kT0 + 40 * kMinute);
   f.Must("acme", Close{t}, kT0 + 50 * kMinute);
   auto after_close = f.Run("acme", Reply{t, ActorKind::kCustomer, "Thanks"},
                            kT0 + 60 * kMinute);
@@ -166,14 +167,14 @@ TEST_CASE("a stale expected version is refused with the current version",
   auto t = f.Open("acme", kT0 + 1).ticket;
   f.Must("acme", LinkOperator{t, "ana"}, kT0 + 2);
   uint64_t head = f.HeadPosition();
-  auto stale = f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "",
-                     1);
+  auto stale =
+      f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "", 1);
   REQUIRE_FALSE(stale.ok());
   CHECK(stale.status().code() == Code::kConflict);
   CHECK(stale.status().current_version() == 2u);
   CHECK(f.HeadPosition() == head);
-  CHECK(f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "", 2)
-            .ok());
+  CHECK(
+      f.Run("acme", Reply{t, ActorKind::kOperator, "hi"}, kT0 + 3, "", 2).ok());
 }
 
 TEST_CASE("commands that change nothing append nothing", "[engine]") {
@@ -195,7 +196,8 @@ TEST_CASE("commands that change nothing append nothing", "[engine]") {
   CHECK(f.HeadPosition() == head);
 }
 
-TEST_CASE("an operator linked to an open ticket cannot be removed", "[engine]") {
+TEST_CASE("an operator linked to an open ticket cannot be removed",
+          "[engine]") {
   EngineFixture f;
   f.DefineDirectory("acme");
   auto t = f.Open("acme", kT0 + 1, "c-1", Channel::kApi, "ana").ticket;
@@ -231,7 +233,8 @@ TEST_CASE("unknown references are refused with their codes", "[engine]") {
   open.subject = "x";
   open.customer.id = "c";
   open.department = "nope";
-  CHECK(f.Run("acme", open, kT0 + 1).status().code() == Code::kUnknownDepartment);
+  CHECK(f.Run("acme", open, kT0 + 1).status().code() ==
+        Code::kUnknownDepartment);
   auto t = f.Open("acme", kT0 + 2).ticket;
   CHECK(f.Run("acme", Transfer{t, "", "nobody"}, kT0 + 3).status().code() ==
         Code::kUnknownOperator);

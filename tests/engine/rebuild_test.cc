@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "support/engine_fixture.h"
@@ -38,16 +37,36 @@ void RunMixedHistory(EngineFixture& f, int steps) {
     auto& [acct, t] = tickets[rng() % tickets.size()];
     CommandBody body;
     switch (rng() % 11) {
-      case 0: body = LinkOperator{t, rng() % 2 ? "ana" : "bruno"}; break;
-      case 1: body = Reply{t, ActorKind::kOperator, "answer"}; break;
-      case 2: body = Reply{t, ActorKind::kCustomer, "question"}; break;
-      case 3: body = AddComment{t, "ana", "note"}; break;
-      case 4: body = Transfer{t, rng() % 2 ? "support" : "billing", ""}; break;
-      case 5: body = StartStatus{t, "waiting_vendor"}; break;
-      case 6: body = StopStatus{t}; break;
-      case 7: body = Finish{t, "done", "solved"}; break;
-      case 8: body = Reopen{t}; break;
-      case 9: body = Close{t}; break;
+      case 0:
+        body = LinkOperator{t, rng() % 2 ? "ana" : "bruno"};
+        break;
+      case 1:
+        body = Reply{t, ActorKind::kOperator, "answer"};
+        break;
+      case 2:
+        body = Reply{t, ActorKind::kCustomer, "question"};
+        break;
+      case 3:
+        body = AddComment{t, "ana", "note"};
+        break;
+      case 4:
+        body = Transfer{t, rng() % 2 ? "support" : "billing", ""};
+        break;
+      case 5:
+        body = StartStatus{t, "waiting_vendor"};
+        break;
+      case 6:
+        body = StopStatus{t};
+        break;
+      case 7:
+        body = Finish{t, "done", "solved"};
+        break;
+      case 8:
+        body = Reopen{t};
+        break;
+      case 9:
+        body = Close{t};
+        break;
       default: {
         Update update;
         update.ticket = t;
@@ -106,7 +125,8 @@ TEST_CASE("verify reports a view changed behind the engine's back",
   auto page = f.engine().List(q);
   REQUIRE_FALSE(page->items.empty());
   auto t = page->items.front().ticket;
-  auto at_version = f.engine().GetTicketAtVersion("north", t, page->items.front().version);
+  auto at_version =
+      f.engine().GetTicketAtVersion("north", t, page->items.front().version);
   REQUIRE(at_version.ok());
   CHECK(*at_version == page->items.front());
 }

@@ -6,13 +6,13 @@
 // Also: garbage bytes, a 100 MB line, invalid UTF-8, numbers out of range,
 // unknown ops, deeply nested JSON, corrupted and tampered stores, a
 // read-only database directory and a database opened twice.
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>

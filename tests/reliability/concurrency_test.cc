@@ -9,9 +9,8 @@
 // Catch2 assertions are not thread-safe: worker threads record what went
 // wrong as text and the test thread asserts on it after joining them.
 // scripts/ci-reliability.sh also runs these tests under ThreadSanitizer.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,7 +48,7 @@ double CounterOf(const TicketView& view) {
 struct Worker {
   std::vector<SentCommand> sent;
   std::vector<std::string> problems;
-  int increments = 0;     // accepted counter updates on the shared ticket
+  int increments = 0;      // accepted counter updates on the shared ticket
   int shared_replies = 0;  // accepted replies on the shared reply ticket
   int conflicts = 0;
   std::vector<std::string> opened;  // tickets opened in the shared account
@@ -98,8 +97,8 @@ class Scenario {
     auto result = engine_->Execute(command);
     INFO(result.status().ToString());
     REQUIRE(result.ok());
-    SentCommand s{account, command.command_id,
-                  SentCommand::Outcome::kAccepted, *result};
+    SentCommand s{account, command.command_id, SentCommand::Outcome::kAccepted,
+                  *result};
     setup_.push_back(s);
     return *result;
   }
@@ -168,9 +167,8 @@ void WorkerLoop(Engine& engine, int thread, const std::string& counter_ticket,
           ++w.increments;
           if (result->version != view->version + 1 ||
               result->events_appended != 1) {
-            w.Problem("increment at version " +
-                      std::to_string(view->version) + " gave version " +
-                      std::to_string(result->version));
+            w.Problem("increment at version " + std::to_string(view->version) +
+                      " gave version " + std::to_string(result->version));
           }
           break;
         }
@@ -187,9 +185,9 @@ void WorkerLoop(Engine& engine, int thread, const std::string& counter_ticket,
       }
     } else if (pick < 5) {
       c.account = kShared;
-      c.body = Reply{reply_ticket, ActorKind::kCustomer,
-                     "reply " + std::to_string(thread) + "/" +
-                         std::to_string(op)};
+      c.body =
+          Reply{reply_ticket, ActorKind::kCustomer,
+                "reply " + std::to_string(thread) + "/" + std::to_string(op)};
       auto result = w.Run(engine, c, thread);
       if (!result.ok()) {
         w.Problem("shared reply refused: " + result.status().ToString());
@@ -356,9 +354,8 @@ TEST_CASE(
   (void)conflicts;
 }
 
-TEST_CASE(
-    "the same command id sent by several threads at once is applied once",
-    "[concurrency]") {
+TEST_CASE("the same command id sent by several threads at once is applied once",
+          "[concurrency]") {
   Scenario s(/*sync=*/false);
   s.DefineDirectory(kShared);
   const std::string ticket = s.OpenTicketIn(kShared, "c-dup");

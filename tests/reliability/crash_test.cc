@@ -14,21 +14,19 @@
 // it may or may not be in the log, but never in part.
 //
 // Reproduce a run with TICKETLOG_CRASH_SEED=<seed> (printed on failure).
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "reliability/log_check.h"
 #include "reliability/subprocess.h"
@@ -80,8 +78,8 @@ std::string RandomUuid(std::mt19937_64& rng) {
 
 std::string Text(std::mt19937_64& rng, size_t max_bytes) {
   static constexpr const char* kWords[] = {
-      "printer", "fire",   "invoice", "refund", "login",   "password",
-      "ção",     "naïve",  "вопрос",  "問題",   "urgent",  "again"};
+      "printer", "fire",  "invoice", "refund", "login",  "password",
+      "ção",     "naïve", "вопрос",  "問題",   "urgent", "again"};
   size_t target = 1 + rng() % max_bytes;
   std::string out;
   while (out.size() < target) {
@@ -91,7 +89,8 @@ std::string Text(std::mt19937_64& rng, size_t max_bytes) {
   return out;
 }
 
-// ---- The writer (child side) -------------------------------------------------
+// ---- The writer (child side)
+// -------------------------------------------------
 
 // The next command of the stream, chosen by the ticket's current state so
 // that most commands are accepted and some are refused.
@@ -143,11 +142,16 @@ class CommandStream {
 
   static CommandBody DirectoryCommand(uint64_t i) {
     switch (i) {
-      case 0: return DefineDepartment{"support", "Support"};
-      case 1: return DefineDepartment{"billing", "Billing"};
-      case 2: return RegisterOperator{"ana", "Ana", {"support"}};
-      case 3: return RegisterOperator{"bruno", "Bruno", {"billing"}};
-      default: return DefineStatus{"waiting_vendor", "Waiting for vendor"};
+      case 0:
+        return DefineDepartment{"support", "Support"};
+      case 1:
+        return DefineDepartment{"billing", "Billing"};
+      case 2:
+        return RegisterOperator{"ana", "Ana", {"support"}};
+      case 3:
+        return RegisterOperator{"bruno", "Bruno", {"billing"}};
+      default:
+        return DefineStatus{"waiting_vendor", "Waiting for vendor"};
     }
   }
 
@@ -184,24 +188,34 @@ class CommandStream {
     }
     switch (pick) {
       case 0:
-      case 1: return Reply{t, ActorKind::kCustomer, Text(rng_, 2000)};
+      case 1:
+        return Reply{t, ActorKind::kCustomer, Text(rng_, 2000)};
       case 2:
-      case 3: return Reply{t, ActorKind::kOperator, Text(rng_, 2000)};
-      case 4: return AddComment{t, "ana", Text(rng_, 300)};
-      case 5: return LinkOperator{t, rng_() % 2 ? "ana" : "bruno"};
-      case 6: return Transfer{t, rng_() % 2 ? "support" : "billing", ""};
-      case 7: return StartStatus{t, "waiting_vendor"};
-      case 8: return StopStatus{t};
+      case 3:
+        return Reply{t, ActorKind::kOperator, Text(rng_, 2000)};
+      case 4:
+        return AddComment{t, "ana", Text(rng_, 300)};
+      case 5:
+        return LinkOperator{t, rng_() % 2 ? "ana" : "bruno"};
+      case 6:
+        return Transfer{t, rng_() % 2 ? "support" : "billing", ""};
+      case 7:
+        return StartStatus{t, "waiting_vendor"};
+      case 8:
+        return StopStatus{t};
       case 9:
-      case 10: return Finish{t, Text(rng_, 300), "solved"};
-      case 11: return UnlinkOperator{t};
-      case 12: return Reopen{t};  // ticket_not_finished
+      case 10:
+        return Finish{t, Text(rng_, 300), "solved"};
+      case 11:
+        return UnlinkOperator{t};
+      case 12:
+        return Reopen{t};  // ticket_not_finished
       default: {
         Update update;
         update.ticket = t;
         update.priority = static_cast<Priority>(rng_() % 4);
-        update.labels = std::vector<std::string>{"l" +
-                                                 std::to_string(rng_() % 5)};
+        update.labels =
+            std::vector<std::string>{"l" + std::to_string(rng_() % 5)};
         update.custom_attributes["n"] = AttributeValue(double(rng_() % 100));
         return update;
       }
@@ -261,7 +275,8 @@ TEST_CASE(kChildTest, "[.][crash-child]") {
   ::_exit(0);
 }
 
-// ---- The test (parent side) ----------------------------------------------------
+// ---- The test (parent side)
+// ----------------------------------------------------
 
 // Collects the writer's lines into SentCommands, in the order they began.
 class Transcript {
@@ -375,8 +390,7 @@ int RunCrashRounds(uint64_t seed, int rounds, bool sync) {
     mid_command += transcript.Finish(sent);
 
     auto engine = OpenForCheck(db);
-    std::vector<std::string> problems =
-        CheckLog(*engine, sent, previous_head);
+    std::vector<std::string> problems = CheckLog(*engine, sent, previous_head);
     INFO(JoinLines(problems));
     CHECK(problems.empty());
     auto head = engine->Head();
@@ -390,10 +404,10 @@ int RunCrashRounds(uint64_t seed, int rounds, bool sync) {
 }
 
 TEST_CASE(
-    "commands acknowledged before a SIGKILL survive it and none is half-applied",
+    "commands acknowledged before a SIGKILL survive it and none is "
+    "half-applied",
     "[crash]") {
-  CHECK(RunCrashRounds(SeedFromEnv(20240601), kApiRounds, /*sync=*/true) >=
-        20);
+  CHECK(RunCrashRounds(SeedFromEnv(20240601), kApiRounds, /*sync=*/true) >= 20);
 }
 
 TEST_CASE(
@@ -407,8 +421,9 @@ TEST_CASE(
 
 // The checker itself: each invariant it guards, broken on purpose, is
 // reported (so that the crash tests above cannot pass vacuously).
-TEST_CASE("the log checker reports lost, phantom, refused and misplaced commands",
-          "[crash]") {
+TEST_CASE(
+    "the log checker reports lost, phantom, refused and misplaced commands",
+    "[crash]") {
   TempDir dir;
   Options options;
   options.path = dir.Sub("db");
@@ -465,8 +480,9 @@ TEST_CASE("the log checker reports lost, phantom, refused and misplaced commands
   SECTION("a command that is only half in the log") {
     std::vector<SentCommand> claimed = sent;
     claimed.back().result.events_appended = 2;
-    CHECK_THAT(problems_with(claimed),
-               Catch::Contains("acknowledged with 2 event(s) but the log has 1"));
+    CHECK_THAT(
+        problems_with(claimed),
+        Catch::Contains("acknowledged with 2 event(s) but the log has 1"));
   }
   SECTION("an earlier head that is no longer in the log") {
     LogHead made_up{3, std::string(64, 'a')};
@@ -565,9 +581,8 @@ class ToolCommandStream {
   std::vector<std::string> finished_;
 };
 
-TEST_CASE(
-    "ticketlog apply killed with SIGKILL keeps every command it answered",
-    "[crash][tool]") {
+TEST_CASE("ticketlog apply killed with SIGKILL keeps every command it answered",
+          "[crash][tool]") {
   const uint64_t seed = SeedFromEnv(20240601) + 7;
   INFO("crash seed " << seed - 7 << " (TICKETLOG_CRASH_SEED reproduces it)");
   TempDir dir;
@@ -602,9 +617,8 @@ TEST_CASE(
         s.result.ticket = result["ticket"].is_string()
                               ? result["ticket"].get<std::string>()
                               : "";
-        s.result.number = result["number"].is_number()
-                              ? result["number"].get<uint64_t>()
-                              : 0;
+        s.result.number =
+            result["number"].is_number() ? result["number"].get<uint64_t>() : 0;
         s.result.version = result["version"].get<uint64_t>();
         s.result.position = result["position"].get<uint64_t>();
         s.result.events_appended = result["events_appended"].get<uint32_t>();
@@ -620,9 +634,8 @@ TEST_CASE(
       std::string line;
       while (acks < acks_before_kill) {
         while (round_sent.size() < acks + kWindow) {
-          std::string id =
-              "t" + std::to_string(round) + "-" +
-              std::to_string(round_sent.size());
+          std::string id = "t" + std::to_string(round) + "-" +
+                           std::to_string(round_sent.size());
           round_sent.push_back({"tool", id});
           REQUIRE(tool.Write(stream.Next(id) + "\n"));
         }
@@ -647,8 +660,7 @@ TEST_CASE(
     sent.insert(sent.end(), round_sent.begin(), round_sent.end());
 
     auto engine = OpenForCheck(db);
-    std::vector<std::string> problems =
-        CheckLog(*engine, sent, previous_head);
+    std::vector<std::string> problems = CheckLog(*engine, sent, previous_head);
     INFO(JoinLines(problems));
     CHECK(problems.empty());
     // apply runs lines in order: what ran of the unanswered lines is a

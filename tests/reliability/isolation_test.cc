@@ -3,7 +3,6 @@
 // ids, customers and directory names, and when one account's name is a
 // prefix of the other's (keys are length-prefixed, docs/format.md).
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -55,9 +54,8 @@ TEST_CASE(
   CHECK(view_a->status == TicketStatus::kOpen);
   CHECK(view_a->operator_id.empty());
   CHECK(view_a->version == 1);
-  CHECK(view_a->customer.contact != f.engine()
-                                        .GetTicket(b, kSameTicket)
-                                        ->customer.contact);
+  CHECK(view_a->customer.contact !=
+        f.engine().GetTicket(b, kSameTicket)->customer.contact);
   auto messages_a = f.engine().GetMessages(a, kSameTicket, 1);
   REQUIRE(messages_a.ok());
   CHECK(messages_a->total == 1);

@@ -37,7 +37,7 @@ struct SentCommand {
   std::string account;
   std::string command_id;  // unique per account, never empty
   Outcome outcome = Outcome::kUnknown;
-  CommandResult result;  // kAccepted
+  CommandResult result;   // kAccepted
   Code code = Code::kOk;  // kRefused
 };
 
@@ -153,9 +153,9 @@ inline std::vector<std::string> CheckLog(
     }
     if (first != nullptr && !events.empty()) {
       const CommandResult& r = first->result;
-      std::string stream = StreamOf(
-          first->account,
-          r.ticket.empty() ? std::string(kDirectoryStream) : r.ticket);
+      std::string stream =
+          StreamOf(first->account,
+                   r.ticket.empty() ? std::string(kDirectoryStream) : r.ticket);
       if (events.back().position != r.position ||
           events.back().version != r.version || events[0].stream != stream) {
         problem("command " + key + " was acknowledged at position " +
@@ -193,10 +193,10 @@ inline std::vector<std::string> CheckLog(
     all.account = account;
     auto page = engine.List(all);
     if (!page.ok() || page->total != ids.size()) {
-      problem("List(" + account + ").total is " +
-              (page.ok() ? std::to_string(page->total)
-                         : page.status().ToString()) +
-              ", the log has " + std::to_string(ids.size()) + " ticket(s)");
+      problem(
+          "List(" + account + ").total is " +
+          (page.ok() ? std::to_string(page->total) : page.status().ToString()) +
+          ", the log has " + std::to_string(ids.size()) + " ticket(s)");
     }
   }
 
@@ -222,8 +222,7 @@ inline std::vector<std::string> CheckLog(
       problem("re-sending command " + key + " returned " +
               (repeat.ok() ? "ticket " + repeat->ticket + " version " +
                                  std::to_string(repeat->version) +
-                                 " position " +
-                                 std::to_string(repeat->position)
+                                 " position " + std::to_string(repeat->position)
                            : repeat.status().ToString()) +
               " instead of the acknowledged version " +
               std::to_string(want.version) + " position " +

@@ -615,10 +615,10 @@ TEST_CASE("records decode from any address, as RocksDB hands them out",
     std::string shifted_message(offset, '\0');
     shifted_message += message_bytes;
     ticketlog::Message decoded_message;
-    REQUIRE(ticketlog::schema::DecodeMessage(
-                std::string_view(shifted_message).substr(offset),
-                decoded_message)
-                .ok());
+    REQUIRE(
+        ticketlog::schema::DecodeMessage(
+            std::string_view(shifted_message).substr(offset), decoded_message)
+            .ok());
     CHECK(decoded_message == message);
   }
 }
