@@ -6,9 +6,9 @@
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
 #include "projections/contacts.h"
-#include "projections/keys.h"
 #include "projections/list_query.h"
 #include "projections/ticket_projection.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
 
 namespace ticketlog {
@@ -118,7 +118,7 @@ StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
   }
   domain::DirectoryState state;
   Status status = store_->ReadStream(
-      StreamKey(account, kDirectoryStream), 1,
+      StreamName(account, kDirectoryStream), 1,
       [&](const store::StoredEvent& stored) {
         auto event = ToEvent(stored);
         if (!event.ok()) {
@@ -143,7 +143,7 @@ StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
 StatusOr<CommandResult> EngineImpl::AppendDirectory(
     const Command& command, const domain::Decision& decision) {
   store::AppendRequest request;
-  request.stream = StreamKey(command.account, kDirectoryStream);
+  request.stream = StreamName(command.account, kDirectoryStream);
   request.expected_version = decision.base_version;
   if (!command.command_id.empty()) {
     request.command_key = CommandKey(command.account, command.command_id);
@@ -196,7 +196,7 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
     const Command& command, const domain::Decision& decision) {
   const std::string& ticket = decision.ticket;
   store::AppendRequest request;
-  request.stream = StreamKey(command.account, ticket);
+  request.stream = StreamName(command.account, ticket);
   request.expected_version = decision.base_version;
   projections::ViewReader read = MakeViewReader();
   for (const Event& event : decision.events) {

@@ -6,11 +6,11 @@
 
 #include "base/text.h"
 #include "projections/contacts.h"
-#include "projections/keys.h"
 #include "projections/ticket_counts.h"
 #include "projections/ticket_projection.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::projections {
 namespace {

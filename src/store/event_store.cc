@@ -24,7 +24,7 @@
 #include <utility>
 
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 #include "store/read_view.h"
 
 namespace ticketlog::store {
@@ -212,7 +212,8 @@ std::string ChainHash(std::string_view prev_hash, uint64_t position,
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-std::string EventStore::StreamKey(std::string_view stream, uint64_t version) {
+std::string EventStore::StreamVersionKey(std::string_view stream,
+                                         uint64_t version) {
   std::string key;
   key.reserve(stream.size() + 10);
   PutComponent(key, stream);
@@ -616,7 +617,7 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
       batch.Put(
           handle(Family::kLog), BigEndian64(position),
           schema::EncodeEnvelope(position, version, head.hash, hash, body));
-      batch.Put(handle(Family::kStreams), StreamKey(req.stream, version),
+      batch.Put(handle(Family::kStreams), StreamVersionKey(req.stream, version),
                 BigEndian64(position));
       if (result.first_position == 0) result.first_position = position;
       head.position = position;
@@ -661,7 +662,7 @@ StatusOr<EventStore::StreamHead> EventStore::GetStreamHead(
   PutComponent(prefix, stream);
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handle(Family::kStreams)));
-  it->SeekForPrev(StreamKey(stream, UINT64_MAX));
+  it->SeekForPrev(StreamVersionKey(stream, UINT64_MAX));
   if (!it->status().ok()) return FromRocks(it->status(), "reading a stream");
   if (!it->Valid() || !it->key().starts_with(prefix)) return StreamHead{};
   if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
@@ -682,7 +683,7 @@ StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
   StreamHead head{version, 0};
   if (version > 0) {
     rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
-                                 StreamKey(stream, version), &value);
+                                 StreamVersionKey(stream, version), &value);
     if (s.IsNotFound()) return GetStreamHead(stream);
     if (!s.ok()) return FromRocks(s, "reading a stream");
     if (value.size() != 8)
@@ -690,7 +691,7 @@ StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
     head.position = GetBigEndian64(value);
   }
   rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
-                               StreamKey(stream, version + 1), &value);
+                               StreamVersionKey(stream, version + 1), &value);
   if (s.ok()) return GetStreamHead(stream);
   if (!s.IsNotFound()) return FromRocks(s, "reading a stream");
   return head;
@@ -782,7 +783,7 @@ Status EventStore::ReadStream(
       db_->NewIterator(read_options, handle(Family::kStreams)));
   Status status;
   uint64_t expected = std::max<uint64_t>(from_version, 1);
-  for (it->Seek(StreamKey(stream, expected)); it->Valid(); it->Next()) {
+  for (it->Seek(StreamVersionKey(stream, expected)); it->Valid(); it->Next()) {
     if (!it->key().starts_with(prefix)) break;
     if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
       status = Status::Corruption("malformed stream index entry");

@@ -4,8 +4,8 @@
 //
 // Prefix bytes are part of the on-disk format; never renumber. They must
 // stay below 0xff (EventStore::ReplaceViews relies on it).
-#ifndef TICKETLOG_PROJECTIONS_KEYS_H_
-#define TICKETLOG_PROJECTIONS_KEYS_H_
+#ifndef TICKETLOG_PROJECTIONS_VIEW_KEYS_H_
+#define TICKETLOG_PROJECTIONS_VIEW_KEYS_H_
 
 #include <cstdint>
 #include <string>
@@ -92,4 +92,4 @@ int64_t DecodeCount(std::string_view bytes);
 
 }  // namespace ticketlog::projections
 
-#endif  // TICKETLOG_PROJECTIONS_KEYS_H_
+#endif  // TICKETLOG_PROJECTIONS_VIEW_KEYS_H_
