@@ -30,9 +30,9 @@
 #include <thread>
 
 #include "cli/address_space.h"
-#include "cli/args.h"
 #include "cli/demo_workload.h"
-#include "cli/subcommands.h"
+#include "cli/progress.h"
+#include "cli/subcommands/all.h"
 #include "cli/tool.h"
 #include "import/incident_import.h"
 
@@ -74,52 +74,6 @@ Status PrepareDirectory(const fs::path& dir) {
   if (!marker) return Status::IoError("cannot write in " + dir.string());
   return Status::OK();
 }
-
-// Shows `done` out of `total` on a terminal's stderr until `finished`.
-class Progress {
- public:
-  Progress(Context& ctx, std::string label, uint64_t total)
-      : show_(&ctx.err == &std::cerr && isatty(STDERR_FILENO)),
-        ctx_(ctx),
-        label_(std::move(label)),
-        total_(total) {}
-
-  std::atomic<uint64_t>& counter() { return done_; }
-
-  // Runs `work` while refreshing the line every 200 ms. Without a terminal
-  // there is no line to refresh and no thread.
-  template <typename Work>
-  void Run(Work work) {
-    if (!show_) return work();
-    std::atomic<bool> finished{false};
-    std::thread painter([&] {
-      while (!finished.load()) {
-        ctx_.err << "\r  " << label_ << ": " << done_.load() << "/" << total_
-                 << std::flush;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
-    });
-    // A joinable thread that is destroyed calls std::terminate: join it
-    // before an exception from `work` (out of memory) goes on.
-    try {
-      work();
-    } catch (...) {
-      finished = true;
-      painter.join();
-      throw;
-    }
-    finished = true;
-    painter.join();
-    ctx_.err << "\r\033[K" << std::flush;
-  }
-
- private:
-  bool show_;
-  Context& ctx_;
-  std::string label_;
-  uint64_t total_;
-  std::atomic<uint64_t> done_{0};
-};
 
 // The incident with the longest accepted story: the most rows, among those
 // the import took.
@@ -251,16 +205,20 @@ Tally RunWorkload(Context& ctx, Engine& engine, uint32_t per_account,
 
 }  // namespace
 
-int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
-  auto args = Args::Parse(
-      raw, {{"incidents"}, {"tickets"}, {"seed"}, {"sync", false}}, 0, 0);
-  if (!args.ok()) return UsageError(ctx, args.status().message());
-  auto tickets = args->GetUnsigned("tickets", 0, 1'000'000);
+namespace {
+
+struct DemoFlags {
+  TextFlag incidents, tickets, seed;
+  bool sync = false;
+};
+
+int RunDemo(Context& ctx, const DemoFlags& flags) {
+  auto tickets = UnsignedFlag(flags.tickets, 0, 1'000'000);
   if (!tickets.ok()) return UsageError(ctx, tickets.status().message());
-  auto seed = args->GetUnsigned("seed", 0, UINT64_MAX);
+  auto seed = UnsignedFlag(flags.seed, 0, UINT64_MAX);
   if (!seed.ok()) return UsageError(ctx, seed.status().message());
-  std::string incidents = args->Get("incidents").value_or(DefaultIncidentLog());
-  bool sync = args->Has("sync");
+  std::string incidents = flags.incidents.get().value_or(DefaultIncidentLog());
+  bool sync = flags.sync;
 
   fs::path dir = fs::path(ctx.db) / "demo";
   if (Status prepared = PrepareDirectory(dir); !prepared.ok()) {
@@ -393,6 +351,25 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
          "\nExplore it: ticketlog --db %s list --account %s --status open\n",
          dir.string().c_str(), kAccounts[1].c_str());
   return verified ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void AddDemo(Registry& registry) {
+  auto flags = std::make_shared<DemoFlags>();
+  CLI::App* app = registry.Add(
+      "demo", "a tour of the engine: a realistic workload on DIR/demo",
+      kGroupTour, [flags](Context& ctx) { return RunDemo(ctx, *flags); });
+  AddText(app, "--incidents", flags->incidents, "FILE",
+          "the incident event log to import (default: the source tree's "
+          "tests/data/incident_event_log.csv)");
+  AddText(app, "--tickets", flags->tickets, "N",
+          "generated ticket lifecycles per account (default 400)");
+  AddText(app, "--seed", flags->seed, "N",
+          "the workload generator's seed (default 42)");
+  app->add_flag("--sync", flags->sync,
+                "sync every write (the library's default) instead of "
+                "buffering");
 }
 
 }  // namespace ticketlog::cli

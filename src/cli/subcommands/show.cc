@@ -1,0 +1,54 @@
+// `ticketlog show --account A TICKET [--at-version N | --as-of TIME]`: one
+// ticket's view, now or in the past; not_found (exit 1) when the account
+// has no such ticket.
+#include "cli/json_reader.h"
+#include "cli/json_view.h"
+#include "cli/subcommands/all.h"
+
+namespace ticketlog::cli {
+namespace {
+
+struct ShowFlags {
+  std::string account;
+  std::string ticket;
+  TextFlag at_version;
+  TextFlag as_of;
+};
+
+int RunShow(Context& ctx, const ShowFlags& flags) {
+  auto version = UnsignedFlag(flags.at_version, 1, kMaxJsonInteger);
+  if (!version.ok()) return UsageError(ctx, version.status().message());
+  auto as_of = TimeFlag(flags.as_of);
+  if (!as_of.ok()) return UsageError(ctx, as_of.status().message());
+
+  auto engine = OpenEngine(ctx, /*read_only=*/true);
+  if (engine == nullptr) return kExitUsage;
+  StatusOr<TicketView> view =
+      *version
+          ? engine->GetTicketAtVersion(flags.account, flags.ticket, **version)
+      : *as_of ? engine->GetTicketAsOf(flags.account, flags.ticket, **as_of)
+               : engine->GetTicket(flags.account, flags.ticket);
+  if (!view.ok()) return ReportFailure(ctx, view.status());
+  ctx.out << Dump(TicketViewJson(*view)) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddShow(Registry& registry) {
+  auto flags = std::make_shared<ShowFlags>();
+  CLI::App* app = registry.Add(
+      "show", "one ticket's view, now or in the past", kGroupQueries,
+      [flags](Context& ctx) { return RunShow(ctx, *flags); });
+  app->add_option("--account", flags->account, "the ticket's account")
+      ->type_name("A")
+      ->required();
+  app->add_option("TICKET", flags->ticket, "the ticket's id")->required();
+  CLI::Option* version = AddText(app, "--at-version", flags->at_version, "N",
+                                 "the ticket as it was after its N-th event");
+  AddText(app, "--as-of", flags->as_of, "TIME",
+          "the ticket as it was at an ISO-8601 time")
+      ->excludes(version);
+}
+
+}  // namespace ticketlog::cli
