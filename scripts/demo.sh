@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds ticketlog and runs its demo on the embedded default store
-# (./ticketlog-data/demo, created fresh each run).
+# (./ticketlog-data/demo, created fresh each run), with its HTML report in
+# ./ticketlog-data/demo-report.html.
 # Prints progress lines only; the full output of each step goes to
 # $TICKETLOG_LOG_DIR/demo.log (default /tmp/ticketlog-logs), which an error
 # names.
@@ -16,4 +17,4 @@ step "$log" "configuring (build/)" cmake -S . -B build \
 build_step "$log" "building the ticketlog tool" \
   cmake --build build --target ticketlog_tool -j"$(nproc)"
 echo
-exec ./build/ticketlog demo
+exec ./build/ticketlog demo --html ticketlog-data/demo-report.html
