@@ -1,6 +1,5 @@
 #include "import/incident_import.h"
 
-#include <boost/tokenizer.hpp>
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <cstdlib>
@@ -9,6 +8,7 @@
 #include <unordered_map>
 
 #include "base/text.h"
+#include "import/csv.h"
 
 namespace ticketlog::import {
 namespace {
@@ -63,13 +63,12 @@ Command MakeCommand(const std::string& account, CommandBody body, TimeUs at) {
 }  // namespace
 
 StatusOr<std::vector<IncidentRow>> ReadIncidentRows(std::istream& csv) {
-  using Tokenizer = boost::tokenizer<boost::escaped_list_separator<char>>;
-  std::string line;
-  if (!std::getline(csv, line)) {
+  auto records = ReadCsv(csv);
+  if (!records.ok()) return records.status();
+  if (records->empty()) {
     return Status::InvalidArgument("csv", "the file is empty");
   }
-  std::vector<std::string> header;
-  for (const auto& field : Tokenizer(line)) header.push_back(field);
+  const std::vector<std::string>& header = records->front().fields;
   std::unordered_map<std::string, size_t> column;
   for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
   std::vector<size_t> index;
@@ -82,30 +81,24 @@ StatusOr<std::vector<IncidentRow>> ReadIncidentRows(std::istream& csv) {
   }
 
   std::vector<IncidentRow> rows;
-  std::vector<std::string> fields;
-  for (size_t line_number = 2; std::getline(csv, line); ++line_number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    fields.clear();
-    try {
-      for (const auto& field : Tokenizer(line)) fields.push_back(field);
-    } catch (const boost::escaped_list_error& e) {
+  rows.reserve(records->size() - 1);
+  for (size_t r = 1; r < records->size(); ++r) {
+    const CsvRecord& record = (*records)[r];
+    if (record.fields.size() != header.size()) {
       return Status::InvalidArgument(
-          "csv", "line " + std::to_string(line_number) + ": " + e.what());
-    }
-    if (fields.size() != header.size()) {
-      return Status::InvalidArgument(
-          "csv", "line " + std::to_string(line_number) + " has " +
-                     std::to_string(fields.size()) + " fields, the header " +
-                     std::to_string(header.size()));
+          "csv", "line " + std::to_string(record.line) + " has " +
+                     std::to_string(record.fields.size()) +
+                     " fields, the header " + std::to_string(header.size()));
     }
     IncidentRow row;
-    row.line = line_number;
+    row.line = record.line;
     std::string* targets[] = {
         &row.number,    &row.state,      &row.mod_count,    &row.caller,
         &row.opened_at, &row.updated_at, &row.contact_type, &row.category,
         &row.priority,  &row.group,      &row.assigned_to};
-    for (size_t i = 0; i < index.size(); ++i) *targets[i] = fields[index[i]];
+    for (size_t i = 0; i < index.size(); ++i) {
+      *targets[i] = record.fields[index[i]];
+    }
     rows.push_back(std::move(row));
   }
   return rows;
