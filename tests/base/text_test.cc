@@ -37,6 +37,11 @@ TEST_CASE("UUIDs are canonicalised and malformed ones refused", "[base]") {
   CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b4").has_value());
   CHECK_FALSE(base::ParseUuid("6ba7b81-09dad-11d1-80b4-00c04fd430c8"));
   CHECK_FALSE(base::ParseUuid("not-a-uuid").has_value());
+  CHECK_FALSE(base::ParseUuid("").has_value());
+  CHECK_FALSE(base::ParseUuid("{6ba7b810-9dad-11d1-80b4-00c04fd430c8"));
+  CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b4-00c04fd430c8x"));
+  CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b400c04fd430c8"));
+  CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b4-00c04fd430cg"));
 }
 
 TEST_CASE("ISO-8601 times parse and format in UTC", "[base]") {
