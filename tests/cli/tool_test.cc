@@ -88,7 +88,7 @@ TEST_CASE("apply --help lists every op with its fields", "[tool]") {
         1);
 }
 
-TEST_CASE("--version and the global help", "[tool]") {
+TEST_CASE("the tool prints its version and global help", "[tool]") {
   Run version = Tool({"--version"});
   CHECK(version.status == 0);
   CHECK(version.out == "ticketlog " + std::string(Version()) + "\n");
@@ -137,7 +137,7 @@ TEST_CASE("usage errors are one line on stderr and exit 2", "[tool]") {
   CHECK(Has(Tool({"show", "t1"}).err, "--account is required"));
 }
 
-TEST_CASE("--db may come before or after the subcommand", "[tool]") {
+TEST_CASE("the global --db may come before or after the subcommand", "[tool]") {
   testing::TempDir dir;
   std::string missing = dir.Sub("none");
   for (const auto& args : std::vector<std::vector<std::string>>{
