@@ -58,9 +58,11 @@ bool IsSystemError(Code code);
 int ReportFailure(Context& ctx, const Status& status);
 
 // Opens the database at ctx.db. Queries open it read-only and do not
-// create it. On failure prints the reason on stderr and returns nullptr;
-// the caller exits with kExitUsage.
-std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only);
+// create it. `sync` is Options::sync (false for bulk writes that are synced
+// once at the end). On failure prints the reason on stderr and returns
+// nullptr; the caller exits with kExitUsage.
+std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only,
+                                   bool sync = true);
 
 // Groups of `ticketlog --help`, in the order it lists them.
 inline constexpr std::string_view kGroupCommands = "Commands";

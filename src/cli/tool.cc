@@ -171,9 +171,10 @@ int ReportFailure(Context& ctx, const Status& status) {
   return kExitFailed;
 }
 
-std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only) {
+std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only, bool sync) {
   Options options;
   options.path = ctx.db;
+  options.sync = sync;
   options.read_only = read_only;
   options.create_if_missing = !read_only;
   FitStoreToAddressSpace(options);

@@ -33,7 +33,8 @@ TEST_CASE("doubled quotes are one quote", "[csv]") {
         "1: n|said\n2: 1|she said \"hi\"\n");
 }
 
-TEST_CASE("a quoted field may hold line breaks; lines stay counted", "[csv]") {
+TEST_CASE("a quoted field may hold line breaks and lines stay counted",
+          "[csv]") {
   CHECK(Read("n,text\n1,\"two\nlines\"\n2,\"three\r\n\nlines\"\n3,x\n") ==
         "1: n|text\n2: 1|two\nlines\n4: 2|three\r\n\nlines\n7: 3|x\n");
 }

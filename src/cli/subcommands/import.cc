@@ -10,6 +10,14 @@
 // by reason, and do not fail the import: exit 0. A file that cannot be
 // read or is not the incident CSV is a usage error (exit 2), like a store
 // that fails. A progress bar goes to stderr on a terminal.
+//
+// Writes are buffered during the import and the store's files are synced
+// to disk once at the end, before the summary is printed: 10,000 commands
+// take about a second instead of half a minute of one disk flush each.
+// --sync syncs every command instead (the library's default).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 
@@ -25,7 +33,18 @@ struct ImportFlags {
   std::string account;
   std::string format;
   std::string file;
+  bool sync = false;
 };
+
+// Puts the store's buffered writes on stable storage.
+Status SyncStore(const std::string& db) {
+  int fd = ::open(db.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return Status::IoError("cannot open " + db + " to sync it");
+  int synced = ::syncfs(fd);
+  ::close(fd);
+  if (synced != 0) return Status::IoError("cannot sync " + db);
+  return Status::OK();
+}
 
 int RunImport(Context& ctx, const ImportFlags& flags) {
   std::ifstream csv(flags.file, std::ios::binary);
@@ -34,7 +53,7 @@ int RunImport(Context& ctx, const ImportFlags& flags) {
   if (!rows.ok()) {
     return UsageError(ctx, flags.file + ": " + rows.status().message());
   }
-  auto engine = OpenEngine(ctx, /*read_only=*/false);
+  auto engine = OpenEngine(ctx, /*read_only=*/false, flags.sync);
   if (engine == nullptr) return kExitUsage;
 
   Progress progress(ctx, "import (rows)", rows->size());
@@ -48,6 +67,12 @@ int RunImport(Context& ctx, const ImportFlags& flags) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   if (!report.ok()) return ReportFailure(ctx, report.status());
+  if (!flags.sync) {
+    engine.reset();  // closed: everything it wrote is in its files
+    if (Status synced = SyncStore(ctx.db); !synced.ok()) {
+      return ReportFailure(ctx, synced);
+    }
+  }
 
   OutJson out = OutJson::object();
   out["ok"] = true;
@@ -89,6 +114,9 @@ void AddImport(Registry& registry) {
       ->check(CLI::IsMember({"incidents"}));
   app->add_option("FILE", flags->file, "the CSV file, header line first")
       ->required();
+  app->add_flag("--sync", flags->sync,
+                "sync every command to disk (default: buffered, synced once "
+                "at the end)");
 }
 
 }  // namespace ticketlog::cli

@@ -33,6 +33,9 @@ TEST_CASE("import takes the incident log and sums up rows by reason",
   CHECK(summary["example_refusal"].get<std::string>().rfind("line ", 0) == 0);
   json stats = tool.Run({"stats", "--account", "acme"}).Json();
   CHECK(stats["tickets"] == 890);
+  // Buffered and synced once at the end: seconds, not a flush per command.
+  CHECK(summary["seconds"].get<double>() < 20);
+  CHECK(tool.Run({"verify"}).status == 0);
 }
 
 TEST_CASE("import reads real CSV: quotes, commas and line breaks in fields",
@@ -47,8 +50,8 @@ TEST_CASE("import reads real CSV: quotes, commas and line breaks in fields",
          "01-03-2016 09:00,Phone,\"Category\n7\",2 - High,Group 1,?\r\n"
       << "INC1,Resolved,1,x,01-03-2016 09:00,01-03-2016 10:00,Phone,"
          "\"Category\n7\",2 - High,Group 1,Resolver 1\r\n";
-  ToolRun run =
-      tool.Run({"import", "--account", "a", "--format", "incidents", path});
+  ToolRun run = tool.Run(
+      {"import", "--account", "a", "--format", "incidents", "--sync", path});
   INFO(run.out + run.err);
   REQUIRE(run.status == 0);
   json summary = run.Json();
