@@ -41,7 +41,8 @@ std::optional<std::vector<std::string>> DecodeStringArray(
 std::string EncodeAttributes(const Attributes& attributes) {
   json out = json::object();
   for (const auto& [key, value] : attributes) {
-    std::visit([&out, &key](const auto& v) { out[key] = v; }, value);
+    json& member = out[key];
+    std::visit([&member](const auto& v) { member = v; }, value);
   }
   return Text(out);
 }
