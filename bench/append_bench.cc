@@ -161,12 +161,11 @@ int main(int argc, char** argv) {
     auto lists = ForThreads(settings.workload, threads);
     size_t n = lists[0].size();
     for (const auto& l : lists) n = std::min(n, l.size());
-    for (auto [backend, name] :
-         {std::pair{Backend::kLimit, "limit"},
-          std::pair{Backend::kEngine, "ticketlog"},
-          std::pair{Backend::kPeer, "peer"}}) {
-      std::string key = std::string(name) + "-" + mode + "-t" +
-                        std::to_string(threads);
+    for (auto [backend, name] : {std::pair{Backend::kLimit, "limit"},
+                                 std::pair{Backend::kEngine, "ticketlog"},
+                                 std::pair{Backend::kPeer, "peer"}}) {
+      std::string key =
+          std::string(name) + "-" + mode + "-t" + std::to_string(threads);
       benchmark::RegisterBenchmark(
           ("Append/" + std::string(mode) + "/" + name).c_str(),
           [backend = backend, key](benchmark::State& state) {

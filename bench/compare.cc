@@ -326,9 +326,8 @@ void RunThroughput(const Config& c, const std::string& workload_name,
     std::string path = RunPath(c, name, b);
     RemoveRun(path);
     if (b == Backend::kPeer) RunPath(c, name, b);  // recreate its directory
-    ChildResult child =
-        RunInChild(
-            [&] { return ThroughputChild(b, sync, c.search, path, lists); });
+    ChildResult child = RunInChild(
+        [&] { return ThroughputChild(b, sync, c.search, path, lists); });
     ThroughputRow row;
     row.workload = workload_name;
     row.mode = mode;

@@ -1,8 +1,9 @@
 // The small JSON the SQLite peer stores in text columns, the way a help-desk
 // developer would: labels as an array of strings, custom attributes and
 // per-status durations as flat objects, and each event's changes as a flat
-// object of column -> value. Only these flat shapes are supported; SQLite's
-// json_each() reads the same text on the database side.
+// object of column -> value, written and read with nlohmann-json; SQLite's
+// json_each() reads the same text on the database side. A decoder returns
+// nullopt for text that is not JSON or not its shape.
 #ifndef TICKETLOG_BENCH_FLAT_JSON_H_
 #define TICKETLOG_BENCH_FLAT_JSON_H_
 
@@ -23,7 +24,8 @@ namespace ticketlog::bench {
 std::string JsonQuote(std::string_view text);
 
 std::string EncodeStringArray(const std::vector<std::string>& items);
-std::optional<std::vector<std::string>> DecodeStringArray(std::string_view json);
+std::optional<std::vector<std::string>> DecodeStringArray(
+    std::string_view json);
 
 // Custom attributes: string, number or bool values.
 std::string EncodeAttributes(const Attributes& attributes);

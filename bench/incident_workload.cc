@@ -65,8 +65,8 @@ StatusOr<IncidentWorkload> LoadIncidentWorkload(const std::string& csv_path,
       first_ok = run(MakeCommand(account, std::move(update), *at));
     } else {
       import::Opening opening = import::OpeningOf(row, target, *at);
-      first_ok = run(
-          MakeCommand(account, std::move(opening.open), opening.at_us));
+      first_ok =
+          run(MakeCommand(account, std::move(opening.open), opening.at_us));
       current.ticket = ticket;
       current.department = target.department;
       current.operator_id = target.operator_id;

@@ -8,7 +8,7 @@
 #include "base/text.h"
 #include "bench/model.h"
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::bench {
 

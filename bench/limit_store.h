@@ -23,13 +23,13 @@
 #ifndef TICKETLOG_BENCH_LIMIT_STORE_H_
 #define TICKETLOG_BENCH_LIMIT_STORE_H_
 
+#include <rocksdb/db.h>
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <rocksdb/db.h>
 
 #include "ticketlog/commands.h"
 #include "ticketlog/events.h"

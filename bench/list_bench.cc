@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
   engine_options.sync = false;
   auto engine = Engine::Open(engine_options);
   if (!engine.ok()) return Fail(engine.status());
-  auto peer = SqlitePeer::Open(peer_path, /*sync=*/false,
-                               SqlitePeer::Role::kReader);
+  auto peer =
+      SqlitePeer::Open(peer_path, /*sync=*/false, SqlitePeer::Role::kReader);
   if (!peer.ok()) return Fail(peer.status());
   Lister engine_list = [&](const ListQuery& q) { return (*engine)->List(q); };
   Lister peer_list = [&](const ListQuery& q) { return (*peer)->List(q); };

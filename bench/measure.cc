@@ -93,11 +93,10 @@ ChildResult RunInChild(const std::function<std::string()>& fn) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    result.error = WIFSIGNALED(status)
-                       ? "child killed by signal " +
-                             std::to_string(WTERMSIG(status))
-                       : "child exited with status " +
-                             std::to_string(WEXITSTATUS(status));
+    result.error =
+        WIFSIGNALED(status)
+            ? "child killed by signal " + std::to_string(WTERMSIG(status))
+            : "child exited with status " + std::to_string(WEXITSTATUS(status));
     return result;
   }
   size_t eol = data.find('\n');
@@ -118,7 +117,8 @@ Latency Summarise(std::vector<double> samples_us) {
   if (samples_us.empty()) return out;
   std::sort(samples_us.begin(), samples_us.end());
   auto at = [&](double q) {
-    size_t i = static_cast<size_t>(q * static_cast<double>(samples_us.size() - 1) + 0.5);
+    size_t i = static_cast<size_t>(
+        q * static_cast<double>(samples_us.size() - 1) + 0.5);
     return samples_us[std::min(i, samples_us.size() - 1)];
   };
   out.median_us = at(0.5);

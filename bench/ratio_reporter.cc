@@ -58,7 +58,8 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
 void RatioReporter::Finalize() {
   ConsoleReporter::Finalize();
   std::ostream& out = GetOutputStream();
-  out << "\n" << subject_ << " ratios ("
+  out << "\n"
+      << subject_ << " ratios ("
       << (metric_ == Metric::kItemsPerSecond
               ? "items/s of " + subject_ + " / items/s of the baseline"
               : "time of " + subject_ + " / time of the baseline")

@@ -11,11 +11,11 @@
 #ifndef TICKETLOG_BENCH_RATIO_REPORTER_H_
 #define TICKETLOG_BENCH_RATIO_REPORTER_H_
 
+#include <benchmark/benchmark.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 namespace ticketlog::bench {
 

@@ -80,10 +80,10 @@ SqlValue Statement::Value(int column) const {
 
 StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   std::unique_ptr<SqliteDb> db(new SqliteDb());
-  int rc = sqlite3_open_v2(path.c_str(), &db->db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db->db_,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
   if (rc != SQLITE_OK) return db->Error("opening " + path);
   return db;
 }

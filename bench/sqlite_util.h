@@ -7,14 +7,14 @@
 #ifndef TICKETLOG_BENCH_SQLITE_UTIL_H_
 #define TICKETLOG_BENCH_SQLITE_UTIL_H_
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <variant>
-
-#include <sqlite3.h>
 
 #include "ticketlog/status.h"
 

@@ -54,15 +54,15 @@ std::vector<Sample> Samples(const Workload& workload) {
           },
           command.body);
       if (ticket.empty()) continue;
-      auto [it, inserted] = life.try_emplace({a.account, ticket},
-                                             *command.at_us, *command.at_us);
+      auto [it, inserted] =
+          life.try_emplace({a.account, ticket}, *command.at_us, *command.at_us);
       it->second.second = *command.at_us;
     }
   }
   std::vector<Sample> out;
   for (const auto& [key, span] : life) {
-    out.push_back({key.first, key.second,
-                   span.first + (span.second - span.first) / 2});
+    out.push_back(
+        {key.first, key.second, span.first + (span.second - span.first) / 2});
   }
   return out;
 }
@@ -149,11 +149,10 @@ int main(int argc, char** argv) {
                           std::pair{"View/ticket/peer", &peer_view},
                           std::pair{"View/as_of/ticketlog", &engine_as_of},
                           std::pair{"View/as_of/peer", &peer_as_of}}) {
-    benchmark::RegisterBenchmark(name,
-                                 [fn = fn, &samples](benchmark::State& state) {
-                                   BM_View(state, fn, &samples);
-                                 })
-        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(name, [fn = fn,
+                                        &samples](benchmark::State& state) {
+      BM_View(state, fn, &samples);
+    })->Unit(benchmark::kMicrosecond);
   }
   RatioReporter reporter("ticketlog", {"peer"},
                          RatioReporter::Metric::kRealTime);

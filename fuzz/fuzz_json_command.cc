@@ -28,9 +28,8 @@ using namespace ticketlog;
 
 [[noreturn]] void Fail(const std::string& what, std::string_view line) {
   std::fprintf(stderr, "fuzz_json_command: %s\nline (%zu bytes): %.*s\n",
-               what.c_str(), line.size(), static_cast<int>(line.size() > 300
-                                                               ? 300
-                                                               : line.size()),
+               what.c_str(), line.size(),
+               static_cast<int>(line.size() > 300 ? 300 : line.size()),
                line.data());
   std::abort();
 }

@@ -200,8 +200,7 @@ using CommandBody =
     std::variant<DefineDepartment, RegisterOperator, RemoveOperator,
                  DefineStatus, OpenTicket, Reply, AddComment, Transfer,
                  LinkOperator, UnlinkOperator, StartStatus, StopStatus, Finish,
-                 Reopen, Close, Update, UpdateContact, DefineSlaPolicy,
-                 Merge>;
+                 Reopen, Close, Update, UpdateContact, DefineSlaPolicy, Merge>;
 
 // Returns the command's op name as used by `ticketlog apply`, e.g.
 // "open_ticket".

@@ -187,9 +187,10 @@ class Engine {
 
   // Checks the hash chain of the whole log, that views rebuilt from the log
   // equal the live ones, that the search index is caught up with the log
-  // and holds the documents a fresh build would, and, when `expect` is set, that the log still holds
-  // that event with that hash. Returns io_error or corruption only when the
-  // check itself cannot run; differences are listed in the report.
+  // and holds the documents a fresh build would, and, when `expect` is set,
+  // that the log still holds that event with that hash. Returns io_error or
+  // corruption only when the check itself cannot run; differences are listed in
+  // the report.
   virtual StatusOr<VerifyReport> Verify(
       const std::optional<LogHead>& expect = std::nullopt) = 0;
 

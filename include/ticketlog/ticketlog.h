@@ -12,6 +12,7 @@
 #include "ticketlog/status.h"
 #include "ticketlog/subscription.h"
 #include "ticketlog/types.h"
+#include "ticketlog/version.h"
 #include "ticketlog/views.h"
 
 #endif  // TICKETLOG_TICKETLOG_H_

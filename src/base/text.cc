@@ -2,10 +2,12 @@
 
 #include <boost/date_time/gregorian/gregorian.hpp>
 #include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 
 namespace ticketlog::base {
 namespace {
@@ -123,27 +125,14 @@ std::string NewUuid() {
 }
 
 std::optional<std::string> ParseUuid(std::string_view text) {
-  if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
-    text = text.substr(1, text.size() - 2);
+  // Boost's parser takes braces and dashes (only in the canonical places)
+  // or neither, in either case, and throws on anything else.
+  try {
+    boost::uuids::string_generator parse;
+    return boost::uuids::to_string(parse(text.begin(), text.end()));
+  } catch (const std::runtime_error&) {
+    return std::nullopt;
   }
-  std::string digits;
-  for (char c : text) {
-    if (c == '-') continue;
-    if (HexValue(c) < 0) return std::nullopt;
-    digits.push_back(c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a')
-                                          : c);
-  }
-  if (digits.size() != 32) return std::nullopt;
-  // Dashes, when present, must be in the canonical places.
-  if (text.size() != 32) {
-    if (text.size() != 36 || text[8] != '-' || text[13] != '-' ||
-        text[18] != '-' || text[23] != '-') {
-      return std::nullopt;
-    }
-  }
-  return digits.substr(0, 8) + "-" + digits.substr(8, 4) + "-" +
-         digits.substr(12, 4) + "-" + digits.substr(16, 4) + "-" +
-         digits.substr(20);
 }
 
 std::string FormatTime(TimeUs at_us) {

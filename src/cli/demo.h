@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ticketlog/engine.h"
+#include "ticketlog/events.h"
 
 namespace ticketlog::cli {
 
@@ -34,11 +35,21 @@ struct Tally {
 Tally RunCommands(Engine& engine, const std::vector<Command>& commands,
                   std::atomic<uint64_t>* progress = nullptr);
 
-// printf into `out`.
-void Printf(std::ostream& out, const char* format, ...)
-    __attribute__((format(printf, 2, 3)));
+// `text` cut to `max_bytes` with "..." at a character boundary.
+std::string Shorten(const std::string& text, size_t max_bytes);
 
-// "1234 commands in 1.23 s (1003 commands/s); 5678 events; refused: ..."
+// "12 min", "3.5 h", "2.1 days".
+std::string FormatDuration(int64_t us);
+
+// "2.4 ms" under a second, else "1.23 s".
+std::string FormatSeconds(double seconds);
+
+// One line about what an event says, with what it changed.
+std::string Describe(const EventPayload& payload);
+
+// "1234 commands in 1.23 s (1003 commands/s), 5678 events appended", then
+// the accepted and the refused, the refusals as a table by code with the
+// rule each deliberately checks.
 void PrintTally(std::ostream& out, const Tally& tally);
 
 // The first `rows` tickets of the account's default list page.
@@ -50,7 +61,10 @@ Status PrintListPage(std::ostream& out, Engine& engine,
 Status PrintTicketStory(std::ostream& out, Engine& engine,
                         const std::string& account, const std::string& ticket);
 
-// Counts by status and department, open load and medians.
+// The header of PrintStats's rows.
+void PrintStatsHeader(std::ostream& out);
+
+// One row: counts by status and the medians of an account.
 Status PrintStats(std::ostream& out, Engine& engine,
                   const std::string& account);
 

@@ -1,9 +1,10 @@
 #include "cli/demo_workload.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/uuid_io.hpp>
-#include <cstdio>
 #include <random>
 #include <utility>
 
@@ -128,10 +129,9 @@ Customer LifecycleWriter::NewCustomer() {
   // A pool of 200 customers who do not always give every detail: the
   // engine matches contacts by id, then email, then phone.
   int n = static_cast<int>(Uniform(1, 200));
-  char id[32], email[64], phone[32];
-  std::snprintf(id, sizeof id, "cust-%03d", n);
-  std::snprintf(email, sizeof email, "customer%03d@example.com", n);
-  std::snprintf(phone, sizeof phone, "+1555%07d", n);
+  std::string id = fmt::format("cust-{:03}", n);
+  std::string email = fmt::format("customer{:03}@example.com", n);
+  std::string phone = fmt::format("+1555{:07}", n);
   Customer customer;
   customer.name = kNames[static_cast<size_t>(n) % kNames.size()];
   double form = std::uniform_real_distribution<double>(0, 1)(rng_);

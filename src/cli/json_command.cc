@@ -217,7 +217,9 @@ struct OpEntry {
   CommandBody (*parse)(ObjectReader&);
 };
 
-// Same order as CommandBody, so OpName() of a parsed body is its op.
+// Same order as CommandBody, so OpName() of a parsed body is its op. A new
+// op is one entry here (and its parser above); `apply --help` lists it with
+// the fields its parser reads.
 constexpr OpEntry kOps[] = {
     {"define_department", ParseDefineDepartment},
     {"register_operator", ParseRegisterOperator},
@@ -294,6 +296,17 @@ StatusOr<Command> ParseCommandLine(std::string_view line) {
   StatusOr<json> value = ParseStrictJson(line);
   if (!value.ok()) return value.status();
   return CommandFromJson(*value);
+}
+
+std::vector<OpFields> DescribeOps() {
+  const json empty = json::object();
+  std::vector<OpFields> ops;
+  for (const OpEntry& entry : kOps) {
+    ObjectReader r(empty, "");
+    entry.parse(r);
+    ops.push_back({entry.name, {r.known().begin(), r.known().end()}});
+  }
+  return ops;
 }
 
 StatusOr<Command> CommandFromJson(const json& value) {

@@ -13,7 +13,9 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "ticketlog/commands.h"
 #include "ticketlog/status.h"
@@ -37,6 +39,18 @@ StatusOr<Command> ParseCommandLine(std::string_view line);
 
 // Converts an already-parsed JSON value into a command.
 StatusOr<Command> CommandFromJson(const nlohmann::json& value);
+
+// An op of `apply` and the fields it takes besides the envelope's
+// ("op", "account", "command_id", "expected_version", "at").
+struct OpFields {
+  std::string_view op;
+  std::vector<std::string> fields;  // sorted
+};
+
+// Every op, in the order of the op table, with the fields its parser
+// reads: `apply --help` lists them, so a new op is listed once it is in the
+// table.
+std::vector<OpFields> DescribeOps();
 
 }  // namespace ticketlog::cli
 

@@ -92,6 +92,10 @@ class ObjectReader {
   // `context` completes the message, e.g. "for op reply".
   void CheckNoUnknownFields(std::string_view context);
 
+  // The keys the getters asked for so far, present or not: on an empty
+  // object, the fields a parser reads.
+  const std::set<std::string, std::less<>>& known() const { return known_; }
+
   // Records `why` about `key` unless an error is already recorded.
   void Fail(std::string_view key, std::string_view why);
 

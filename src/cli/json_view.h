@@ -48,8 +48,8 @@ OutJson MessageJson(const Message& message);
 
 // The spec's ticket view keys in order, then resolution,
 // first_response_seconds, resolution_seconds, status_seconds and
-// custom_status_started_at. `sla` is where the ticket stands at `now_us` (EvaluateSla): the clock for
-// a current view, the time a view is shown as of.
+// custom_status_started_at. `sla` is where the ticket stands at `now_us`
+// (EvaluateSla): the clock for a current view, the time a view is shown as of.
 OutJson TicketViewJson(const TicketView& view, TimeUs now_us);
 // The "sla" value of a ticket view: null or {"policy",
 // "first_response_due_at","resolution_due_at","first_response_breached",

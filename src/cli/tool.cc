@@ -1,10 +1,14 @@
-// The `ticketlog` tool: global flags, dispatch to the subcommands and the
-// failure reporting they share.
+// The `ticketlog` tool: the global flags, parsing with CLI11, dispatch to
+// the subcommands of src/cli/subcommands/ and the failure reporting they
+// share.
 //
 // Contract decisions where SPEC section 4 leaves room (docs/cli.md repeats
 // them for users):
 //  - `--db DIR` may come before or after the subcommand; the default is
 //    ./ticketlog-data.
+//  - A usage error is one line on stderr: CLI11's message after
+//    "ticketlog: ", exit 2. `--help` prints the help of the subcommand it
+//    follows (or the tool's) on stdout, exit 0; so does `--version`.
 //  - `apply` exits 0 when every command line was accepted and 1 when at
 //    least one was refused (the spec's "a command was refused"); every line
 //    is still processed and answered. It stops with exit 2 at the first
@@ -26,6 +30,7 @@
 //    rebuild and demo open it for writing and create it when missing.
 #include "cli/tool.h"
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -33,86 +38,108 @@
 #include <system_error>
 
 #include "cli/address_space.h"
-#include "cli/args.h"
 #include "cli/json_view.h"
-#include "cli/subcommands.h"
+#include "cli/subcommand.h"
+#include "cli/subcommands/all.h"
+#include "ticketlog/version.h"
 
 namespace ticketlog::cli {
 namespace {
 
-constexpr std::string_view kUsage =
-    R"(usage: ticketlog [--db DIR] SUBCOMMAND [ARGS]
+constexpr std::string_view kFooter =
+    R"(Exit status: 0 success; 1 refused, not found or check failed (stdout
+carries {"ok":false,"error":{...}}); 2 usage or I/O error (one line on
+stderr). `ticketlog SUBCOMMAND --help` lists a subcommand's flags; the
+whole guide is docs/cli.md.)";
 
-DIR is the database directory (default ./ticketlog-data).
+// One line: CLI11's messages are one line, but a value quoted in one may
+// hold a newline.
+std::string OneLine(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
 
-Commands:
-  apply [FILE|-]                      run JSON Lines commands, one result per line
-Queries:
-  show --account A (TICKET | --number N) [--at-version N | --as-of TIME]
-  messages --account A TICKET [--page N]
-  list --account A [--status S[,S...]] [--department D]
-       [--operator O | --unassigned] [--customer C] [--channel C]
-       [--priority P] [--label L] [--awaiting operator|customer] [--number N]
-       [--created-from TIME] [--created-to TIME]
-       [--updated-from TIME] [--updated-to TIME]
-       [--sort updated|created] [--order desc|asc] [--page N | --cursor C]
-       [--sla breached|at_risk] [--now TIME]
-  chats --account A [--page N | --cursor C]
-  stats --account A
-  contact --account A REF             REF: contact id, customer id, email or phone
-  contacts --account A [--page N]
-  report --account A [--from TIME] [--to TIME]
-         [--by department|operator|priority|channel|policy] [--now TIME]
-                                      SLA report of the tickets created in [from, to)
-  search --account A QUERY... [--status S[,S...]] [--page N]
-                                      full text of subjects and messages; word*
-                                      matches a prefix, -word excludes
-Audit:
-  history --account A TICKET          a ticket's events, one per line
-  dump [--from POSITION]              the whole log, one event per line
-  head                                position and hash of the last event
-  rebuild                             rebuild every view and the search index
-  verify [--expect POSITION:HASH]     check the hash chain, every family, the
-                                      views, the search index
-  repair [--expect POSITION:HASH] [--lost FILE]
-                                      recover a damaged store to its intact log
-Change feed:
-  follow [--from POSITION | --subscription NAME] [--account A] [--limit N]
-                                      print new events as they are appended
-  deliver --subscription NAME [--account A] [--once] [--max-attempts N]
-          (--webhook URL [--secret S] | --nats URL --subject PREFIX [--stream S])
-                                      send events to a webhook or JetStream
-Tour:
-  demo [--incidents FILE] [--tickets N] [--seed N] [--sync]
-                                      run a realistic workload on DIR/demo
+// The first argument that is neither the global --db nor its value, or ""
+// when there is none.
+std::string FirstWord(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--db") {
+      ++i;
+      continue;
+    }
+    if (args[i].rfind("--db=", 0) == 0) continue;
+    return args[i];
+  }
+  return "";
+}
 
-Exit status: 0 success; 1 refused, not found or check failed (stdout
-carries {"ok":false,"error":{...}}); 2 usage or I/O error (stderr).
-See docs/cli.md.
-)";
+void BuildApp(CLI::App& app, Context& ctx) {
+  // The formatter is shared with the subcommands added after this.
+  app.get_formatter()->label("Usage", "usage");
+  app.description(
+      "ticketlog: audit, query and feed an event-sourced help-desk store");
+  app.footer(std::string(kFooter));
+  app.set_version_flag("--version",
+                       "ticketlog " + std::string(ticketlog::Version()),
+                       "print the version and exit");
+  app.add_option("--db", ctx.db,
+                 "the database directory (default ./ticketlog-data)")
+      ->type_name("DIR");
+  // --db may also come after the subcommand's name.
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "ticketlog: " + OneLine(e.what()) + "\n";
+  });
+}
 
-using Runner = int (*)(Context&, const std::vector<std::string>&);
+int Dispatch(const std::vector<std::string>& args, std::istream& in,
+             std::ostream& out, std::ostream& err) {
+  Context ctx{"./ticketlog-data", in, out, err};
+  CLI::App app("", "ticketlog");
+  BuildApp(app, ctx);
+  Registry registry(app);
+  AddAllSubcommands(registry);
 
-struct Subcommand {
-  std::string_view name;
-  Runner run;
-};
-
-constexpr Subcommand kSubcommands[] = {
-    {"apply", RunApply},       {"show", RunShow},
-    {"messages", RunMessages}, {"list", RunList},
-    {"chats", RunChats},       {"stats", RunStats},
-    {"contact", RunContact},   {"contacts", RunContacts},
-    {"history", RunHistory},   {"dump", RunDump},
-    {"head", RunHead},         {"rebuild", RunRebuild},
-    {"verify", RunVerify},     {"demo", RunDemo},
-    {"repair", RunRepair},     {"follow", RunFollow},
-    {"deliver", RunDeliver},   {"report", RunReport},
-    {"search", RunSearch},
-};
-
-bool IsHelp(std::string_view arg) {
-  return arg == "--help" || arg == "-h" || arg == "help";
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    // CLI11 would take the next argument as the directory.
+    if (arg == "--db=") return UsageError(ctx, "--db needs a directory");
+  }
+  std::string first = FirstWord(args);
+  if (args.empty()) {
+    err << app.help();
+    return kExitUsage;
+  }
+  if (first == "help") {
+    out << app.help();
+    return kExitOk;
+  }
+  bool known = !app.get_subcommands([&first](CLI::App* sub) {
+                     return sub->check_name(first);
+                   })
+                    .empty();
+  if (!first.empty() && first[0] != '-' && !known) {
+    return UsageError(ctx, "unknown subcommand \"" + first + "\"");
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err) == 0 ? kExitOk : kExitUsage;
+  }
+  if (ctx.db.empty()) return UsageError(ctx, "--db needs a directory");
+  const RunFunction* run = registry.Chosen();
+  if (run == nullptr) {
+    err << app.help();
+    return kExitUsage;
+  }
+  int status = (*run)(ctx);
+  out.flush();
+  // A subcommand that stopped with kExitUsage has said why already.
+  if (!out) return status == kExitUsage ? kExitUsage : OutputFailure(ctx);
+  return status;
 }
 
 }  // namespace
@@ -144,9 +171,10 @@ int ReportFailure(Context& ctx, const Status& status) {
   return kExitFailed;
 }
 
-std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only) {
+std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only, bool sync) {
   Options options;
   options.path = ctx.db;
+  options.sync = sync;
   options.read_only = read_only;
   options.create_if_missing = !read_only;
   FitStoreToAddressSpace(options);
@@ -164,47 +192,6 @@ std::unique_ptr<Engine> OpenEngine(Context& ctx, bool read_only) {
   }
   return std::move(*engine);
 }
-
-namespace {
-
-int Dispatch(const std::vector<std::string>& args, std::istream& in,
-             std::ostream& out, std::ostream& err) {
-  Context ctx{"./ticketlog-data", in, out, err};
-  std::vector<std::string> rest = args;
-  if (Status db = ExtractDbFlag(rest, ctx.db); !db.ok()) {
-    return UsageError(ctx, db.message());
-  }
-  if (rest.empty()) {
-    err << kUsage;
-    return kExitUsage;
-  }
-  if (IsHelp(rest.front())) {
-    out << kUsage;
-    return kExitOk;
-  }
-  const Subcommand* subcommand = nullptr;
-  for (const Subcommand& candidate : kSubcommands) {
-    if (candidate.name == rest.front()) subcommand = &candidate;
-  }
-  if (subcommand == nullptr) {
-    return UsageError(ctx, "unknown subcommand \"" + rest.front() + "\"");
-  }
-  std::vector<std::string> sub_args(rest.begin() + 1, rest.end());
-  for (const std::string& arg : sub_args) {
-    if (arg == "--") break;
-    if (arg == "--help" || arg == "-h") {
-      out << kUsage;
-      return kExitOk;
-    }
-  }
-  int status = subcommand->run(ctx, sub_args);
-  out.flush();
-  // A subcommand that stopped with kExitUsage has said why already.
-  if (!out) return status == kExitUsage ? kExitUsage : OutputFailure(ctx);
-  return status;
-}
-
-}  // namespace
 
 int ReportException(std::ostream& err) {
   try {

@@ -6,8 +6,8 @@
 #include "base/text.h"
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
-#include "projections/keys.h"
 #include "projections/view_builder.h"
+#include "projections/view_keys.h"
 
 namespace ticketlog::engine {
 namespace {
@@ -172,7 +172,7 @@ Status EngineImpl::VerifyChain(VerifyReport& report) {
     if (!event.ok()) {
       Report(report, suppressed, where + ": " + event.status().ToString());
     } else {
-      uint64_t& version = versions[StreamKey(event->account, event->stream)];
+      uint64_t& version = versions[StreamName(event->account, event->stream)];
       if (stored->version != version + 1) {
         Report(report, suppressed,
                where + ": stream " + event->account + "/" + event->stream +
@@ -238,8 +238,8 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report) {
   Status read = store_->ReadLog(1, [&](const store::StoredEvent& stored) {
     auto event = ToEvent(stored);
     if (!event.ok()) return true;  // reported by VerifyChain
-    std::string stream = StreamKey(event->account, event->stream);
-    streams[store::EventStore::StreamKey(stream, stored.version)] =
+    std::string stream = StreamName(event->account, event->stream);
+    streams[store::EventStore::StreamVersionKey(stream, stored.version)] =
         stored.position;
     if (const auto* opened = std::get_if<TicketOpened>(&event->payload)) {
       numbers[stream] = opened->number;
@@ -351,7 +351,7 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report) {
                  ? !result->ticket.empty()
                  : decoded->stream != result->ticket ||
                        result->number !=
-                           numbers[StreamKey(account, decoded->stream)])) {
+                           numbers[StreamName(account, decoded->stream)])) {
           return "answers " + ShowHead(result->version, result->position) +
                  " of ticket \"" + result->ticket +
                  "\", which does not match the log";

@@ -6,9 +6,9 @@
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
 #include "projections/contacts.h"
-#include "projections/keys.h"
 #include "projections/list_query.h"
 #include "projections/ticket_projection.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
 
 namespace ticketlog {
@@ -144,7 +144,7 @@ StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
   }
   domain::DirectoryState state;
   Status status = store_->ReadStream(
-      StreamKey(account, kDirectoryStream), 1,
+      StreamName(account, kDirectoryStream), 1,
       [&](const store::StoredEvent& stored) {
         auto event = ToEvent(stored);
         if (!event.ok()) {
@@ -174,7 +174,7 @@ StatusOr<EngineImpl::DirectoryPtr> EngineImpl::LoadDirectory(
 StatusOr<CommandResult> EngineImpl::AppendDirectory(
     const Command& command, const domain::Decision& decision) {
   store::AppendRequest request;
-  request.stream = StreamKey(command.account, kDirectoryStream);
+  request.stream = StreamName(command.account, kDirectoryStream);
   request.expected_version = decision.base_version;
   if (!command.command_id.empty()) {
     request.command_key = CommandKey(command.account, command.command_id);
@@ -287,11 +287,11 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
     const Command& command, const domain::Decision& decision) {
   const std::string& ticket = decision.ticket;
   store::AppendRequest request;
-  request.stream = StreamKey(command.account, ticket);
+  request.stream = StreamName(command.account, ticket);
   request.expected_version = decision.base_version;
   if (const auto& source = decision.merged_source) {
     store::StreamAppend& other = request.other_streams.emplace_back();
-    other.stream = StreamKey(command.account, source->ticket);
+    other.stream = StreamName(command.account, source->ticket);
     other.expected_version = source->base_version;
     TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, source->ticket,
                                           source->events, other.events,

@@ -5,11 +5,11 @@
 #include "base/text.h"
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
-#include "projections/keys.h"
 #include "projections/list_query.h"
 #include "projections/ticket_counts.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::engine {
 namespace {
@@ -254,7 +254,7 @@ StatusOr<std::vector<Event>> EngineImpl::History(const std::string& account,
   std::vector<Event> events;
   Status decode;
   TICKETLOG_RETURN_IF_ERROR(store_->ReadStream(
-      StreamKey(account, *id), 1, [&](const store::StoredEvent& stored) {
+      StreamName(account, *id), 1, [&](const store::StoredEvent& stored) {
         auto event = ToEvent(stored);
         if (!event.ok()) {
           decode = event.status();
@@ -277,7 +277,7 @@ StatusOr<TicketView> EngineImpl::Replay(
   bool any = false;
   Status decode;
   TICKETLOG_RETURN_IF_ERROR(store_->ReadStream(
-      StreamKey(account, *id), 1, [&](const store::StoredEvent& stored) {
+      StreamName(account, *id), 1, [&](const store::StoredEvent& stored) {
         auto event = ToEvent(stored);
         if (!event.ok()) {
           decode = event.status();

@@ -59,7 +59,7 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
         why = "position " + std::to_string(position) + " does not decode";
       }
       if (why.empty()) {
-        std::string stream = engine::StreamKey(event->account, event->stream);
+        std::string stream = engine::StreamName(event->account, event->stream);
         uint64_t& version = versions[stream];
         if (stored->version != version + 1) {
           why = "position " + std::to_string(position) +
@@ -69,7 +69,7 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
           version = stored->version;
           kept = position;
           prev = stored->hash;
-          stream_index[store::EventStore::StreamKey(stream, version)] =
+          stream_index[store::EventStore::StreamVersionKey(stream, version)] =
               position;
           if (const auto* o = std::get_if<TicketOpened>(&event->payload)) {
             numbers[stream] = o->number;

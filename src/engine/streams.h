@@ -8,17 +8,17 @@
 #include "base/text.h"
 #include "domain/fingerprint.h"
 #include "schema/codec.h"
+#include "store/coding.h"
 #include "store/event_store.h"
-#include "store/keys.h"
 #include "ticketlog/engine.h"
 #include "ticketlog/events.h"
 
 namespace ticketlog::engine {
 
-// component(account) + stream name: a ticket UUID or "directory". Part of
-// the on-disk format.
-inline std::string StreamKey(std::string_view account,
-                             std::string_view stream) {
+// The name of a stream in the store: component(account) + the stream id, a
+// ticket UUID or "directory". Part of the on-disk format.
+inline std::string StreamName(std::string_view account,
+                              std::string_view stream) {
   std::string key;
   store::PutComponent(key, account);
   key.append(stream);

@@ -1,15 +1,14 @@
 #include "import/incident_import.h"
 
-#include <boost/tokenizer.hpp>
 #include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/uuid_io.hpp>
-
 #include <cstdlib>
 #include <istream>
 #include <set>
 #include <unordered_map>
 
 #include "base/text.h"
+#include "import/csv.h"
 
 namespace ticketlog::import {
 namespace {
@@ -18,9 +17,9 @@ constexpr std::string_view kUnknown = "?";
 
 // Column names the import reads.
 constexpr const char* kColumns[] = {
-    "number",         "incident_state", "sys_mod_count",    "caller_id",
-    "opened_at",      "sys_updated_at", "contact_type",     "category",
-    "priority",       "assignment_group", "assigned_to"};
+    "number",    "incident_state",   "sys_mod_count", "caller_id",
+    "opened_at", "sys_updated_at",   "contact_type",  "category",
+    "priority",  "assignment_group", "assigned_to"};
 constexpr const char* kModCountAttribute = "servicenow_mod_count";
 
 AttributeValue ModCount(const std::string& text) {
@@ -46,8 +45,9 @@ Channel ChannelOf(const std::string& contact_type) {
 std::string StatusId(const std::string& state) {
   std::string id;
   for (char c : state) {
-    id.push_back(c == ' ' ? '_' : static_cast<char>(std::tolower(
-                                      static_cast<unsigned char>(c))));
+    id.push_back(c == ' ' ? '_'
+                          : static_cast<char>(
+                                std::tolower(static_cast<unsigned char>(c))));
   }
   return id;
 }
@@ -63,13 +63,12 @@ Command MakeCommand(const std::string& account, CommandBody body, TimeUs at) {
 }  // namespace
 
 StatusOr<std::vector<IncidentRow>> ReadIncidentRows(std::istream& csv) {
-  using Tokenizer = boost::tokenizer<boost::escaped_list_separator<char>>;
-  std::string line;
-  if (!std::getline(csv, line)) {
+  auto records = ReadCsv(csv);
+  if (!records.ok()) return records.status();
+  if (records->empty()) {
     return Status::InvalidArgument("csv", "the file is empty");
   }
-  std::vector<std::string> header;
-  for (const auto& field : Tokenizer(line)) header.push_back(field);
+  const std::vector<std::string>& header = records->front().fields;
   std::unordered_map<std::string, size_t> column;
   for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
   std::vector<size_t> index;
@@ -82,31 +81,24 @@ StatusOr<std::vector<IncidentRow>> ReadIncidentRows(std::istream& csv) {
   }
 
   std::vector<IncidentRow> rows;
-  std::vector<std::string> fields;
-  for (size_t line_number = 2; std::getline(csv, line); ++line_number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    fields.clear();
-    try {
-      for (const auto& field : Tokenizer(line)) fields.push_back(field);
-    } catch (const boost::escaped_list_error& e) {
-      return Status::InvalidArgument("csv", "line " + std::to_string(line_number) +
-                                                ": " + e.what());
-    }
-    if (fields.size() != header.size()) {
+  rows.reserve(records->size() - 1);
+  for (size_t r = 1; r < records->size(); ++r) {
+    const CsvRecord& record = (*records)[r];
+    if (record.fields.size() != header.size()) {
       return Status::InvalidArgument(
-          "csv", "line " + std::to_string(line_number) + " has " +
-                     std::to_string(fields.size()) + " fields, the header " +
-                     std::to_string(header.size()));
+          "csv", "line " + std::to_string(record.line) + " has " +
+                     std::to_string(record.fields.size()) +
+                     " fields, the header " + std::to_string(header.size()));
     }
     IncidentRow row;
-    row.line = line_number;
-    std::string* targets[] = {&row.number,     &row.state,   &row.mod_count,
-                              &row.caller,
-                              &row.opened_at,  &row.updated_at,
-                              &row.contact_type, &row.category,
-                              &row.priority,   &row.group,   &row.assigned_to};
-    for (size_t i = 0; i < index.size(); ++i) *targets[i] = fields[index[i]];
+    row.line = record.line;
+    std::string* targets[] = {
+        &row.number,    &row.state,      &row.mod_count,    &row.caller,
+        &row.opened_at, &row.updated_at, &row.contact_type, &row.category,
+        &row.priority,  &row.group,      &row.assigned_to};
+    for (size_t i = 0; i < index.size(); ++i) {
+      *targets[i] = record.fields[index[i]];
+    }
     rows.push_back(std::move(row));
   }
   return rows;
@@ -137,7 +129,8 @@ std::string IncidentTicketId(const std::string& number) {
 }
 
 std::optional<TimeUs> ParseRowTime(const std::string& text) {
-  if (text.size() != 16 || text[2] != '-' || text[5] != '-' || text[10] != ' ') {
+  if (text.size() != 16 || text[2] != '-' || text[5] != '-' ||
+      text[10] != ' ') {
     return std::nullopt;
   }
   std::string iso = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" +
@@ -159,7 +152,8 @@ std::vector<Command> DirectoryCommands(const std::string& account,
   TimeUs first_time = INT64_MAX;
   std::set<std::string> groups, operators, states;
   for (const auto& row : rows) {
-    if (auto t = ParseRowTime(row.updated_at)) first_time = std::min(first_time, *t);
+    if (auto t = ParseRowTime(row.updated_at))
+      first_time = std::min(first_time, *t);
     if (!Known(row.group).empty()) groups.insert(row.group);
     if (!Known(row.assigned_to).empty()) operators.insert(row.assigned_to);
     if (row.state.starts_with("Awaiting")) states.insert(row.state);
@@ -167,13 +161,16 @@ std::vector<Command> DirectoryCommands(const std::string& account,
   if (first_time == INT64_MAX) first_time = 0;
   std::vector<Command> directory;
   for (const auto& g : groups) {
-    directory.push_back(MakeCommand(account, DefineDepartment{g, g}, first_time));
+    directory.push_back(
+        MakeCommand(account, DefineDepartment{g, g}, first_time));
   }
   for (const auto& o : operators) {
-    directory.push_back(MakeCommand(account, RegisterOperator{o, o, {}}, first_time));
+    directory.push_back(
+        MakeCommand(account, RegisterOperator{o, o, {}}, first_time));
   }
   for (const auto& s : states) {
-    directory.push_back(MakeCommand(account, DefineStatus{StatusId(s), s}, first_time));
+    directory.push_back(
+        MakeCommand(account, DefineStatus{StatusId(s), s}, first_time));
   }
   return directory;
 }
@@ -233,7 +230,6 @@ std::vector<CommandBody> Transitions(const TicketView& view,
   return out;
 }
 
-
 StatusOr<ImportReport> ImportIncidents(
     Engine& engine, const std::string& account,
     const std::vector<IncidentRow>& rows,
@@ -255,9 +251,8 @@ StatusOr<ImportReport> ImportIncidents(
     };
     std::optional<TimeUs> at = ParseRowTime(row.updated_at);
     if (!at) {
-      refuse(Status::InvalidArgument("sys_updated_at",
-                                     "not a DD-MM-YYYY HH:MM time: " +
-                                         row.updated_at));
+      refuse(Status::InvalidArgument(
+          "sys_updated_at", "not a DD-MM-YYYY HH:MM time: " + row.updated_at));
       if (progress) progress(report.rows);
       continue;
     }
@@ -299,9 +294,9 @@ StatusOr<ImportReport> ImportIncidents(
       }
       Status status = result.status();
       if (i > 0) {
-        status = Status(code, "after " + std::to_string(i) +
-                                  " accepted commands of the row: " +
-                                  status.message());
+        status = Status(
+            code, "after " + std::to_string(i) +
+                      " accepted commands of the row: " + status.message());
       }
       refuse(status);
       accepted = false;

@@ -5,10 +5,11 @@
 //
 // Each row becomes: an update (priority, category, and the record's change
 // counter as the custom attribute "servicenow_mod_count", so that every row
-// is an event and its time is checked against the ticket's last one), then whatever transfer, link, status, finish, reopen or close
-// commands move the ticket from its current view to the row. A row whose
-// first command is refused (a row out of time order, a row after the
-// incident was closed) changes nothing and is reported with its error.
+// is an event and its time is checked against the ticket's last one), then
+// whatever transfer, link, status, finish, reopen or close commands move the
+// ticket from its current view to the row. A row whose first command is refused
+// (a row out of time order, a row after the incident was closed) changes
+// nothing and is reported with its error.
 #ifndef TICKETLOG_IMPORT_INCIDENT_IMPORT_H_
 #define TICKETLOG_IMPORT_INCIDENT_IMPORT_H_
 
@@ -28,7 +29,7 @@ namespace ticketlog::import {
 struct IncidentRow {
   size_t line = 0;  // 1-based line in the file
   std::string number;
-  std::string state;  // New, Active, Awaiting …, Resolved, Closed
+  std::string state;      // New, Active, Awaiting …, Resolved, Closed
   std::string mod_count;  // sys_mod_count: the record's change counter
   std::string caller;
   std::string opened_at;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "base/normalize.h"
-#include "store/keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::projections {
 namespace {

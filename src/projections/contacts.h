@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "projections/keys.h"
+#include "projections/view_keys.h"
 #include "store/event_store.h"
 #include "ticketlog/status.h"
 #include "ticketlog/types.h"

@@ -8,11 +8,11 @@
 
 #include "base/text.h"
 #include "projections/contacts.h"
-#include "projections/keys.h"
 #include "projections/ticket_counts.h"
 #include "projections/ticket_projection.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 #include "ticketlog/sla.h"
 
 namespace ticketlog::projections {
@@ -662,8 +662,8 @@ StatusOr<ListPage> Lister::RunByNumber(uint64_t number, uint32_t page_number) {
     auto sla = EvaluateSla(view, q_.now_us.value_or(0));
     bool breached =
         sla && (sla->first_response_breached || sla->resolution_breached);
-    bool wanted = *q_.sla == SlaFilter::kBreached ? breached
-                                                 : sla && sla->at_risk;
+    bool wanted =
+        *q_.sla == SlaFilter::kBreached ? breached : sla && sla->at_risk;
     if (!wanted) return page;
   }
   page.total = 1;

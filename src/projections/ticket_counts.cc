@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "projections/keys.h"
-#include "store/keys.h"
+#include "projections/view_keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::projections {
 

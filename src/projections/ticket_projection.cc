@@ -4,10 +4,10 @@
 #include <limits>
 
 #include "domain/sla.h"
-#include "projections/keys.h"
 #include "projections/ticket_counts.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::projections {
 namespace {

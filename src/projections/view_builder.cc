@@ -2,8 +2,8 @@
 
 #include "domain/decide.h"
 #include "projections/contacts.h"
-#include "projections/keys.h"
 #include "projections/ticket_projection.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
 
 namespace ticketlog::projections {

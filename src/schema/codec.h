@@ -48,8 +48,8 @@ struct EnvelopeView {
 
 // Verifies `bytes` as an Envelope (including its nested Event) and returns a
 // view into it. `bytes` must start at an 8-byte aligned address (a
-// std::string's heap buffer does); the other decoders accept any address. corruption when verification fails or a hash is not 32
-// bytes.
+// std::string's heap buffer does); the other decoders accept any address.
+// corruption when verification fails or a hash is not 32 bytes.
 StatusOr<EnvelopeView> DecodeEnvelope(std::string_view bytes);
 
 // Decodes a whole stored record into an Event, hashes as hex.

@@ -24,7 +24,7 @@
 #include <utility>
 
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 #include "store/read_view.h"
 
 namespace ticketlog::store {
@@ -220,7 +220,8 @@ std::string Sha256(std::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-std::string EventStore::StreamKey(std::string_view stream, uint64_t version) {
+std::string EventStore::StreamVersionKey(std::string_view stream,
+                                         uint64_t version) {
   std::string key;
   key.reserve(stream.size() + 10);
   PutComponent(key, stream);
@@ -649,7 +650,8 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
         batch.Put(
             handle(Family::kLog), BigEndian64(position),
             schema::EncodeEnvelope(position, version, head.hash, hash, body));
-        batch.Put(handle(Family::kStreams), StreamKey(*segment.stream, version),
+        batch.Put(handle(Family::kStreams),
+                  StreamVersionKey(*segment.stream, version),
                   BigEndian64(position));
         if (result.first_position == 0) result.first_position = position;
         head.position = position;
@@ -695,7 +697,7 @@ StatusOr<EventStore::StreamHead> EventStore::GetStreamHead(
   PutComponent(prefix, stream);
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handle(Family::kStreams)));
-  it->SeekForPrev(StreamKey(stream, UINT64_MAX));
+  it->SeekForPrev(StreamVersionKey(stream, UINT64_MAX));
   if (!it->status().ok()) return FromRocks(it->status(), "reading a stream");
   if (!it->Valid() || !it->key().starts_with(prefix)) return StreamHead{};
   if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
@@ -716,7 +718,7 @@ StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
   StreamHead head{version, 0};
   if (version > 0) {
     rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
-                                 StreamKey(stream, version), &value);
+                                 StreamVersionKey(stream, version), &value);
     if (s.IsNotFound()) return GetStreamHead(stream);
     if (!s.ok()) return FromRocks(s, "reading a stream");
     if (value.size() != 8)
@@ -724,7 +726,7 @@ StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
     head.position = GetBigEndian64(value);
   }
   rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
-                               StreamKey(stream, version + 1), &value);
+                               StreamVersionKey(stream, version + 1), &value);
   if (s.ok()) return GetStreamHead(stream);
   if (!s.IsNotFound()) return FromRocks(s, "reading a stream");
   return head;
@@ -816,7 +818,7 @@ Status EventStore::ReadStream(
       db_->NewIterator(read_options, handle(Family::kStreams)));
   Status status;
   uint64_t expected = std::max<uint64_t>(from_version, 1);
-  for (it->Seek(StreamKey(stream, expected)); it->Valid(); it->Next()) {
+  for (it->Seek(StreamVersionKey(stream, expected)); it->Valid(); it->Next()) {
     if (!it->key().starts_with(prefix)) break;
     if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
       status = Status::Corruption("malformed stream index entry");

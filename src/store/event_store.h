@@ -246,8 +246,9 @@ class EventStore {
   // A cursor over the latest state of one family.
   std::unique_ptr<Cursor> NewCursor(Family family) const;
 
-  // Key of `stream`'s event `version` in the streams family.
-  static std::string StreamKey(std::string_view stream, uint64_t version);
+  // The key of `stream`'s event `version` in the streams family.
+  static std::string StreamVersionKey(std::string_view stream,
+                                      uint64_t version);
 
  private:
   friend class ReadView;

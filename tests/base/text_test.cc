@@ -1,7 +1,6 @@
 #include "base/text.h"
 
 #include <catch2/catch.hpp>
-
 #include <limits>
 
 #include "ticketlog/status.h"
@@ -11,10 +10,10 @@ using namespace ticketlog;
 TEST_CASE("UTF-8 validation rejects malformed sequences", "[base]") {
   CHECK(base::IsValidUtf8("plain ascii"));
   CHECK(base::IsValidUtf8("atendimento \xc3\xa9 r\xc3\xa1pido"));
-  CHECK(base::IsValidUtf8("\xf0\x9f\x8e\xab"));  // U+1F3AB
-  CHECK_FALSE(base::IsValidUtf8("\xc3"));          // truncated
-  CHECK_FALSE(base::IsValidUtf8("\xc0\xaf"));      // overlong '/'
-  CHECK_FALSE(base::IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  CHECK(base::IsValidUtf8("\xf0\x9f\x8e\xab"));        // U+1F3AB
+  CHECK_FALSE(base::IsValidUtf8("\xc3"));              // truncated
+  CHECK_FALSE(base::IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(base::IsValidUtf8("\xed\xa0\x80"));      // surrogate
   CHECK_FALSE(base::IsValidUtf8("\xf4\x90\x80\x80"));  // > U+10FFFF
   CHECK_FALSE(base::IsValidUtf8("\xff"));
   CHECK(base::Utf8Length("r\xc3\xa1pido") == 6);
@@ -38,6 +37,11 @@ TEST_CASE("UUIDs are canonicalised and malformed ones refused", "[base]") {
   CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b4").has_value());
   CHECK_FALSE(base::ParseUuid("6ba7b81-09dad-11d1-80b4-00c04fd430c8"));
   CHECK_FALSE(base::ParseUuid("not-a-uuid").has_value());
+  CHECK_FALSE(base::ParseUuid("").has_value());
+  CHECK_FALSE(base::ParseUuid("{6ba7b810-9dad-11d1-80b4-00c04fd430c8"));
+  CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b4-00c04fd430c8x"));
+  CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b400c04fd430c8"));
+  CHECK_FALSE(base::ParseUuid("6ba7b810-9dad-11d1-80b4-00c04fd430cg"));
 }
 
 TEST_CASE("ISO-8601 times parse and format in UTC", "[base]") {
@@ -74,5 +78,6 @@ TEST_CASE("status codes have stable wire names", "[base]") {
   Status conflict = Status::Conflict(3, 5);
   CHECK(conflict.code() == Code::kConflict);
   CHECK(conflict.current_version() == 5u);
-  CHECK(conflict.ToString() == "conflict: expected version 3, current version 5");
+  CHECK(conflict.ToString() ==
+        "conflict: expected version 3, current version 5");
 }

@@ -169,11 +169,24 @@ TEST_CASE("demo", "[tool][demo]") {
   ToolRun demo = tool.Run({"demo", "--tickets", "15"});
   INFO(demo.out + demo.err);
   REQUIRE(demo.status == 0);
-  for (const char* section :
-       {"1. Import", "2. Directory", "3. Workload", "4. Queries", "5. History",
-        "6. Audit", "commands/s", "rebuild:", "verify:", "OK"}) {
+  for (const std::string& section : std::vector<std::string>{
+           "1. Import", "2. Directory", "3. Workload", "4. Queries",
+           "5. History", "6. Audit", "commands/s", "rebuild:", "verify:", "OK",
+           // Headed tables, refusals told as the checks they are, history
+           // lines that say what changed.
+           "number status    priority", "account  tickets   open",
+           "refused rows, the log's own faults caught by the rules",
+           "each a deliberate check of the rules", "no_operator_linked",
+           "an operator reply, none linked", "what changed",
+           "servicenow_mod_count = ", "view      ",
+           // The hint names a command that works: this binary, not on PATH.
+           "Explore it: " + std::string(TICKETLOG_TOOL_PATH) + " --db "}) {
+    INFO(section);
     CHECK(demo.out.find(section) != std::string::npos);
   }
+  // Timings are measured, never a zero rate for a quick step.
+  CHECK(demo.out.find(" 0 commands/s") == std::string::npos);
+  CHECK(demo.out.find("in 0.00 s") == std::string::npos);
   // The store stays for exploring.
   std::string store = tool.db() + "/demo";
   json list =

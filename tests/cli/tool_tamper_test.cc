@@ -1,16 +1,17 @@
 // `ticketlog verify` against a store changed behind the engine's back,
 // through RocksDB directly: an event rewritten with valid bytes but altered
 // content, a view rewritten the same way, and a log truncated cleanly.
-#include <catch2/catch.hpp>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "engine/streams.h"
-#include "projections/keys.h"
+#include "projections/view_keys.h"
 #include "schema/codec.h"
+#include "store/coding.h"
 #include "store/event_store.h"
-#include "store/keys.h"
 #include "tool_runner.h"
 
 namespace ticketlog::testing {
@@ -131,11 +132,11 @@ TEST_CASE("verify --expect catches a log truncated cleanly",
     // entry: the chain that is left is whole, and a rebuild makes the views
     // agree with it.
     auto store = OpenStore(tool.db());
-    std::string stream = engine::StreamKey("acme", kTicket);
+    std::string stream = engine::StreamName("acme", kTicket);
     rocksdb::WriteBatch batch;
     batch.Delete(store->handle(store::Family::kLog), store::BigEndian64(last));
     batch.Delete(store->handle(store::Family::kStreams),
-                 store::EventStore::StreamKey(stream, 2));
+                 store::EventStore::StreamVersionKey(stream, 2));
     REQUIRE(store->db()->Write(rocksdb::WriteOptions(), &batch).ok());
   }
   REQUIRE(tool.Run({"rebuild"}).status == 0);
@@ -168,19 +169,21 @@ TEST_CASE(
   REQUIRE(applied.Lines().size() == 6);
   std::string first_ticket = applied.Lines()[4]["ticket"];
   REQUIRE(Verify(tool).status == 0);
-  std::string stream = engine::StreamKey("acme", kTicket);
+  std::string stream = engine::StreamName("acme", kTicket);
   std::string expected_problem;
   {
     auto store = OpenStore(tool.db());
     rocksdb::WriteBatch batch;
     SECTION("a stream index entry pointing at another event") {
       batch.Put(store->handle(store::Family::kStreams),
-                store::EventStore::StreamKey(stream, 1), store::BigEndian64(3));
+                store::EventStore::StreamVersionKey(stream, 1),
+                store::BigEndian64(3));
       expected_problem = "stream index key";
     }
     SECTION("a stream index entry the log does not back") {
       batch.Put(store->handle(store::Family::kStreams),
-                store::EventStore::StreamKey(stream, 7), store::BigEndian64(3));
+                store::EventStore::StreamVersionKey(stream, 7),
+                store::BigEndian64(3));
       expected_problem = "is not backed by the log";
     }
     SECTION("a stream head left over from format 1") {

@@ -15,3 +15,19 @@ cmake --build "$work/build" >/dev/null
 output=$("$work/build/host" "$work/data")
 echo "$output"
 grep -q "open tickets: 1" <<<"$output"
+
+# The same program through pkg-config, and the version everywhere.
+version=$(sed -n 's/^project(ticketlog VERSION \([0-9.]*\).*/\1/p' \
+  "$source/CMakeLists.txt")
+export PKG_CONFIG_PATH=$(dirname "$(find "$work/prefix" -name ticketlog.pc)")
+test "$(pkg-config --modversion ticketlog)" = "$version"
+# shellcheck disable=SC2046
+g++ -std=c++20 $(pkg-config --cflags ticketlog) "$source/examples/host.cc" \
+  -o "$work/host-pc" $(pkg-config --static --libs ticketlog)
+"$work/host-pc" "$work/data-pc" | grep -q "open tickets: 1"
+grep -q 'set(PACKAGE_VERSION "'"$version"'")' \
+  "$(find "$work/prefix" -name ticketlogConfigVersion.cmake)"
+# The tool is installed on PATH's usual bin/ and says its version.
+test "$("$work/prefix/bin/ticketlog" --version)" = "ticketlog $version"
+test -f "$(find "$work/prefix" -path '*doc*' -name LICENSE)"
+echo "pkg-config, version $version, bin/ticketlog: ok"

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "support/engine_fixture.h"
@@ -171,7 +170,7 @@ TEST_CASE("a cursor walk over a filtered list matches the page walk",
   EngineFixture f;
   f.DefineDirectory("acme");
   for (int i = 0; i < 130; ++i) {
-    f.Open("acme", kT0 + (i / 3 + 1) * kMinute, "c", 
+    f.Open("acme", kT0 + (i / 3 + 1) * kMinute, "c",
            i % 2 ? Channel::kChat : Channel::kWeb, i % 4 == 0 ? "ana" : "");
   }
   ListQuery q;

@@ -27,7 +27,8 @@ TEST_CASE("a ticket as of a version or a time is replayed from the log",
   CHECK(f.engine().GetTicketAtVersion("acme", t, 99).status().code() ==
         Code::kNotFound);
 
-  auto before_reply = f.engine().GetTicketAsOf("acme", t, kT0 + 2 * kMinute + 30);
+  auto before_reply =
+      f.engine().GetTicketAsOf("acme", t, kT0 + 2 * kMinute + 30);
   REQUIRE(before_reply.ok());
   CHECK(before_reply->version == 2);
   CHECK(before_reply->message_count == 1);

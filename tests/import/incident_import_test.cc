@@ -1,7 +1,6 @@
 #include "import/incident_import.h"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -77,8 +76,8 @@ TEST_CASE("the incident log imports with out-of-order rows refused",
 
   // Every incident ends as its last accepted row says.
   for (const auto& [number, row] : report->last_accepted) {
-    auto view = f.engine().GetTicket("servicenow",
-                                     import::IncidentTicketId(number));
+    auto view =
+        f.engine().GetTicket("servicenow", import::IncidentTicketId(number));
     REQUIRE(view.ok());
     import::RowTarget target = import::TargetOf(row);
     INFO(number << " line " << row.line << " " << row.state);
@@ -86,7 +85,8 @@ TEST_CASE("the incident log imports with out-of-order rows refused",
     if (target.status == TicketStatus::kPending) {
       CHECK(view->custom_status == target.custom_status);
     }
-    if (!target.department.empty()) CHECK(view->department == target.department);
+    if (!target.department.empty())
+      CHECK(view->department == target.department);
     CHECK(view->operator_id == target.operator_id);
   }
 

@@ -13,8 +13,8 @@
 #include <random>
 
 #include "projections/contacts.h"
-#include "projections/keys.h"
 #include "projections/ticket_projection.h"
+#include "projections/view_keys.h"
 #include "support/temp_dir.h"
 
 namespace ticketlog::projections {

@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "reliability/subprocess.h"
+#include "store/coding.h"
 #include "store/event_store.h"
-#include "store/keys.h"
 #include "support/engine_fixture.h"
 #include "support/temp_dir.h"
 #include "ticketlog/ticketlog.h"

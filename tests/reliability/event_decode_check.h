@@ -26,8 +26,8 @@ inline std::string CheckEventRoundTrip(const Event& decoded,
   Event again;
   Status s = schema::DecodeEventBody(body, again);
   if (!s.ok()) {
-    return std::string(what) + ": its re-encoding does not decode: " +
-           s.ToString();
+    return std::string(what) +
+           ": its re-encoding does not decode: " + s.ToString();
   }
   if (schema::EncodeEventBody(again) != body) {
     return std::string(what) + ": decode(encode(event)) encodes differently";

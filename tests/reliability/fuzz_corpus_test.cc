@@ -2,21 +2,19 @@
 // suite (no clang needed): every seed of fuzz/corpus/ and every input that
 // ever crashed a fuzzer (fuzz/regressions/, see fuzz/README.md) goes through
 // the same checks as the fuzzer. Also the writer of the event seeds.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "reliability/event_decode_check.h"
 #include "reliability/subprocess.h"
@@ -31,8 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path FuzzDir() {
-  return fs::path(TICKETLOG_TEST_DATA_DIR).parent_path().parent_path() /
-         "fuzz";
+  return fs::path(TICKETLOG_TEST_DATA_DIR).parent_path().parent_path() / "fuzz";
 }
 
 std::string ReadFile(const fs::path& path) {
@@ -180,15 +177,14 @@ TEST_CASE(
 }
 #endif  // TICKETLOG_TOOL_PATH
 
-// ---- Writing the event seeds ------------------------------------------------------
+// ---- Writing the event seeds ------------------------------------------------
 
 // Run by hand to regenerate fuzz/corpus/event_decode:
 //   TICKETLOG_CORPUS_OUT=fuzz/corpus/event_decode \
 //     build/tests/reliability_tests "fuzz corpus writer: ..."
 // Writes one stored record per event type, ticket views and messages.
-TEST_CASE(
-    "fuzz corpus writer: stores every event type and writes the records",
-    "[.][corpus-writer]") {
+TEST_CASE("fuzz corpus writer: stores every event type and writes the records",
+          "[.][corpus-writer]") {
   const char* out = std::getenv("TICKETLOG_CORPUS_OUT");
   if (out == nullptr) {
     SUCCEED("runs only when asked to write the corpus");
@@ -207,16 +203,16 @@ TEST_CASE(
   open.priority = Priority::kUrgent;
   open.category = "hardware";
   open.labels = {"printer", "vip"};
-  open.custom_attributes = {{"plan", std::string("pro")},
-                            {"seats", 12.5},
-                            {"trial", false}};
+  open.custom_attributes = {
+      {"plan", std::string("pro")}, {"seats", 12.5}, {"trial", false}};
   Attachment photo{"photo.jpg", "image/jpeg", 123456, std::string(64, 'a')};
-  open.message = OpeningMessage{"It prints blank pages.", MessageKind::kIncoming,
-                                false, {photo}};
+  open.message = OpeningMessage{
+      "It prints blank pages.", MessageKind::kIncoming, false, {photo}};
   const std::string t = f.Must("acme", open, kT0 + kMinute).ticket;
   TimeUs at = kT0 + 2 * kMinute;
   auto next = [&] { return at += kMinute; };
-  f.Must("acme", Reply{t, ActorKind::kOperator, "Try a new cartridge."}, next());
+  f.Must("acme", Reply{t, ActorKind::kOperator, "Try a new cartridge."},
+         next());
   f.Must("acme", AddComment{t, "ana", "Vendor ticket #7."}, next());
   f.Must("acme", Transfer{t, "billing", "bruno"}, next());
   f.Must("acme", UnlinkOperator{t}, next());

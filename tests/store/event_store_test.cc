@@ -9,7 +9,7 @@
 
 #include "base/text.h"
 #include "schema/codec.h"
-#include "store/keys.h"
+#include "store/coding.h"
 #include "support/temp_dir.h"
 
 using namespace ticketlog;

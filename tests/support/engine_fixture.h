@@ -4,7 +4,6 @@
 #define TICKETLOG_TESTS_SUPPORT_ENGINE_FIXTURE_H_
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 

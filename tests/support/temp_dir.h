@@ -27,7 +27,9 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   std::string path() const { return path_.string(); }
-  std::string Sub(const std::string& name) const { return (path_ / name).string(); }
+  std::string Sub(const std::string& name) const {
+    return (path_ / name).string();
+  }
 
  private:
   std::filesystem::path path_;

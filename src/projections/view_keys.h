@@ -4,8 +4,8 @@
 //
 // Prefix bytes are part of the on-disk format; never renumber. They must
 // stay below 0xff (EventStore::ReplaceViews relies on it).
-#ifndef TICKETLOG_PROJECTIONS_KEYS_H_
-#define TICKETLOG_PROJECTIONS_KEYS_H_
+#ifndef TICKETLOG_PROJECTIONS_VIEW_KEYS_H_
+#define TICKETLOG_PROJECTIONS_VIEW_KEYS_H_
 
 #include <cstdint>
 #include <string>
@@ -35,7 +35,7 @@ enum class Prefix : char {
   kContactBy = 'k',  // k acct field comp(value)               -> contact id
   kNumber = 'N',  // N acct                                 -> be64(last number)
   kTicketByNumber = 'P',  // P acct be64(number)              -> ticket UUID
-  kSla = 'B',     // B acct SlaIndex time number              -> IndexRecord
+  kSla = 'B',  // B acct SlaIndex time number              -> IndexRecord
 };
 
 // The SLA indexes of an account (under Prefix::kSla). Part of the on-disk
@@ -109,4 +109,4 @@ int64_t DecodeCount(std::string_view bytes);
 
 }  // namespace ticketlog::projections
 
-#endif  // TICKETLOG_PROJECTIONS_KEYS_H_
+#endif  // TICKETLOG_PROJECTIONS_VIEW_KEYS_H_

@@ -1,6 +1,6 @@
-#include "projections/keys.h"
+#include "projections/view_keys.h"
 
-#include "store/keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::projections {
 namespace {

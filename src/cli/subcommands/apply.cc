@@ -10,11 +10,10 @@
 #include <fstream>
 #include <string>
 
-#include "cli/args.h"
 #include "cli/json_command.h"
 #include "cli/json_view.h"
 #include "cli/line_reader.h"
-#include "cli/subcommands.h"
+#include "cli/subcommands/all.h"
 
 namespace ticketlog::cli {
 namespace {
@@ -81,25 +80,59 @@ int ApplyStream(Context& ctx, Engine& engine, std::istream& input,
   return refused ? kExitFailed : kExitOk;
 }
 
-}  // namespace
-
-int RunApply(Context& ctx, const std::vector<std::string>& args) {
-  auto parsed = Args::Parse(args, {}, 0, 1);
-  if (!parsed.ok()) return UsageError(ctx, parsed.status().message());
-  std::string path =
-      parsed->positional().empty() ? "-" : parsed->positional().front();
-
+int RunApply(Context& ctx, const std::string& path) {
   std::ifstream file;
   if (path != "-") {
     file.open(path, std::ios::binary);
-    if (!file.is_open()) {
-      return UsageError(ctx, "cannot read " + path);
-    }
+    if (!file.is_open()) return UsageError(ctx, "cannot read " + path);
   }
   auto engine = OpenEngine(ctx, /*read_only=*/false);
   if (engine == nullptr) return kExitUsage;
   if (path == "-") return ApplyStream(ctx, *engine, ctx.in, "standard input");
   return ApplyStream(ctx, *engine, file, path);
+}
+
+// The ops and their fields, for the help.
+std::string OpsHelp() {
+  std::string help =
+      "Each line is a JSON object: {\"op\":OP,\"account\":A, fields...}, "
+      "optionally with\n\"command_id\", \"expected_version\" and \"at\" "
+      "(ISO-8601). Ops and their fields:\n";
+  for (const OpFields& op : DescribeOps()) {
+    // "  open_ticket         category, channel, …" wrapped at 78 columns.
+    constexpr size_t kIndent = 22, kWidth = 78;
+    std::string line = "  " + std::string(op.op);
+    line.resize(std::max(line.size() + 1, kIndent), ' ');
+    for (size_t i = 0; i < op.fields.size(); ++i) {
+      std::string field = op.fields[i] + (i + 1 < op.fields.size() ? "," : "");
+      if (line.size() + field.size() + 1 > kWidth && line.size() > kIndent) {
+        help += line + "\n";
+        line = std::string(kIndent, ' ');
+      }
+      if (line.size() > kIndent) line += ' ';
+      line += field;
+    }
+    help += line + "\n";
+  }
+  help +=
+      "Result per line: {\"ok\":true,\"ticket\",\"number\",\"version\","
+      "\"position\"} or\n{\"ok\":false,\"error\":{\"code\",\"message\"}}. "
+      "Exit 0 when all were accepted, 1 when one was\nrefused.\n";
+  return help;
+}
+
+}  // namespace
+
+void AddApply(Registry& registry) {
+  auto path = std::make_shared<std::string>("-");
+  CLI::App* app = registry.Add(
+      "apply", "run JSON Lines commands, one result line per command",
+      kGroupCommands, [path](Context& ctx) { return RunApply(ctx, *path); });
+  app->add_option("FILE", *path,
+                  "the commands, one JSON object per line (default -, "
+                  "standard input)")
+      ->type_name("FILE|-");
+  app->footer(OpsHelp());
 }
 
 }  // namespace ticketlog::cli

@@ -1,6 +1,8 @@
-// Big-endian key encoding: fixed-width integers sort numerically as bytes.
-#ifndef TICKETLOG_STORE_KEYS_H_
-#define TICKETLOG_STORE_KEYS_H_
+// Byte coding of keys and values, both directions: big-endian integers
+// (fixed-width integers sort numerically as bytes) and length-prefixed
+// components.
+#ifndef TICKETLOG_STORE_CODING_H_
+#define TICKETLOG_STORE_CODING_H_
 
 #include <cstdint>
 #include <string>
@@ -53,4 +55,4 @@ inline void PutComponent(std::string& out, std::string_view part) {
 
 }  // namespace ticketlog::store
 
-#endif  // TICKETLOG_STORE_KEYS_H_
+#endif  // TICKETLOG_STORE_CODING_H_

@@ -16,6 +16,8 @@
 // goes to stderr when it is a terminal.
 #include "cli/demo.h"
 
+#include <fmt/format.h>
+#include <fmt/ostream.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -30,9 +32,10 @@
 #include <thread>
 
 #include "cli/address_space.h"
-#include "cli/args.h"
+#include "cli/demo_html.h"
 #include "cli/demo_workload.h"
-#include "cli/subcommands.h"
+#include "cli/progress.h"
+#include "cli/subcommands/all.h"
 #include "cli/tool.h"
 #include "import/incident_import.h"
 
@@ -95,52 +98,6 @@ Status PrepareDirectory(const fs::path& dir) {
   return Status::OK();
 }
 
-// Shows `done` out of `total` on a terminal's stderr until `finished`.
-class Progress {
- public:
-  Progress(Context& ctx, std::string label, uint64_t total)
-      : show_(&ctx.err == &std::cerr && isatty(STDERR_FILENO)),
-        ctx_(ctx),
-        label_(std::move(label)),
-        total_(total) {}
-
-  std::atomic<uint64_t>& counter() { return done_; }
-
-  // Runs `work` while refreshing the line every 200 ms. Without a terminal
-  // there is no line to refresh and no thread.
-  template <typename Work>
-  void Run(Work work) {
-    if (!show_) return work();
-    std::atomic<bool> finished{false};
-    std::thread painter([&] {
-      while (!finished.load()) {
-        ctx_.err << "\r  " << label_ << ": " << done_.load() << "/" << total_
-                 << std::flush;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      }
-    });
-    // A joinable thread that is destroyed calls std::terminate: join it
-    // before an exception from `work` (out of memory) goes on.
-    try {
-      work();
-    } catch (...) {
-      finished = true;
-      painter.join();
-      throw;
-    }
-    finished = true;
-    painter.join();
-    ctx_.err << "\r\033[K" << std::flush;
-  }
-
- private:
-  bool show_;
-  Context& ctx_;
-  std::string label_;
-  uint64_t total_;
-  std::atomic<uint64_t> done_{0};
-};
-
 // The incident with the longest accepted story: the most rows, among those
 // the import took.
 std::string LongestIncident(const std::vector<import::IncidentRow>& rows,
@@ -157,6 +114,28 @@ std::string LongestIncident(const std::vector<import::IncidentRow>& rows,
   return best;
 }
 
+// How a person runs this tool again: "ticketlog" when that name on PATH is
+// this very program (after `cmake --install`), else its absolute path.
+std::string ToolCommand() {
+  std::error_code ec;
+  fs::path self = fs::canonical("/proc/self/exe", ec);
+  if (ec) return "ticketlog";
+  if (const char* path = std::getenv("PATH")) {
+    std::string dirs = path;
+    size_t start = 0;
+    while (start <= dirs.size()) {
+      size_t colon = dirs.find(':', start);
+      if (colon == std::string::npos) colon = dirs.size();
+      fs::path candidate =
+          fs::path(dirs.substr(start, colon - start)) / "ticketlog";
+      std::error_code found;
+      if (fs::equivalent(candidate, self, found)) return "ticketlog";
+      start = colon + 1;
+    }
+  }
+  return self.string();
+}
+
 std::string DefaultIncidentLog() {
   return std::string(TICKETLOG_SOURCE_DIR) +
          "/tests/data/incident_event_log.csv";
@@ -170,6 +149,7 @@ void Tally::Add(const Tally& other) {
   no_ops += other.no_ops;
   events += other.events;
   for (const auto& [code, count] : other.refused) refused[code] += count;
+  seconds += other.seconds;  // batches that ran one after the other
   if (failure.ok()) failure = other.failure;
 }
 
@@ -271,16 +251,20 @@ Tally RunWorkload(Context& ctx, Engine& engine, uint32_t per_account,
 
 }  // namespace
 
-int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
-  auto args = Args::Parse(
-      raw, {{"incidents"}, {"tickets"}, {"seed"}, {"sync", false}}, 0, 0);
-  if (!args.ok()) return UsageError(ctx, args.status().message());
-  auto tickets = args->GetUnsigned("tickets", 0, 1'000'000);
+namespace {
+
+struct DemoFlags {
+  TextFlag incidents, tickets, seed, html;
+  bool sync = false;
+};
+
+int RunDemo(Context& ctx, const DemoFlags& flags) {
+  auto tickets = UnsignedFlag(flags.tickets, 0, 1'000'000);
   if (!tickets.ok()) return UsageError(ctx, tickets.status().message());
-  auto seed = args->GetUnsigned("seed", 0, UINT64_MAX);
+  auto seed = UnsignedFlag(flags.seed, 0, UINT64_MAX);
   if (!seed.ok()) return UsageError(ctx, seed.status().message());
-  std::string incidents = args->Get("incidents").value_or(DefaultIncidentLog());
-  bool sync = args->Has("sync");
+  std::string incidents = flags.incidents.get().value_or(DefaultIncidentLog());
+  bool sync = flags.sync;
 
   fs::path dir = fs::path(ctx.db) / "demo";
   if (Status prepared = PrepareDirectory(dir); !prepared.ok()) {
@@ -300,25 +284,25 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
   }
   Engine& engine = **opened;
   std::ostream& out = ctx.out;
-  Printf(out, "ticketlog demo: an event-sourced help desk on RocksDB at %s\n",
-         dir.string().c_str());
-  Printf(out, "  writes are %s\n\n",
-         sync ? "synced (--sync: each acknowledged command survives a power "
-                "cut)"
-              : "buffered (they survive a crash, not a power cut; --sync "
-                "syncs each command, the library's default)");
+  fmt::print(out,
+             "ticketlog demo: an event-sourced help desk on RocksDB at {}\n",
+             dir.string());
+  fmt::print(out, "  writes are {}\n\n",
+             sync ? "synced (--sync: each acknowledged command survives a "
+                    "power cut)"
+                  : "buffered (they survive a crash, not a power cut; --sync "
+                    "syncs each command, the library's default)");
 
   // 1. The incident log comes first: its directory (one department per
   // assignment group, one operator per assignee) is dated 2016, and an
   // account's directory, like a ticket, never goes back in time.
-  Printf(out, "1. Import: the IT incident event log into %s\n",
-         kAccounts[0].c_str());
+  fmt::print(out, "1. Import: the IT incident event log into {}\n",
+             kAccounts[0]);
   std::ifstream csv(incidents, std::ios::binary);
   auto rows = csv ? import::ReadIncidentRows(csv)
                   : StatusOr<std::vector<import::IncidentRow>>(
                         Status::IoError("cannot read " + incidents));
   std::optional<import::ImportReport> report;
-  Tally import;
   // SLA policies first, dated before the log: the import's priority
   // changes re-evaluate each incident against them.
   for (const DefineSlaPolicy& policy : DemoSlaPolicies()) {
@@ -334,8 +318,8 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
     }
   }
   if (!rows.ok()) {
-    Printf(out, "    skipped: %s (pass --incidents FILE)\n",
-           rows.status().message().c_str());
+    fmt::print(out, "    skipped: {} (pass --incidents FILE)\n",
+               rows.status().message());
   } else {
     Progress progress(ctx, "import (rows)", rows->size());
     auto start = Clock::now();
@@ -344,50 +328,66 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
       done = import::ImportIncidents(engine, kAccounts[0], *rows,
                                      [&](size_t n) { progress.counter() = n; });
     });
-    import.seconds =
+    double seconds =
         std::chrono::duration<double>(Clock::now() - start).count();
     if (!done.ok()) {
       ctx.out.flush();
       return UsageError(ctx, "the store failed: " + done.status().ToString());
     }
     report = std::move(*done);
-    Printf(out,
-           "    %zu rows of %zu incidents from %s: %zu rows taken, %zu "
-           "refused\n",
-           report->rows, report->last_accepted.size(), incidents.c_str(),
-           report->rows_accepted, report->rows - report->rows_accepted);
-    Printf(out, "    %zu commands in %.2f s: %.0f commands/s\n",
-           report->commands, import.seconds,
-           import.seconds > 0 ? report->commands / import.seconds : 0.0);
-    for (const auto& [code, count] : report->refused_by_code) {
-      Printf(out, "    refused %-18s %zu\n", code.c_str(), count);
+    fmt::print(out,
+               "    {} rows of {} incidents from {}: {} rows taken, {} "
+               "refused\n",
+               report->rows, report->last_accepted.size(), incidents,
+               report->rows_accepted, report->rows - report->rows_accepted);
+    fmt::print(out, "    {} commands in {} ({:.0f} commands/s)\n",
+               report->commands, FormatSeconds(seconds),
+               seconds > 0 ? report->commands / seconds : 0.0);
+    if (!report->refused_by_code.empty()) {
+      out << "    refused rows, the log's own faults caught by the rules:\n";
+      fmt::print(out, "      {:<24} {:>6}  {}\n", "code", "rows", "the row");
+      for (const auto& [code, count] : report->refused_by_code) {
+        fmt::print(out, "      {:<24} {:>6}  {}\n", code, count,
+                   code == "ticket_closed" ? "after its incident was closed"
+                   : code == "invalid_argument"
+                       ? "out of time order (\"at\" before the ticket's "
+                         "last event)"
+                       : "");
+      }
     }
     if (!report->refusals.empty()) {
-      Printf(out, "    e.g. %s\n", report->refusals.front().c_str());
+      fmt::print(out, "    e.g. {}\n", report->refusals.front());
     }
-    out << "    (a row out of time order is refused on \"at\": a ticket's "
-           "events never go back in time; a row after its incident was "
-           "closed is refused as ticket_closed)\n";
   }
 
   // 2. Directories of the generated desks.
   Tally directory;
-  for (const auto& account : kAccounts) {
-    directory.Add(
-        RunCommands(engine, DemoDirectory(account, kWorkloadStartUs)));
+  {
+    std::vector<std::vector<Command>> batches;
+    uint64_t total = 0;
+    for (const auto& account : kAccounts) {
+      batches.push_back(DemoDirectory(account, kWorkloadStartUs));
+      total += batches.back().size();
+    }
+    Progress progress(ctx, "directory (commands)", total);
+    progress.Run([&] {
+      for (const auto& batch : batches) {
+        directory.Add(RunCommands(engine, batch, &progress.counter()));
+      }
+    });
   }
-  Printf(out,
-         "\n2. Directory: departments, operators and custom statuses for %s, "
-         "%s and %s\n",
-         kAccounts[0].c_str(), kAccounts[1].c_str(), kAccounts[2].c_str());
+  fmt::print(out,
+             "\n2. Directory: departments, operators and custom statuses for "
+             "{}, {} and {}\n",
+             kAccounts[0], kAccounts[1], kAccounts[2]);
   PrintTally(out, directory);
 
   // 3. Generated desks.
   uint32_t per_account = static_cast<uint32_t>(tickets->value_or(400));
-  Printf(out,
-         "\n3. Workload: %u ticket lifecycles per account, %zu accounts in "
-         "parallel threads\n",
-         per_account, kAccounts.size());
+  fmt::print(out,
+             "\n3. Workload: {} ticket lifecycles per account, {} accounts in "
+             "parallel threads\n",
+             per_account, kAccounts.size());
   Tally workload = RunWorkload(ctx, engine, per_account, seed->value_or(42));
   PrintTally(out, workload);
 
@@ -403,15 +403,19 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
   out << "\n4. Queries\n";
   shown = PrintListPage(out, engine, kAccounts[1], 5);
   for (size_t i = 0; shown.ok() && i < kAccounts.size(); ++i) {
-    if (i == 0) out << "    stats:\n";
+    if (i == 0) {
+      out << "    stats:\n";
+      PrintStatsHeader(out);
+    }
     shown = PrintStats(out, engine, kAccounts[i]);
   }
+  std::string story_ticket;
   if (shown.ok() && report && !report->last_accepted.empty()) {
     out << "\n5. History and time travel of an imported incident\n";
     std::string number = LongestIncident(*rows, *report);
     out << "    " << number << ", the incident with the longest story\n";
-    shown = PrintTicketStory(out, engine, kAccounts[0],
-                             import::IncidentTicketId(number));
+    story_ticket = import::IncidentTicketId(number);
+    shown = PrintTicketStory(out, engine, kAccounts[0], story_ticket);
     if (shown.ok()) {
       out << "\n    SLA breach report of the incident log by priority (policy "
              "\"critical\": urgent and high, first response 1 h, resolution "
@@ -424,15 +428,49 @@ int RunDemo(Context& ctx, const std::vector<std::string>& raw) {
     out << "\n6. Audit\n";
     shown = PrintRebuildAndVerify(out, engine, verified);
   }
+  if (shown.ok() && flags.html.given()) {
+    DemoHtmlInput input;
+    input.accounts = kAccounts;
+    input.story_account = kAccounts[0];
+    input.story_ticket = story_ticket;
+    shown = WriteDemoHtml(flags.html.value, engine, input);
+    if (shown.ok()) {
+      fmt::print(out, "\n7. Report: {} (open it in a browser)\n",
+                 flags.html.value);
+    } else if (!IsSystemError(shown.code())) {
+      ctx.out.flush();
+      return UsageError(ctx, shown.message());
+    }
+  }
   if (!shown.ok()) {
     ctx.out.flush();
     ctx.err << "ticketlog: demo: " << shown.ToString() << "\n";
     return IsSystemError(shown.code()) ? kExitUsage : kExitFailed;
   }
-  Printf(out,
-         "\nExplore it: ticketlog --db %s list --account %s --status open\n",
-         dir.string().c_str(), kAccounts[1].c_str());
+  fmt::print(out, "\nExplore it: {} --db {} list --account {} --status open\n",
+             ToolCommand(), dir.string(), kAccounts[1]);
   return verified ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void AddDemo(Registry& registry) {
+  auto flags = std::make_shared<DemoFlags>();
+  CLI::App* app = registry.Add(
+      "demo", "a tour of the engine: a realistic workload on DIR/demo",
+      kGroupTour, [flags](Context& ctx) { return RunDemo(ctx, *flags); });
+  AddText(app, "--incidents", flags->incidents, "FILE",
+          "the incident event log to import (default: the source tree's "
+          "tests/data/incident_event_log.csv)");
+  AddText(app, "--tickets", flags->tickets, "N",
+          "generated ticket lifecycles per account (default 400)");
+  AddText(app, "--seed", flags->seed, "N",
+          "the workload generator's seed (default 42)");
+  AddText(app, "--html", flags->html, "FILE",
+          "also write a self-contained HTML report with charts to FILE");
+  app->add_flag("--sync", flags->sync,
+                "sync every write (the library's default) instead of "
+                "buffering");
 }
 
 }  // namespace ticketlog::cli
