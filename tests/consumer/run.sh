@@ -21,9 +21,13 @@ version=$(sed -n 's/^project(ticketlog VERSION \([0-9.]*\).*/\1/p' \
   "$source/CMakeLists.txt")
 export PKG_CONFIG_PATH=$(dirname "$(find "$work/prefix" -name ticketlog.pc)")
 test "$(pkg-config --modversion ticketlog)" = "$version"
-# shellcheck disable=SC2046
-g++ -std=c++20 $(pkg-config --cflags ticketlog) "$source/examples/host.cc" \
-  -o "$work/host-pc" $(pkg-config --static --libs ticketlog)
+# The compiler and flags the library was built with (CI's sanitizer builds
+# set CXX, CXXFLAGS and LDFLAGS), as a consumer of an instrumented library
+# must.
+# shellcheck disable=SC2046,SC2086
+${CXX:-g++} -std=c++20 ${CXXFLAGS:-} $(pkg-config --cflags ticketlog) \
+  "$source/examples/host.cc" -o "$work/host-pc" \
+  $(pkg-config --static --libs ticketlog) ${LDFLAGS:-}
 "$work/host-pc" "$work/data-pc" | grep -q "open tickets: 1"
 grep -q 'set(PACKAGE_VERSION "'"$version"'")' \
   "$(find "$work/prefix" -name ticketlogConfigVersion.cmake)"
