@@ -108,6 +108,22 @@ void Decide(const Command& command, std::optional<TicketView> state,
     event.version = view.version + 1;
     event.occurred_at_us = now;
     event.payload = std::move(payload);
+    // As domain::Handle stamps them: an event id, and a message the id and
+    // time of the event that brings it.
+    event.event_id =
+        "00000000-0000-4000-8000-" +
+        std::string(12 - std::to_string(event.version).size(), '0') +
+        std::to_string(event.version);
+    Message* message = nullptr;
+    if (auto* opened = std::get_if<TicketOpened>(&event.payload)) {
+      if (opened->message) message = &*opened->message;
+    } else if (auto* added = std::get_if<MessageAdded>(&event.payload)) {
+      message = &added->message;
+    }
+    if (message != nullptr && message->id.empty()) {
+      message->id = event.event_id;
+      message->at_us = now;
+    }
     domain::EvolveTicket(view, event);
     std::string problem =
         ticketlog::testing::CheckEventRoundTrip(event, "decided event");
