@@ -21,6 +21,7 @@
 #include "domain/decide.h"
 #include "reliability/event_decode_check.h"
 #include "schema/codec.h"
+#include "schema/event_message.h"
 
 namespace {
 
@@ -114,16 +115,7 @@ void Decide(const Command& command, std::optional<TicketView> state,
         "00000000-0000-4000-8000-" +
         std::string(12 - std::to_string(event.version).size(), '0') +
         std::to_string(event.version);
-    Message* message = nullptr;
-    if (auto* opened = std::get_if<TicketOpened>(&event.payload)) {
-      if (opened->message) message = &*opened->message;
-    } else if (auto* added = std::get_if<MessageAdded>(&event.payload)) {
-      message = &added->message;
-    }
-    if (message != nullptr && message->id.empty()) {
-      message->id = event.event_id;
-      message->at_us = now;
-    }
+    schema::StampOwnMessage(event);
     domain::EvolveTicket(view, event);
     std::string problem =
         ticketlog::testing::CheckEventRoundTrip(event, "decided event");

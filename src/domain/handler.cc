@@ -5,6 +5,7 @@
 
 #include "base/normalize.h"
 #include "schema/codec.h"
+#include "schema/event_message.h"
 
 namespace ticketlog::domain {
 namespace {
@@ -25,16 +26,7 @@ Event Stamped(const Command& command, const std::string& stream,
   event.version = version;
   event.payload = std::move(payload);
   // A message takes the id and time of the event that brings it.
-  Message* message = nullptr;
-  if (auto* opened = std::get_if<TicketOpened>(&event.payload)) {
-    if (opened->message) message = &*opened->message;
-  } else if (auto* added = std::get_if<MessageAdded>(&event.payload)) {
-    message = &added->message;
-  }
-  if (message != nullptr && message->id.empty()) {
-    message->id = event.event_id;
-    message->at_us = occurred_at_us;
-  }
+  schema::StampOwnMessage(event);
   if (!command.actor.empty()) {
     event.actor = Actor{ActorKind::kOperator, command.actor};
   }

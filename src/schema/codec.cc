@@ -29,6 +29,7 @@
 
 #include "base/text.h"
 #include "events_generated.h"
+#include "schema/event_message.h"
 #include "views_generated.h"
 
 namespace ticketlog::schema {
@@ -797,17 +798,8 @@ Status DecodeVerifiedEvent(const fb::Event& in, Event& out) {
   out.schema_version = in.schema_version();
   TICKETLOG_RETURN_IF_ERROR(DecodePayload(in, out.payload));
   // Messages written before they had their own id and time take the
-  // event's (an event carries at most one message).
-  Message* message = nullptr;
-  if (auto* opened = std::get_if<TicketOpened>(&out.payload)) {
-    if (opened->message) message = &*opened->message;
-  } else if (auto* added = std::get_if<MessageAdded>(&out.payload)) {
-    message = &added->message;
-  }
-  if (message != nullptr && message->id.empty()) {
-    message->id = out.event_id;
-    message->at_us = out.occurred_at_us;
-  }
+  // event's.
+  StampOwnMessage(out);
   return Status::OK();
 }
 
