@@ -151,6 +151,15 @@ bool NeedsHotFields(const ListQuery& q) {
 bool FixedFieldsFail(const ListQuery& q, std::string_view record) {
   constexpr size_t kStatus = 37, kChannel = 38, kPriority = 39;
   if (record.size() <= kPriority) return false;
+  if (q.sla == SlaFilter::kBreached) {
+    char flags = record[kRecordFlagsAt];
+    if ((flags & kRecordHasBreach) == 0) return true;
+    size_t at = (flags & kRecordHot) != 0 ? kRecordHotSize : kRecordColdSize;
+    if (record.size() < at + 8) return false;
+    auto breach_at =
+        static_cast<TimeUs>(store::GetBigEndian64(record.substr(at)));
+    if (breach_at >= q.now_us.value_or(0)) return true;
+  }
   if (!q.statuses.empty() &&
       std::find(q.statuses.begin(), q.statuses.end(),
                 static_cast<TicketStatus>(record[kStatus])) ==
@@ -182,6 +191,12 @@ bool Matches(const ListQuery& q, const IndexRecord& r) {
   if (q.created_to_us && r.created_at_us >= *q.created_to_us) return false;
   if (q.updated_from_us && r.updated_at_us < *q.updated_from_us) return false;
   if (q.updated_to_us && r.updated_at_us >= *q.updated_to_us) return false;
+  // Breached: past the breach time (EvaluateSla breaches iff now > it).
+  // At risk is checked by the SLA source alone (SlaGathered).
+  if (q.sla == SlaFilter::kBreached &&
+      !(r.sla_breach_at_us && *r.sla_breach_at_us < q.now_us.value_or(0))) {
+    return false;
+  }
   return true;
 }
 
@@ -257,6 +272,10 @@ class Lister {
     TICKETLOG_RETURN_IF_ERROR(it->status());
     return total;
   }
+  // The number of tickets breached at `now` (breach time before it): the
+  // per-day counts of the breach index for the days before now's, plus the
+  // index's entries of now's day up to now.
+  StatusOr<uint64_t> CountBreached(TimeUs now);
   // Sums the count cells that pass `match`, among those of `statuses` (all
   // when empty).
   StatusOr<int64_t> SumCells(const std::function<bool(const CountCell&)>& match,
@@ -543,6 +562,32 @@ class Lister::SlaGathered final : public Source {
   Status status_;
 };
 
+StatusOr<uint64_t> Lister::CountBreached(TimeUs now) {
+  // Breach times follow ticket times, which are never negative (and a day
+  // before the least TimeUs has no start).
+  if (now <= 0) return uint64_t{0};
+  TimeUs day = BreachDay(now);
+  int64_t total = 0;
+  auto it = view_->NewCursor(store::Family::kViews);
+  std::string days = BreachDaysPrefix(q_.account);
+  std::string end = BreachDayKey(q_.account, day);
+  for (it->Seek(days); it->Valid() && it->key() < end; it->Next()) {
+    total += DecodeCount(it->value());
+  }
+  TICKETLOG_RETURN_IF_ERROR(it->status());
+  std::string prefix = SlaPrefix(q_.account, SlaIndex::kBreach);
+  for (it->Seek(IndexKey(prefix, day, 0));
+       it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    TimeUs at;
+    uint64_t number;
+    DecodeIndexPosition(it->key(), prefix.size(), at, number);
+    if (at >= now) break;
+    ++total;
+  }
+  TICKETLOG_RETURN_IF_ERROR(it->status());
+  return static_cast<uint64_t>(std::max<int64_t>(total, 0));
+}
+
 StatusOr<int64_t> Lister::SumCells(
     const std::function<bool(const CountCell&)>& match,
     const std::vector<TicketStatus>& statuses) {
@@ -704,9 +749,17 @@ StatusOr<ListPage> Lister::Run() {
                      q_.updated_from_us || q_.updated_to_us;
   bool cell_filters = !q_.statuses.empty() || q_.department || q_.operator_id ||
                       q_.unassigned || q_.channel || q_.priority || q_.awaiting;
-  if (q_.sla) {
-    // Counted by the SLA source: which tickets are breached depends on the
-    // time asked about, which no counter knows.
+  bool other_filters = time_filter || cell_filters || q_.customer || q_.label;
+  // Breached tickets: their number at the query's time from the per-day
+  // counts of the breach index; exact when no other filter applies.
+  std::optional<uint64_t> breached;
+  if (q_.sla == SlaFilter::kBreached) {
+    auto counted = CountBreached(q_.now_us.value_or(0));
+    if (!counted.ok()) return counted.status();
+    breached = *counted;
+    if (!other_filters) exact = static_cast<int64_t>(*breached);
+  } else if (q_.sla) {
+    // At risk: counted by the SLA source, which reads only what is at risk.
   } else if (CellsAnswer(q_)) {
     if (!cell_filters) {
       exact = *all;
@@ -761,7 +814,8 @@ StatusOr<ListPage> Lister::Run() {
   // The department's and operator's list lengths are sums over every cell
   // of the account, thousands when many combinations are in use: worth it
   // only when a scan of the whole list would read many entries.
-  bool worth_counting = !q_.sla && reads(all_count) > kCellSumWorthReads;
+  bool worth_counting =
+      q_.sla != SlaFilter::kAtRisk && reads(all_count) > kCellSumWorthReads;
   if (q_.department && worth_counting) {
     const std::string& department = *q_.department;
     TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {department},
@@ -777,13 +831,21 @@ StatusOr<ListPage> Lister::Run() {
   }
 
   bool use_selective = false;
+  uint64_t scan_cost = reads(all_count);
   if (selective) {
     uint64_t count =
         static_cast<uint64_t>(std::max<int64_t>(selective->count, 0));
     uint64_t cost =
         kLookupCost * (sort == SortField::kUpdated ? count : reads(count));
-    use_selective = cost < reads(all_count);
+    use_selective = cost < scan_cost;
+    if (use_selective) scan_cost = cost;
   }
+  // The SLA index holds every breached ticket, but in breach-time order:
+  // all of them are read to find a page. A list scan filtered on the
+  // records' breach times reads `needed` over the breached share instead.
+  // At risk is found in the SLA index alone.
+  bool gather_sla =
+      q_.sla == SlaFilter::kAtRisk || (breached && *breached <= scan_cost);
 
   // The sort field's own range bounds where the scan starts and stops.
   std::optional<TimeUs> from =
@@ -798,7 +860,7 @@ StatusOr<ListPage> Lister::Run() {
     inclusive = !desc;
   }
   std::unique_ptr<Source> source;
-  if (q_.sla) {
+  if (gather_sla) {
     uint64_t keep = resume ? kPageSize + 1 : needed;
     auto sla = std::make_unique<SlaGathered>(*this, desc, start, inclusive,
                                              contacts, keep);

@@ -47,10 +47,12 @@ bool Resolved(const TicketView& v) {
 // [awaiting be64(updated) when hot] comp(department) comp(operator)
 // comp(contact) comp(label)*.
 std::string EncodeIndexRecord(const TicketView& v, bool hot) {
+  std::optional<TimeUs> breach_at = domain::SlaMarksOf(v).breach_at_us;
   std::string out;
-  out.reserve(96 + v.department.size() + v.operator_id.size());
+  out.reserve(104 + v.department.size() + v.operator_id.size());
   out.append(v.ticket);
-  out.push_back(hot ? 1 : 0);
+  out.push_back(static_cast<char>((hot ? kRecordHot : 0) |
+                                  (breach_at ? kRecordHasBreach : 0)));
   out.push_back(static_cast<char>(v.status));
   out.push_back(static_cast<char>(v.channel));
   out.push_back(static_cast<char>(v.priority));
@@ -59,6 +61,7 @@ std::string EncodeIndexRecord(const TicketView& v, bool hot) {
     out.push_back(static_cast<char>(v.awaiting));
     store::PutBigEndian64(out, static_cast<uint64_t>(v.updated_at_us));
   }
+  if (breach_at) store::PutBigEndian64(out, static_cast<uint64_t>(*breach_at));
   store::PutComponent(out, v.department);
   store::PutComponent(out, v.operator_id);
   store::PutComponent(out, v.customer.contact);
@@ -72,7 +75,8 @@ bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
   if (bytes.size() < kFixed) return false;
   r.ticket.assign(bytes.substr(0, kUuidLength));
   size_t pos = kUuidLength;
-  r.hot = bytes[pos++] != 0;
+  char flags = bytes[pos++];
+  r.hot = (flags & kRecordHot) != 0;
   r.status = static_cast<TicketStatus>(bytes[pos++]);
   r.channel = static_cast<Channel>(bytes[pos++]);
   r.priority = static_cast<Priority>(bytes[pos++]);
@@ -83,6 +87,13 @@ bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
     if (bytes.size() < pos + kHot) return false;
     r.awaiting = static_cast<Awaiting>(bytes[pos++]);
     r.updated_at_us =
+        static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos)));
+    pos += 8;
+  }
+  r.sla_breach_at_us.reset();
+  if ((flags & kRecordHasBreach) != 0) {
+    if (bytes.size() < pos + 8) return false;
+    r.sla_breach_at_us =
         static_cast<TimeUs>(store::GetBigEndian64(bytes.substr(pos)));
     pos += 8;
   }
@@ -172,6 +183,11 @@ void AddTicketCounters(const TicketView& v, Counters& out) {
     out[CounterKey(v.account, Dim::kFirstResponses, "")] += 1;
   if (Resolved(v)) {
     out[CounterKey(v.account, Dim::kResolutions, "")] += 1;
+  }
+  // The breach index's entries per day, so that a list of the breached
+  // tickets counts them without reading each (list_query.cc).
+  if (auto breach_at = domain::SlaMarksOf(v).breach_at_us) {
+    out[BreachDayKey(v.account, BreachDay(*breach_at))] += 1;
   }
 }
 

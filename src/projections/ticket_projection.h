@@ -33,12 +33,25 @@ struct IndexRecord {
   Awaiting awaiting = Awaiting::kOperator;
   TimeUs created_at_us = 0;
   TimeUs updated_at_us = 0;
+  // The time after which the ticket counts as breached as things stand
+  // (domain::SlaMarks::breach_at_us); unset when it cannot be.
+  std::optional<TimeUs> sla_breach_at_us;
   std::string department;
   std::string operator_id;
   std::string contact;
   std::vector<std::string> labels;
 };
+// Layout: ticket[36], flags (bit 0: hot, bit 1: has a breach time),
+// status, channel, priority, be64(created); hot: awaiting, be64(updated);
+// with a breach time: be64(breach time); then components department,
+// operator, contact and one per label. kRecordFlagsAt and the offsets
+// below are what scans read without decoding.
 std::string EncodeIndexRecord(const TicketView& view, bool hot);
+inline constexpr size_t kRecordFlagsAt = 36;
+inline constexpr char kRecordHot = 1;
+inline constexpr char kRecordHasBreach = 2;
+inline constexpr size_t kRecordColdSize = 48;  // fixed part of a cold record
+inline constexpr size_t kRecordHotSize = 57;   // fixed part of a hot record
 // False when `bytes` is malformed.
 bool DecodeIndexRecord(std::string_view bytes, IndexRecord& record);
 

@@ -76,6 +76,25 @@ std::string CounterKey(std::string_view account, Dim dim,
   return key;
 }
 
+std::string BreachDayKey(std::string_view account, TimeUs day_start_us) {
+  std::string day;
+  PutBigEndian64(day, static_cast<uint64_t>(day_start_us) ^ kSignBit);
+  return CounterKey(account, Dim::kBreachDays, day);
+}
+
+std::string BreachDaysPrefix(std::string_view account) {
+  std::string key = BreachDayKey(account, 0);
+  key.resize(key.size() - 8);
+  return key;
+}
+
+TimeUs BreachDay(TimeUs at_us) {
+  constexpr TimeUs kUsPerDay = 86400LL * 1000000;
+  TimeUs day = at_us / kUsPerDay;
+  if (at_us % kUsPerDay < 0) --day;
+  return day * kUsPerDay;
+}
+
 std::string DurationPrefix(std::string_view account, char kind) {
   std::string key = AccountPrefix(Prefix::kDuration, account);
   key.push_back(kind);

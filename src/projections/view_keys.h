@@ -23,7 +23,9 @@ namespace ticketlog::projections {
 // 3: contact lookups by normalised email and phone, contact records with
 //    their times, a contact counter, ticket-by-number entries, messages
 //    with their id and time, labels lower-cased.
-inline constexpr uint32_t kViewsFormat = 3;
+// 4: list records carry the ticket's SLA breach time; a per-day count of
+//    the SLA breach index (Dim::kBreachDays).
+inline constexpr uint32_t kViewsFormat = 4;
 
 enum class Prefix : char {
   kTicket = 'T',   // T acct ticket                          -> TicketViewRecord
@@ -69,6 +71,10 @@ enum class Dim : char {
   kFirstResponses = 'F',  // tickets with a first response (value "")
   kResolutions = 'R',     // tickets with a resolution time (value "")
   kContacts = 'K',        // the account's contacts (value "")
+  // Entries of the SLA breach index (SlaIndex::kBreach) per UTC day of their
+  // breach time; value: be64(day's first µs, sign-flipped), so that the
+  // days sort in time order (BreachDayKey).
+  kBreachDays = 'b',
 };
 
 // Sort field byte in index keys.
@@ -94,6 +100,13 @@ void DecodeIndexPosition(std::string_view key, size_t prefix_size, TimeUs& time,
 std::string SlaPrefix(std::string_view account, SlaIndex index);
 std::string CounterKey(std::string_view account, Dim dim,
                        std::string_view value);
+// The counter of the breach index entries whose breach time falls on the UTC
+// day that starts at `day_start_us` (BreachDay), and the prefix every such
+// counter of the account starts with; they sort by day.
+std::string BreachDayKey(std::string_view account, TimeUs day_start_us);
+std::string BreachDaysPrefix(std::string_view account);
+// The first µs of the UTC day holding `at_us` (floor, also before 1970).
+TimeUs BreachDay(TimeUs at_us);
 std::string DurationPrefix(std::string_view account, char kind);
 std::string DurationKey(std::string_view account, char kind,
                         int64_t duration_us, std::string_view ticket);
