@@ -177,14 +177,34 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
   auto it = store_->NewCursor(store::Family::kViews);
   uint64_t first = uint64_t{page - 1} * kPageSize + 1;
   if (first > UINT32_MAX) return result;
-  for (it->Seek(projections::MessageKey(account, view->ticket,
-                                        static_cast<uint32_t>(first)));
-       it->Valid() && it->key().starts_with(prefix) &&
-       result.items.size() < kPageSize;
-       it->Next()) {
-    Message message;
-    TICKETLOG_RETURN_IF_ERROR(schema::DecodeMessage(it->value(), message));
-    result.items.push_back(std::move(message));
+  if (view->merged_from.empty()) {
+    // Messages are stored in seq order, which is time order.
+    for (it->Seek(projections::MessageKey(account, view->ticket,
+                                          static_cast<uint32_t>(first)));
+         it->Valid() && it->key().starts_with(prefix) &&
+         result.items.size() < kPageSize;
+         it->Next()) {
+      Message message;
+      TICKETLOG_RETURN_IF_ERROR(schema::DecodeMessage(it->value(), message));
+      result.items.push_back(std::move(message));
+    }
+  } else {
+    // A merge target's copies of its sources' messages were given the seqs
+    // after its own at the merge: read them all and show them in time order
+    // (SPEC section 8), ties in seq order.
+    std::vector<Message> all;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      TICKETLOG_RETURN_IF_ERROR(
+          schema::DecodeMessage(it->value(), all.emplace_back()));
+    }
+    std::stable_sort(
+        all.begin(), all.end(),
+        [](const Message& a, const Message& b) { return a.at_us < b.at_us; });
+    for (uint64_t i = first - 1; i < all.size() && i < first - 1 + kPageSize;
+         ++i) {
+      result.items.push_back(std::move(all[i]));
+    }
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
   it.reset();

@@ -2,6 +2,8 @@
 // history, refusals that write nothing, and rebuild.
 #include <catch2/catch.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/engine_fixture.h"
 
@@ -178,4 +180,28 @@ TEST_CASE("merged views rebuild byte for byte and verify") {
   verified = f.engine().Verify();
   REQUIRE(verified.ok());
   CHECK(verified->problems.empty());
+}
+
+TEST_CASE("a merge target lists its own and the merged messages by time") {
+  EngineFixture f;
+  Pair pair = OpenPair(f);  // target's message at 1 min; source's at 2, 3
+  f.Must("acme", Reply{pair.target, ActorKind::kOperator, "Looking."},
+         kT0 + 5 * kMinute);
+  f.Must("acme", Merge{pair.source, pair.target}, kT0 + 10 * kMinute);
+  f.Must("acme", Reply{pair.target, ActorKind::kCustomer, "Thanks"},
+         kT0 + 11 * kMinute);
+  auto messages = f.engine().GetMessages("acme", pair.target, 1);
+  REQUIRE(messages.ok());
+  CHECK(messages->total == 5);
+  std::vector<std::pair<TimeUs, uint32_t>> order;
+  for (const auto& m : messages->items) order.push_back({m.at_us, m.seq});
+  // Seqs: 1 and 2 the target's own, 3 and 4 the copies, 5 the reply after.
+  CHECK(order ==
+        std::vector<std::pair<TimeUs, uint32_t>>{{kT0 + kMinute, 1},
+                                                 {kT0 + 2 * kMinute, 3},
+                                                 {kT0 + 3 * kMinute, 4},
+                                                 {kT0 + 5 * kMinute, 2},
+                                                 {kT0 + 11 * kMinute, 5}});
+  CHECK(messages->items[1].merged_from == pair.source);
+  CHECK(f.engine().GetMessages("acme", pair.target, 2)->items.empty());
 }
