@@ -272,10 +272,11 @@ class Lister {
     TICKETLOG_RETURN_IF_ERROR(it->status());
     return total;
   }
-  // The number of tickets breached at `now` (breach time before it): the
-  // per-day counts of the breach index for the days before now's, plus the
-  // index's entries of now's day up to now.
-  StatusOr<uint64_t> CountBreached(TimeUs now);
+  // The number of tickets breached at `now` (breach time before it), of the
+  // account or of one department: the per-day counts of the breach index
+  // for the days before now's, plus the index's entries of now's day up to
+  // now.
+  StatusOr<uint64_t> CountBreached(TimeUs now, const std::string* department);
   // Sums the count cells that pass `match`, among those of `statuses` (all
   // when empty).
   StatusOr<int64_t> SumCells(const std::function<bool(const CountCell&)>& match,
@@ -562,26 +563,34 @@ class Lister::SlaGathered final : public Source {
   Status status_;
 };
 
-StatusOr<uint64_t> Lister::CountBreached(TimeUs now) {
+StatusOr<uint64_t> Lister::CountBreached(TimeUs now,
+                                         const std::string* department) {
   // Breach times follow ticket times, which are never negative (and a day
   // before the least TimeUs has no start).
   if (now <= 0) return uint64_t{0};
   TimeUs day = BreachDay(now);
   int64_t total = 0;
   auto it = view_->NewCursor(store::Family::kViews);
-  std::string days = BreachDaysPrefix(q_.account);
-  std::string end = BreachDayKey(q_.account, day);
+  std::string days = BreachDaysPrefix(q_.account, department);
+  std::string end = BreachDayKey(q_.account, department, day);
   for (it->Seek(days); it->Valid() && it->key() < end; it->Next()) {
     total += DecodeCount(it->value());
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
   std::string prefix = SlaPrefix(q_.account, SlaIndex::kBreach);
+  IndexRecord record;
   for (it->Seek(IndexKey(prefix, day, 0));
        it->Valid() && it->key().starts_with(prefix); it->Next()) {
     TimeUs at;
     uint64_t number;
     DecodeIndexPosition(it->key(), prefix.size(), at, number);
     if (at >= now) break;
+    if (department != nullptr) {
+      if (!DecodeIndexRecord(it->value(), record)) {
+        return Status::Corruption("malformed SLA index entry");
+      }
+      if (record.department != *department) continue;
+    }
     ++total;
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
@@ -749,15 +758,25 @@ StatusOr<ListPage> Lister::Run() {
                      q_.updated_from_us || q_.updated_to_us;
   bool cell_filters = !q_.statuses.empty() || q_.department || q_.operator_id ||
                       q_.unassigned || q_.channel || q_.priority || q_.awaiting;
-  bool other_filters = time_filter || cell_filters || q_.customer || q_.label;
   // Breached tickets: their number at the query's time from the per-day
-  // counts of the breach index; exact when no other filter applies.
+  // counts of the breach index, of the account or of the department asked
+  // for; exact when no other filter applies.
   std::optional<uint64_t> breached;
   if (q_.sla == SlaFilter::kBreached) {
-    auto counted = CountBreached(q_.now_us.value_or(0));
+    bool other_filters = time_filter || !q_.statuses.empty() ||
+                         q_.operator_id || q_.unassigned || q_.channel ||
+                         q_.priority || q_.awaiting || q_.customer || q_.label;
+    const std::string* department = q_.department ? &*q_.department : nullptr;
+    auto counted = CountBreached(q_.now_us.value_or(0), department);
     if (!counted.ok()) return counted.status();
+    if (!other_filters) exact = static_cast<int64_t>(*counted);
+    // What reading the breach index costs: every breached ticket of the
+    // account, whatever its department.
+    if (department != nullptr) {
+      counted = CountBreached(q_.now_us.value_or(0), nullptr);
+      if (!counted.ok()) return counted.status();
+    }
     breached = *counted;
-    if (!other_filters) exact = static_cast<int64_t>(*breached);
   } else if (q_.sla) {
     // At risk: counted by the SLA source, which reads only what is at risk.
   } else if (CellsAnswer(q_)) {

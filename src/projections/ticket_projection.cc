@@ -184,10 +184,13 @@ void AddTicketCounters(const TicketView& v, Counters& out) {
   if (Resolved(v)) {
     out[CounterKey(v.account, Dim::kResolutions, "")] += 1;
   }
-  // The breach index's entries per day, so that a list of the breached
-  // tickets counts them without reading each (list_query.cc).
+  // The breach index's entries per day, of the account and of the
+  // ticket's department, so that a list of the breached tickets counts
+  // them without reading each (list_query.cc).
   if (auto breach_at = domain::SlaMarksOf(v).breach_at_us) {
-    out[BreachDayKey(v.account, BreachDay(*breach_at))] += 1;
+    TimeUs day = BreachDay(*breach_at);
+    out[BreachDayKey(v.account, nullptr, day)] += 1;
+    out[BreachDayKey(v.account, &v.department, day)] += 1;
   }
 }
 

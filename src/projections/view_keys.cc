@@ -76,15 +76,22 @@ std::string CounterKey(std::string_view account, Dim dim,
   return key;
 }
 
-std::string BreachDayKey(std::string_view account, TimeUs day_start_us) {
-  std::string day;
-  PutBigEndian64(day, static_cast<uint64_t>(day_start_us) ^ kSignBit);
-  return CounterKey(account, Dim::kBreachDays, day);
+std::string BreachDaysPrefix(std::string_view account,
+                             const std::string* department) {
+  std::string key = AccountPrefix(Prefix::kCounter, account);
+  if (department == nullptr) {
+    key.push_back(static_cast<char>(Dim::kBreachDays));
+  } else {
+    key.push_back(static_cast<char>(Dim::kDepartmentBreachDays));
+    PutComponent(key, *department);
+  }
+  return key;
 }
 
-std::string BreachDaysPrefix(std::string_view account) {
-  std::string key = BreachDayKey(account, 0);
-  key.resize(key.size() - 8);
+std::string BreachDayKey(std::string_view account,
+                         const std::string* department, TimeUs day_start_us) {
+  std::string key = BreachDaysPrefix(account, department);
+  PutBigEndian64(key, static_cast<uint64_t>(day_start_us) ^ kSignBit);
   return key;
 }
 

@@ -72,9 +72,9 @@ enum class Dim : char {
   kResolutions = 'R',     // tickets with a resolution time (value "")
   kContacts = 'K',        // the account's contacts (value "")
   // Entries of the SLA breach index (SlaIndex::kBreach) per UTC day of their
-  // breach time; value: be64(day's first µs, sign-flipped), so that the
-  // days sort in time order (BreachDayKey).
+  // breach time, of the account and of each department (BreachDayKey).
   kBreachDays = 'b',
+  kDepartmentBreachDays = 'e',
 };
 
 // Sort field byte in index keys.
@@ -101,10 +101,15 @@ std::string SlaPrefix(std::string_view account, SlaIndex index);
 std::string CounterKey(std::string_view account, Dim dim,
                        std::string_view value);
 // The counter of the breach index entries whose breach time falls on the UTC
-// day that starts at `day_start_us` (BreachDay), and the prefix every such
-// counter of the account starts with; they sort by day.
-std::string BreachDayKey(std::string_view account, TimeUs day_start_us);
-std::string BreachDaysPrefix(std::string_view account);
+// day that starts at `day_start_us` (BreachDay): of the whole account when
+// `department` is null, else of that department's tickets. Layout:
+// C comp(account) b be64(day ^ 2^63), or C comp(account) e comp(department)
+// be64(day ^ 2^63). BreachDaysPrefix is what every day's key of the same
+// scope starts with; they sort by day.
+std::string BreachDayKey(std::string_view account,
+                         const std::string* department, TimeUs day_start_us);
+std::string BreachDaysPrefix(std::string_view account,
+                             const std::string* department);
 // The first µs of the UTC day holding `at_us` (floor, also before 1970).
 TimeUs BreachDay(TimeUs at_us);
 std::string DurationPrefix(std::string_view account, char kind);
