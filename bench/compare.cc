@@ -508,6 +508,7 @@ void RunLists(const Config& c) {
           Options o;
           o.path = path;
           o.sync = false;
+          o.search = false;  // as the dataset was built (list_dataset.cc)
           auto engine = Engine::Open(o);
           if (!engine.ok()) return "fatal=" + engine.status().ToString() + "\n";
           ResetPeakRss();

@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   Options engine_options;
   engine_options.path = engine_path;
   engine_options.sync = false;
+  engine_options.search = false;  // as the dataset was built (list_dataset.cc)
   auto engine = Engine::Open(engine_options);
   if (!engine.ok()) return Fail(engine.status());
   Lister engine_list = [&](const ListQuery& q) { return (*engine)->List(q); };
