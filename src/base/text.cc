@@ -1,12 +1,14 @@
 #include "base/text.h"
 
-#include <boost/date_time/gregorian/gregorian.hpp>
+#include <date/date.h>
+
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <cstdio>
+#include <sstream>
 #include <stdexcept>
 
 namespace ticketlog::base {
@@ -23,28 +25,45 @@ int HexValue(char c) {
 
 constexpr int64_t kUsPerSecond = 1'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;
-const boost::gregorian::date kEpoch(1970, 1, 1);
 
-// Reads exactly `n` decimal digits at text[pos]; advances pos.
-std::optional<int> Digits(std::string_view text, size_t& pos, size_t n) {
-  if (pos + n > text.size()) return std::nullopt;
-  int value = 0;
-  for (size_t i = 0; i < n; ++i) {
-    char c = text[pos + i];
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  pos += n;
-  return value;
-}
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-bool Expect(std::string_view text, size_t& pos, char c) {
-  if (pos < text.size() && text[pos] == c) {
-    ++pos;
+// The shape of a time's text, read ahead of date::parse, which is looser than
+// the ISO-8601 forms ParseTime takes: it reads 1 to N digits where the format
+// has a field N wide ("2024-3-1", "T1:00"), a sign before the year ("+2024"),
+// any run of white space or none for a space in the format, an empty
+// fraction ("00."), and "+05" or "05" as a %z offset. The shape also picks
+// the format date::parse is given.
+class Shape {
+ public:
+  explicit Shape(std::string_view text) : text_(text) {}
+
+  // Consumes `pattern` when the text goes on with it: '#' stands for any
+  // digit, every other character for itself.
+  bool Take(std::string_view pattern) {
+    if (text_.size() - pos_ < pattern.size()) return false;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      char c = text_[pos_ + i];
+      if (pattern[i] == '#' ? !IsDigit(c) : c != pattern[i]) return false;
+    }
+    pos_ += pattern.size();
     return true;
   }
-  return false;
-}
+
+  // Consumes a run of digits; its length.
+  size_t TakeDigits() {
+    size_t start = pos_;
+    while (pos_ < text_.size() && IsDigit(text_[pos_])) ++pos_;
+    return pos_ - start;
+  }
+
+  size_t pos() const { return pos_; }
+  bool done() const { return pos_ == text_.size(); }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
 
 }  // namespace
 
@@ -178,61 +197,58 @@ std::string FormatTime(TimeUs at_us) {
 }
 
 std::optional<TimeUs> ParseTime(std::string_view text) {
-  size_t pos = 0;
-  auto year = Digits(text, pos, 4);
-  if (!year || !Expect(text, pos, '-')) return std::nullopt;
-  auto month = Digits(text, pos, 2);
-  if (!month || !Expect(text, pos, '-')) return std::nullopt;
-  auto day = Digits(text, pos, 2);
-  if (!day) return std::nullopt;
-  if (*year < 1970 || *year > 9999 || *month < 1 || *month > 12 || *day < 1 ||
-      *day > boost::gregorian::gregorian_calendar::end_of_month_day(
-                 static_cast<unsigned short>(*year),
-                 static_cast<unsigned short>(*month))) {
+  using std::chrono::microseconds;
+  using std::chrono::minutes;
+  // The text's shape (see Shape) picks the format; date::parse reads it.
+  Shape shape(text);
+  if (!shape.Take("####-##-##")) return std::nullopt;
+  std::string input(text);
+  std::string format = "%F";
+  if (!shape.done()) {
+    if (!shape.Take("T") && !shape.Take(" ")) return std::nullopt;
+    format += text[shape.pos() - 1];
+    if (!shape.Take("##:##")) return std::nullopt;
+    format += "%H:%M";
+    if (shape.Take(":##")) {
+      format += ":%S";
+      if (shape.Take(".")) {
+        size_t fraction = shape.pos();
+        size_t digits = shape.TakeDigits();
+        if (digits == 0) return std::nullopt;
+        // Truncated to microseconds: %S would round, and read only the
+        // first 6 digits (9 characters) and leave the others.
+        if (digits > 6) input.erase(fraction + 6, digits - 6);
+      }
+    }
+    size_t zone = shape.pos();
+    if (shape.Take("Z")) {
+      format += 'Z';
+    } else if (shape.Take("+##:##") || shape.Take("-##:##") ||
+               shape.Take("+####") || shape.Take("-####")) {
+      // %Ez reads "+hh:mm", %z "+hhmm"; both take any two digits as hours
+      // and as minutes ("+05:99"), kept here to 00-23 and 00-59.
+      std::string_view offset = text.substr(zone + 1);
+      format += offset.size() == 5 ? "%Ez" : "%z";
+      if (offset.substr(0, 2) > "23" ||
+          offset.substr(offset.size() - 2) > "59") {
+        return std::nullopt;
+      }
+    }
+    if (!shape.done()) return std::nullopt;
+  }
+  // date::parse checks the calendar date (no 2024-02-30), hours to 23,
+  // minutes and seconds to 59, and gives the offset apart from the local
+  // time, whose written year is the one kept within 1970-9999.
+  std::istringstream in(input);
+  date::local_time<microseconds> local{};
+  minutes offset{0};
+  in >> date::parse(format, local, offset);
+  if (in.fail() || in.peek() != std::istringstream::traits_type::eof()) {
     return std::nullopt;
   }
-  boost::gregorian::date date(static_cast<unsigned short>(*year),
-                              static_cast<unsigned short>(*month),
-                              static_cast<unsigned short>(*day));
-  int64_t seconds = (date - kEpoch).days() * kSecondsPerDay;
-  int64_t micros = 0;
-  if (pos == text.size()) return seconds * kUsPerSecond;
-  if (!Expect(text, pos, 'T') && !Expect(text, pos, ' ')) return std::nullopt;
-  auto hour = Digits(text, pos, 2);
-  if (!hour || !Expect(text, pos, ':')) return std::nullopt;
-  auto minute = Digits(text, pos, 2);
-  if (!minute || *hour > 23 || *minute > 59) return std::nullopt;
-  int second = 0;
-  if (Expect(text, pos, ':')) {
-    auto s = Digits(text, pos, 2);
-    if (!s || *s > 59) return std::nullopt;
-    second = *s;
-    if (Expect(text, pos, '.')) {
-      int64_t scale = kUsPerSecond / 10;
-      size_t start = pos;
-      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        micros += (text[pos] - '0') * scale;
-        scale /= 10;
-        ++pos;
-      }
-      if (pos == start) return std::nullopt;
-    }
-  }
-  seconds += *hour * 3600 + *minute * 60 + second;
-  if (Expect(text, pos, 'Z')) {
-    // UTC.
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    int sign = text[pos] == '+' ? 1 : -1;
-    ++pos;
-    auto oh = Digits(text, pos, 2);
-    if (!oh) return std::nullopt;
-    Expect(text, pos, ':');
-    auto om = Digits(text, pos, 2);
-    if (!om || *oh > 23 || *om > 59) return std::nullopt;
-    seconds -= sign * (*oh * 3600 + *om * 60);
-  }
-  if (pos != text.size()) return std::nullopt;
-  return seconds * kUsPerSecond + micros;
+  date::year year = date::year_month_day(date::floor<date::days>(local)).year();
+  if (year < date::year(1970) || year > date::year(9999)) return std::nullopt;
+  return (local.time_since_epoch() - offset).count();
 }
 
 TimeUs NowUs() {
