@@ -24,7 +24,10 @@ int HexValue(char c) {
 }
 
 constexpr int64_t kUsPerSecond = 1'000'000;
-constexpr int64_t kSecondsPerDay = 86'400;
+constexpr int kDaysPer400Years = 146'097;
+// The first and last days of the years date::year holds.
+constexpr date::sys_days kFirstDateDay = date::year::min() / date::January / 1;
+constexpr date::sys_days kLastDateDay = date::year::max() / date::December / 31;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -155,39 +158,43 @@ std::optional<std::string> ParseUuid(std::string_view text) {
 }
 
 std::string FormatTime(TimeUs at_us) {
-  // Floor division keeps times before the epoch on the right day.
-  int64_t seconds = at_us / kUsPerSecond;
+  using std::chrono::microseconds;
+  using std::chrono::seconds;
+  // Whole seconds, floored so that a time before the epoch falls on the
+  // right second, and the microseconds after them: split as integers, as
+  // the ends of int64 microseconds less their floor in seconds overflow.
+  int64_t whole = at_us / kUsPerSecond;
   int64_t micros = at_us % kUsPerSecond;
   if (micros < 0) {
     micros += kUsPerSecond;
-    --seconds;
+    --whole;
   }
-  int64_t days = seconds / kSecondsPerDay;
-  int64_t rem = seconds % kSecondsPerDay;
-  if (rem < 0) {
-    rem += kSecondsPerDay;
-    --days;
+  const date::sys_seconds at{seconds{whole}};
+  date::sys_days day = date::floor<date::days>(at);
+  const date::hh_mm_ss<microseconds> time{at - day + microseconds{micros}};
+  // date::year holds the years -32767 to 32767, and int64 microseconds reach
+  // -290308 and 294247. A day beyond date's years is moved by whole 400-year
+  // Gregorian cycles (146097 days, after which the calendar repeats itself)
+  // to within 400 years of the epoch, and the cycles are added back to the
+  // year date finds for it.
+  int64_t cycles = 0;
+  if (day < kFirstDateDay || day > kLastDateDay) {
+    cycles = day.time_since_epoch().count() / kDaysPer400Years;
+    day -= date::days(static_cast<int>(cycles * kDaysPer400Years));
   }
-  // Civil date from days since the epoch (H. Hinnant's algorithm): total
-  // over int64, unlike a calendar library with a bounded range.
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const date::year_month_day ymd{day};
+  const int64_t year = static_cast<int>(ymd.year()) + 400 * cycles;
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d",
-                        static_cast<long long>(year), static_cast<int>(month),
-                        static_cast<int>(day), static_cast<int>(rem / 3600),
-                        static_cast<int>(rem / 60 % 60),
-                        static_cast<int>(rem % 60));
+  int n = std::snprintf(
+      buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d",
+      static_cast<long long>(year), static_cast<unsigned>(ymd.month()),
+      static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+      static_cast<int>(time.minutes().count()),
+      static_cast<int>(time.seconds().count()));
   std::string out(buf, n);
-  if (micros != 0) {
-    std::snprintf(buf, sizeof buf, ".%06d", static_cast<int>(micros));
+  if (time.subseconds().count() != 0) {
+    std::snprintf(buf, sizeof buf, ".%06d",
+                  static_cast<int>(time.subseconds().count()));
     std::string frac(buf);
     while (frac.back() == '0') frac.pop_back();
     out += frac;
