@@ -14,7 +14,7 @@ log=$TICKETLOG_LOG_DIR/install-deps.log
 packages=(
   build-essential cmake pkg-config
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler
-  libboost-dev libboost-date-time-dev
+  libboost-dev libhowardhinnant-date-dev
   libssl-dev nlohmann-json3-dev
   libcli11-dev libfmt-dev libcsv-dev
   catch2 libbenchmark-dev libsqlite3-dev

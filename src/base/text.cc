@@ -1,12 +1,14 @@
 #include "base/text.h"
 
-#include <boost/date_time/gregorian/gregorian.hpp>
+#include <date/date.h>
+
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <cstdio>
+#include <sstream>
 #include <stdexcept>
 
 namespace ticketlog::base {
@@ -22,29 +24,49 @@ int HexValue(char c) {
 }
 
 constexpr int64_t kUsPerSecond = 1'000'000;
-constexpr int64_t kSecondsPerDay = 86'400;
-const boost::gregorian::date kEpoch(1970, 1, 1);
+constexpr int kDaysPer400Years = 146'097;
+// The first and last days of the years date::year holds.
+constexpr date::sys_days kFirstDateDay = date::year::min() / date::January / 1;
+constexpr date::sys_days kLastDateDay = date::year::max() / date::December / 31;
 
-// Reads exactly `n` decimal digits at text[pos]; advances pos.
-std::optional<int> Digits(std::string_view text, size_t& pos, size_t n) {
-  if (pos + n > text.size()) return std::nullopt;
-  int value = 0;
-  for (size_t i = 0; i < n; ++i) {
-    char c = text[pos + i];
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  pos += n;
-  return value;
-}
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-bool Expect(std::string_view text, size_t& pos, char c) {
-  if (pos < text.size() && text[pos] == c) {
-    ++pos;
+// The shape of a time's text, read ahead of date::parse, which is looser than
+// the ISO-8601 forms ParseTime takes: it reads 1 to N digits where the format
+// has a field N wide ("2024-3-1", "T1:00"), a sign before the year ("+2024"),
+// any run of white space or none for a space in the format, an empty
+// fraction ("00."), and "+05" or "05" as a %z offset. The shape also picks
+// the format date::parse is given.
+class Shape {
+ public:
+  explicit Shape(std::string_view text) : text_(text) {}
+
+  // Consumes `pattern` when the text goes on with it: '#' stands for any
+  // digit, every other character for itself.
+  bool Take(std::string_view pattern) {
+    if (text_.size() - pos_ < pattern.size()) return false;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      char c = text_[pos_ + i];
+      if (pattern[i] == '#' ? !IsDigit(c) : c != pattern[i]) return false;
+    }
+    pos_ += pattern.size();
     return true;
   }
-  return false;
-}
+
+  // Consumes a run of digits; its length.
+  size_t TakeDigits() {
+    size_t start = pos_;
+    while (pos_ < text_.size() && IsDigit(text_[pos_])) ++pos_;
+    return pos_ - start;
+  }
+
+  size_t pos() const { return pos_; }
+  bool done() const { return pos_ == text_.size(); }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
 
 }  // namespace
 
@@ -136,39 +158,43 @@ std::optional<std::string> ParseUuid(std::string_view text) {
 }
 
 std::string FormatTime(TimeUs at_us) {
-  // Floor division keeps times before the epoch on the right day.
-  int64_t seconds = at_us / kUsPerSecond;
+  using std::chrono::microseconds;
+  using std::chrono::seconds;
+  // Whole seconds, floored so that a time before the epoch falls on the
+  // right second, and the microseconds after them: split as integers, as
+  // the ends of int64 microseconds less their floor in seconds overflow.
+  int64_t whole = at_us / kUsPerSecond;
   int64_t micros = at_us % kUsPerSecond;
   if (micros < 0) {
     micros += kUsPerSecond;
-    --seconds;
+    --whole;
   }
-  int64_t days = seconds / kSecondsPerDay;
-  int64_t rem = seconds % kSecondsPerDay;
-  if (rem < 0) {
-    rem += kSecondsPerDay;
-    --days;
+  const date::sys_seconds at{seconds{whole}};
+  date::sys_days day = date::floor<date::days>(at);
+  const date::hh_mm_ss<microseconds> time{at - day + microseconds{micros}};
+  // date::year holds the years -32767 to 32767, and int64 microseconds reach
+  // -290308 and 294247. A day beyond date's years is moved by whole 400-year
+  // Gregorian cycles (146097 days, after which the calendar repeats itself)
+  // to within 400 years of the epoch, and the cycles are added back to the
+  // year date finds for it.
+  int64_t cycles = 0;
+  if (day < kFirstDateDay || day > kLastDateDay) {
+    cycles = day.time_since_epoch().count() / kDaysPer400Years;
+    day -= date::days(static_cast<int>(cycles * kDaysPer400Years));
   }
-  // Civil date from days since the epoch (H. Hinnant's algorithm): total
-  // over int64, unlike a calendar library with a bounded range.
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const date::year_month_day ymd{day};
+  const int64_t year = static_cast<int>(ymd.year()) + 400 * cycles;
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d",
-                        static_cast<long long>(year), static_cast<int>(month),
-                        static_cast<int>(day), static_cast<int>(rem / 3600),
-                        static_cast<int>(rem / 60 % 60),
-                        static_cast<int>(rem % 60));
+  int n = std::snprintf(
+      buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d",
+      static_cast<long long>(year), static_cast<unsigned>(ymd.month()),
+      static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+      static_cast<int>(time.minutes().count()),
+      static_cast<int>(time.seconds().count()));
   std::string out(buf, n);
-  if (micros != 0) {
-    std::snprintf(buf, sizeof buf, ".%06d", static_cast<int>(micros));
+  if (time.subseconds().count() != 0) {
+    std::snprintf(buf, sizeof buf, ".%06d",
+                  static_cast<int>(time.subseconds().count()));
     std::string frac(buf);
     while (frac.back() == '0') frac.pop_back();
     out += frac;
@@ -178,61 +204,58 @@ std::string FormatTime(TimeUs at_us) {
 }
 
 std::optional<TimeUs> ParseTime(std::string_view text) {
-  size_t pos = 0;
-  auto year = Digits(text, pos, 4);
-  if (!year || !Expect(text, pos, '-')) return std::nullopt;
-  auto month = Digits(text, pos, 2);
-  if (!month || !Expect(text, pos, '-')) return std::nullopt;
-  auto day = Digits(text, pos, 2);
-  if (!day) return std::nullopt;
-  if (*year < 1970 || *year > 9999 || *month < 1 || *month > 12 || *day < 1 ||
-      *day > boost::gregorian::gregorian_calendar::end_of_month_day(
-                 static_cast<unsigned short>(*year),
-                 static_cast<unsigned short>(*month))) {
+  using std::chrono::microseconds;
+  using std::chrono::minutes;
+  // The text's shape (see Shape) picks the format; date::parse reads it.
+  Shape shape(text);
+  if (!shape.Take("####-##-##")) return std::nullopt;
+  std::string input(text);
+  std::string format = "%F";
+  if (!shape.done()) {
+    if (!shape.Take("T") && !shape.Take(" ")) return std::nullopt;
+    format += text[shape.pos() - 1];
+    if (!shape.Take("##:##")) return std::nullopt;
+    format += "%H:%M";
+    if (shape.Take(":##")) {
+      format += ":%S";
+      if (shape.Take(".")) {
+        size_t fraction = shape.pos();
+        size_t digits = shape.TakeDigits();
+        if (digits == 0) return std::nullopt;
+        // Truncated to microseconds: %S would round, and read only the
+        // first 6 digits (9 characters) and leave the others.
+        if (digits > 6) input.erase(fraction + 6, digits - 6);
+      }
+    }
+    size_t zone = shape.pos();
+    if (shape.Take("Z")) {
+      format += 'Z';
+    } else if (shape.Take("+##:##") || shape.Take("-##:##") ||
+               shape.Take("+####") || shape.Take("-####")) {
+      // %Ez reads "+hh:mm", %z "+hhmm"; both take any two digits as hours
+      // and as minutes ("+05:99"), kept here to 00-23 and 00-59.
+      std::string_view offset = text.substr(zone + 1);
+      format += offset.size() == 5 ? "%Ez" : "%z";
+      if (offset.substr(0, 2) > "23" ||
+          offset.substr(offset.size() - 2) > "59") {
+        return std::nullopt;
+      }
+    }
+    if (!shape.done()) return std::nullopt;
+  }
+  // date::parse checks the calendar date (no 2024-02-30), hours to 23,
+  // minutes and seconds to 59, and gives the offset apart from the local
+  // time, whose written year is the one kept within 1970-9999.
+  std::istringstream in(input);
+  date::local_time<microseconds> local{};
+  minutes offset{0};
+  in >> date::parse(format, local, offset);
+  if (in.fail() || in.peek() != std::istringstream::traits_type::eof()) {
     return std::nullopt;
   }
-  boost::gregorian::date date(static_cast<unsigned short>(*year),
-                              static_cast<unsigned short>(*month),
-                              static_cast<unsigned short>(*day));
-  int64_t seconds = (date - kEpoch).days() * kSecondsPerDay;
-  int64_t micros = 0;
-  if (pos == text.size()) return seconds * kUsPerSecond;
-  if (!Expect(text, pos, 'T') && !Expect(text, pos, ' ')) return std::nullopt;
-  auto hour = Digits(text, pos, 2);
-  if (!hour || !Expect(text, pos, ':')) return std::nullopt;
-  auto minute = Digits(text, pos, 2);
-  if (!minute || *hour > 23 || *minute > 59) return std::nullopt;
-  int second = 0;
-  if (Expect(text, pos, ':')) {
-    auto s = Digits(text, pos, 2);
-    if (!s || *s > 59) return std::nullopt;
-    second = *s;
-    if (Expect(text, pos, '.')) {
-      int64_t scale = kUsPerSecond / 10;
-      size_t start = pos;
-      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        micros += (text[pos] - '0') * scale;
-        scale /= 10;
-        ++pos;
-      }
-      if (pos == start) return std::nullopt;
-    }
-  }
-  seconds += *hour * 3600 + *minute * 60 + second;
-  if (Expect(text, pos, 'Z')) {
-    // UTC.
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    int sign = text[pos] == '+' ? 1 : -1;
-    ++pos;
-    auto oh = Digits(text, pos, 2);
-    if (!oh) return std::nullopt;
-    Expect(text, pos, ':');
-    auto om = Digits(text, pos, 2);
-    if (!om || *oh > 23 || *om > 59) return std::nullopt;
-    seconds -= sign * (*oh * 3600 + *om * 60);
-  }
-  if (pos != text.size()) return std::nullopt;
-  return seconds * kUsPerSecond + micros;
+  date::year year = date::year_month_day(date::floor<date::days>(local)).year();
+  if (year < date::year(1970) || year > date::year(9999)) return std::nullopt;
+  return (local.time_since_epoch() - offset).count();
 }
 
 TimeUs NowUs() {

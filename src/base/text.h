@@ -41,8 +41,12 @@ inline constexpr TimeUs kMaxTimeUs = 253402300800LL * 1000000 - 1;
 // outside 0000-9999 are written with more digits or a sign.
 std::string FormatTime(TimeUs at_us);
 
-// Parses ISO-8601: a date ("2024-03-01"), or date and time with optional
-// seconds, fraction and "Z" or "+hh:mm" offset. nullopt when malformed.
+// Parses ISO-8601: a date ("2024-03-01", midnight UTC), or a date, 'T' or a
+// space, and "hh:mm" with optional ":ss", the seconds with an optional
+// fraction of any length (truncated to microseconds), then "Z", a "+hh:mm",
+// "-hh:mm", "+hhmm" or "-hhmm" offset, or nothing (UTC). Fields have exactly
+// their width of digits; the written date's year is 1970-9999; no leap
+// second. nullopt when malformed.
 std::optional<TimeUs> ParseTime(std::string_view text);
 
 // The system clock, in µs since the epoch.
