@@ -184,6 +184,18 @@ std::string FormatTime(TimeUs at_us) {
   }
   const date::year_month_day ymd{day};
   const int64_t year = static_cast<int>(ymd.year()) + 400 * cycles;
+  if (year >= 0 && year <= 9999) {
+    // Every time a ticket can have: date's own ISO-8601 text, whose
+    // fraction ".ffffff" loses its trailing zeros (and its dot when zero).
+    std::string out = date::format(
+        "%FT%T", date::sys_time<microseconds>{microseconds{at_us}});
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+    out += 'Z';
+    return out;
+  }
+  // Years date::format writes in its own way ("00-5" for -5) or cannot
+  // hold: written as they were before it, sign and all.
   char buf[64];
   int n = std::snprintf(
       buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d",

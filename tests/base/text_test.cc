@@ -60,6 +60,13 @@ TEST_CASE("ISO-8601 times parse and format in UTC", "[base]") {
   CHECK(base::FormatTime(0) == "1970-01-01T00:00:00Z");
   CHECK(base::FormatTime(base::kMaxTimeUs) == "9999-12-31T23:59:59.999999Z");
   CHECK(base::FormatTime(-1) == "1969-12-31T23:59:59.999999Z");
+  // The first and last µs date::format writes (years 0000 to 9999).
+  CHECK(base::FormatTime(-62167219200LL * 1000000) == "0000-01-01T00:00:00Z");
+  CHECK(base::FormatTime(-62167219200LL * 1000000 + 250000) ==
+        "0000-01-01T00:00:00.25Z");
+  CHECK(base::FormatTime(-62167219200LL * 1000000 - 1) ==
+        "-001-12-31T23:59:59.999999Z");
+  CHECK(base::FormatTime(base::kMaxTimeUs + 1) == "10000-01-01T00:00:00Z");
   CHECK(base::ParseTime("2000-02-29T00:00:00Z") == 951782400LL * 1000000);
   CHECK(base::FormatTime(951782400LL * 1000000) == "2000-02-29T00:00:00Z");
 }
