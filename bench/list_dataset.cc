@@ -108,6 +108,9 @@ StatusOr<DatasetBuild> BuildEngineDataset(const std::string& path,
       },
       [&](size_t done) { Progress("ticketlog", done, build, watch); }));
   build.seconds = watch.Seconds();
+  WriteStats written = (*engine)->GetWriteStats();
+  build.keys_written = written.keys;
+  build.bytes_written = written.bytes;
   TICKETLOG_RETURN_IF_ERROR(Record(path, build));
   return build;
 }

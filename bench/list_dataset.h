@@ -53,6 +53,10 @@ std::string PeerDatasetPath(const std::string& dir, size_t tickets);
 struct DatasetBuild {
   double seconds = 0;
   uint64_t commands = 0;
+  // RocksDB keys and bytes the engine wrote (Engine::GetWriteStats) while
+  // building; 0 for the peer and for a build recorded by an earlier run.
+  uint64_t keys_written = 0;
+  uint64_t bytes_written = 0;
 };
 
 // The build record of a complete dataset at `path`; nullopt when the

@@ -63,6 +63,11 @@ Status Ensure(const std::string& path, const ListDatasetOptions& options,
   std::fprintf(stderr, "built: %llu commands in %.1f s\n",
                static_cast<unsigned long long>(built->commands),
                built->seconds);
+  if (built->keys_written > 0 && built->commands > 0) {
+    std::fprintf(stderr, "written per command: %.2f keys, %.0f bytes\n",
+                 static_cast<double>(built->keys_written) / built->commands,
+                 static_cast<double>(built->bytes_written) / built->commands);
+  }
   return Status::OK();
 }
 
