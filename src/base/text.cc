@@ -8,6 +8,7 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <cstdio>
+#include <locale>
 #include <sstream>
 #include <stdexcept>
 
@@ -187,8 +188,9 @@ std::string FormatTime(TimeUs at_us) {
   if (year >= 0 && year <= 9999) {
     // Every time a ticket can have: date's own ISO-8601 text, whose
     // fraction ".ffffff" loses its trailing zeros (and its dot when zero).
-    std::string out = date::format(
-        "%FT%T", date::sys_time<microseconds>{microseconds{at_us}});
+    std::string out =
+        date::format(std::locale::classic(), "%FT%T",
+                     date::sys_time<microseconds>{microseconds{at_us}});
     while (out.back() == '0') out.pop_back();
     if (out.back() == '.') out.pop_back();
     out += 'Z';
@@ -259,6 +261,9 @@ std::optional<TimeUs> ParseTime(std::string_view text) {
   // minutes and seconds to 59, and gives the offset apart from the local
   // time, whose written year is the one kept within 1970-9999.
   std::istringstream in(input);
+  // date takes the decimal point of the stream's locale, by default the
+  // host's global one (a comma in many): ISO-8601 here is always C.
+  in.imbue(std::locale::classic());
   date::local_time<microseconds> local{};
   minutes offset{0};
   in >> date::parse(format, local, offset);

@@ -145,9 +145,10 @@ bool NeedsHotFields(const ListQuery& q) {
   return q.awaiting || q.updated_from_us || q.updated_to_us;
 }
 
-// True when an encoded index record (EncodeIndexRecord: ticket[36] hot
-// status channel priority ...) fails `q`'s status, channel or priority
-// filter; false when it passes them or is too short to tell.
+// True when an encoded index record (EncodeIndexRecord: ticket[36] flags
+// status channel priority ... [breach time]) fails `q`'s status, channel,
+// priority or breached filter; false when it passes them or is too short
+// to tell.
 bool FixedFieldsFail(const ListQuery& q, std::string_view record) {
   constexpr size_t kStatus = 37, kChannel = 38, kPriority = 39;
   if (record.size() <= kPriority) return false;

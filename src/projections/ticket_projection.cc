@@ -7,6 +7,7 @@
 #include "projections/ticket_counts.h"
 #include "projections/view_keys.h"
 #include "schema/codec.h"
+#include "schema/event_message.h"
 #include "store/coding.h"
 
 namespace ticketlog::projections {
@@ -43,9 +44,9 @@ bool Resolved(const TicketView& v) {
 
 }  // namespace
 
-// Layout: ticket[36] hot status channel priority be64(created)
-// [awaiting be64(updated) when hot] comp(department) comp(operator)
-// comp(contact) comp(label)*.
+// Layout (ticket_projection.h): ticket[36] flags status channel priority
+// be64(created) [awaiting be64(updated) when hot] [be64(breach time) when
+// it has one] comp(department) comp(operator) comp(contact) comp(label)*.
 std::string EncodeIndexRecord(const TicketView& v, bool hot) {
   std::optional<TimeUs> breach_at = domain::SlaMarksOf(v).breach_at_us;
   std::string out;
@@ -76,6 +77,7 @@ bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
   r.ticket.assign(bytes.substr(0, kUuidLength));
   size_t pos = kUuidLength;
   char flags = bytes[pos++];
+  if ((flags & ~(kRecordHot | kRecordHasBreach)) != 0) return false;
   r.hot = (flags & kRecordHot) != 0;
   r.status = static_cast<TicketStatus>(bytes[pos++]);
   r.channel = static_cast<Channel>(bytes[pos++]);
@@ -251,10 +253,8 @@ Counters CounterDeltas(const std::optional<TicketView>& before,
 
 std::vector<const Message*> MessagesOf(const EventPayload& payload) {
   std::vector<const Message*> messages;
-  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
-    if (opened->message) messages.push_back(&*opened->message);
-  } else if (const auto* added = std::get_if<MessageAdded>(&payload)) {
-    messages.push_back(&added->message);
+  if (const Message* own = schema::OwnMessage(payload)) {
+    messages.push_back(own);
   } else if (const auto* merged = std::get_if<TicketMergedFrom>(&payload)) {
     for (const Message& message : merged->messages) {
       messages.push_back(&message);

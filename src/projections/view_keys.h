@@ -24,7 +24,8 @@ namespace ticketlog::projections {
 //    their times, a contact counter, ticket-by-number entries, messages
 //    with their id and time, labels lower-cased.
 // 4: list records carry the ticket's SLA breach time; a per-day count of
-//    the SLA breach index (Dim::kBreachDays).
+//    the SLA breach index, of the account (Dim::kBreachDays) and of each
+//    department (Dim::kDepartmentBreachDays).
 inline constexpr uint32_t kViewsFormat = 4;
 
 enum class Prefix : char {

@@ -11,12 +11,18 @@
 namespace ticketlog::schema {
 
 // The event's own message, or nullptr when it brings none.
-inline Message* OwnMessage(EventPayload& payload) {
-  if (auto* opened = std::get_if<TicketOpened>(&payload)) {
+inline const Message* OwnMessage(const EventPayload& payload) {
+  if (const auto* opened = std::get_if<TicketOpened>(&payload)) {
     return opened->message ? &*opened->message : nullptr;
   }
-  if (auto* added = std::get_if<MessageAdded>(&payload)) return &added->message;
+  if (const auto* added = std::get_if<MessageAdded>(&payload)) {
+    return &added->message;
+  }
   return nullptr;
+}
+inline Message* OwnMessage(EventPayload& payload) {
+  return const_cast<Message*>(
+      OwnMessage(static_cast<const EventPayload&>(payload)));
 }
 
 // Gives the event's own message, when it has no id yet, the event's id and

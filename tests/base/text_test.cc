@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <limits>
+#include <locale>
 
 #include "ticketlog/status.h"
 
@@ -150,6 +151,24 @@ TEST_CASE("ISO-8601 fractions and offsets", "[base]") {
   CHECK_FALSE(base::ParseTime("2024-03-01T12:00z").has_value());
   CHECK_FALSE(base::ParseTime("2024-03-01+05:30").has_value());
   CHECK_FALSE(base::ParseTime("2024-03-01Z").has_value());
+}
+
+// A host that sets a global locale with a decimal comma (de_DE, pt_BR, ...)
+// must still get and give ISO-8601's decimal point.
+struct CommaDecimal : std::numpunct<char> {
+  char do_decimal_point() const override { return ','; }
+};
+
+TEST_CASE("ISO-8601 times ignore the host's global locale", "[base]") {
+  std::locale before = std::locale::global(
+      std::locale(std::locale::classic(), new CommaDecimal));
+  auto at = base::ParseTime("2024-03-01T12:30:00.25Z");
+  std::string half = base::FormatTime(1709296200LL * 1000000 + 500000);
+  std::string whole = base::FormatTime(1709296200LL * 1000000);
+  std::locale::global(before);
+  CHECK(at == 1709296200LL * 1000000 + 250000);
+  CHECK(half == "2024-03-01T12:30:00.5Z");
+  CHECK(whole == "2024-03-01T12:30:00Z");
 }
 
 TEST_CASE("formatted times parse back to themselves", "[base]") {

@@ -89,8 +89,10 @@ TEST_CASE_METHOD(SlaEngine, "list --sla pages through the breached tickets",
 // 300 tickets opened 20 minutes apart over four days under a one-hour
 // first response and a 30-day resolution target: nine in ten are answered
 // within 10 minutes, one in three finished after 2 hours, every other one
-// transferred to billing. Lists of the breached tickets at times from
-// just after the last event to past every due time, in both sorts and
+// transferred to billing; and one more, unanswered, whose first response
+// falls due at a UTC day's first µs. Lists of the breached tickets at times
+// from before the first ticket, just after the last event, at and just
+// after breach times, to past every due time, in both sorts and
 // orders, by page number and by cursor, with and without a department
 // filter, must list exactly the tickets each view calls breached: few of
 // them at first (read from the SLA index), most of them later (a list
@@ -122,6 +124,9 @@ class ManyDaysSla : public EngineFixture {
              at + 2 * kHour);
       }
     }
+    // Unanswered, opened an hour before a UTC day starts, after every other
+    // ticket's last event: breached from that day's first µs on.
+    tickets_.push_back(Open("acme", kT0 + 5 * kDay - kHour, "c-late").ticket);
   }
 
   // The tickets each view calls breached at `now`, in the list's order.
@@ -172,9 +177,15 @@ TEST_CASE_METHOD(ManyDaysSla,
                  "list --sla breached agrees with every view, whatever the "
                  "share breached",
                  "[engine][sla]") {
-  const TimeUs last = kT0 + 299 * 20 * kMinute + 2 * kHour;
-  const TimeUs nows[] = {last + kMinute,
-                         last + kHour,
+  const TimeUs last = kT0 + 5 * kDay - kHour;
+  const TimeUs nows[] = {0,  // before every ticket: none breached
+                         last + kMinute, last + kHour,
+                         kT0 + 5 * kDay,      // the late ticket's breach time:
+                         kT0 + 5 * kDay + 1,  // breached only after it
+                         // Ticket 1 (answered, unfinished) breaches its
+                         // resolution target 30 days after it opened.
+                         kT0 + 30 * kDay + 20 * kMinute,
+                         kT0 + 30 * kDay + 20 * kMinute + 1,
                          kT0 + 30 * kDay,               // a day's first µs
                          kT0 + 30 * kDay + 1,           //
                          kT0 + 31 * kDay + 7 * kHour,   // mid-day
