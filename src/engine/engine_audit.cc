@@ -1,6 +1,11 @@
 // The audit path: reading the log, its head, rebuilding and verifying.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -14,6 +19,8 @@ namespace {
 
 // Verify lists at most this many differences, then counts the rest.
 constexpr size_t kMaxProblems = 100;
+// Fewer view entries than this are sorted on one thread.
+constexpr size_t kParallelSortMin = 1 << 16;
 
 void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
   if (report.problems.size() < kMaxProblems) {
@@ -71,6 +78,82 @@ WriteStats EngineImpl::GetWriteStats() {
   return WriteStats{counts.batches, counts.keys, counts.bytes};
 }
 
+Status EngineImpl::FoldLog(const std::function<Status(const Event&)>& apply) {
+  // Batches of decoded events, at most kQueued waiting: a few MiB ahead.
+  constexpr size_t kBatch = 256;
+  constexpr size_t kQueued = 8;
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<std::vector<Event>> queue;  // under mu
+  bool done = false;                     // under mu: the reader has finished
+  bool stop = false;                     // under mu: the folder has failed
+  Status read;                           // under mu once done
+  auto read_ahead = [&] {
+    std::vector<Event> batch;
+    auto hand_over = [&]() -> bool {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
+      if (stop) return false;
+      queue.push_back(std::move(batch));
+      batch = {};
+      changed.notify_all();
+      return true;
+    };
+    Status decode;
+    Status s = store_->ReadLog(1, [&](const store::StoredEvent& stored) {
+      auto event = ToEvent(stored);
+      if (!event.ok()) {
+        decode = event.status();
+        return false;
+      }
+      batch.push_back(std::move(*event));
+      return batch.size() < kBatch || hand_over();
+    });
+    if (s.ok()) s = decode;
+    if (s.ok() && !batch.empty()) hand_over();
+    std::lock_guard lock(mu);
+    read = s;
+    done = true;
+    changed.notify_all();
+  };
+  std::thread reader;
+  try {
+    reader = std::thread(read_ahead);
+  } catch (const std::system_error&) {
+    // No thread to be had (a process at its limit): fold as it reads.
+    Status applied;
+    TICKETLOG_RETURN_IF_ERROR(ReadLog(1, [&](const Event& event) {
+      applied = apply(event);
+      return applied.ok();
+    }));
+    return applied;
+  }
+  Status applied;
+  while (applied.ok()) {
+    std::vector<Event> batch;
+    {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return !queue.empty() || done; });
+      if (queue.empty()) break;
+      batch = std::move(queue.front());
+      queue.pop_front();
+      changed.notify_all();
+    }
+    for (const Event& event : batch) {
+      applied = apply(event);
+      if (!applied.ok()) break;
+    }
+  }
+  if (!applied.ok()) {
+    std::lock_guard lock(mu);
+    stop = true;
+    changed.notify_all();
+  }
+  reader.join();
+  TICKETLOG_RETURN_IF_ERROR(applied);
+  return read;
+}
+
 StatusOr<EngineImpl::ViewEntries> EngineImpl::ExpectedViews() {
   ViewEntries entries;
   auto collect = [&entries](const std::string& key, const std::string& value) {
@@ -78,15 +161,28 @@ StatusOr<EngineImpl::ViewEntries> EngineImpl::ExpectedViews() {
     return Status::OK();
   };
   projections::ViewBuilder builder(collect);
-  Status apply;
-  TICKETLOG_RETURN_IF_ERROR(ReadLog(1, [&](const Event& event) {
-    apply = builder.Apply(event);
-    return apply.ok();
-  }));
-  TICKETLOG_RETURN_IF_ERROR(apply);
+  TICKETLOG_RETURN_IF_ERROR(
+      FoldLog([&](const Event& event) { return builder.Apply(event); }));
   TICKETLOG_RETURN_IF_ERROR(builder.Finish(collect));
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Sorted in two halves on two threads, then merged: a large store's
+  // entries are millions of strings.
+  auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  auto middle = entries.begin() + static_cast<ptrdiff_t>(entries.size() / 2);
+  std::thread first_half;
+  if (entries.size() >= kParallelSortMin) {
+    try {
+      first_half =
+          std::thread([&] { std::sort(entries.begin(), middle, by_key); });
+    } catch (const std::system_error&) {
+    }
+  }
+  if (first_half.joinable()) {
+    std::sort(middle, entries.end(), by_key);
+    first_half.join();
+    std::inplace_merge(entries.begin(), middle, entries.end(), by_key);
+  } else {
+    std::sort(entries.begin(), entries.end(), by_key);
+  }
   return entries;
 }
 
