@@ -47,8 +47,11 @@ bool Resolved(const TicketView& v) {
 // Layout (ticket_projection.h): ticket[36] flags status channel priority
 // be64(created) [awaiting be64(updated) when hot] [be64(breach time) when
 // it has one] comp(department) comp(operator) comp(contact) comp(label)*.
-std::string EncodeIndexRecord(const TicketView& v, bool hot) {
-  std::optional<TimeUs> breach_at = domain::SlaMarksOf(v).breach_at_us;
+namespace {
+
+// EncodeIndexRecord with the ticket's breach time already worked out.
+std::string EncodeRecord(const TicketView& v, bool hot,
+                         std::optional<TimeUs> breach_at) {
   std::string out;
   out.reserve(104 + v.department.size() + v.operator_id.size());
   out.append(v.ticket);
@@ -68,6 +71,12 @@ std::string EncodeIndexRecord(const TicketView& v, bool hot) {
   store::PutComponent(out, v.customer.contact);
   for (const auto& label : v.labels) store::PutComponent(out, label);
   return out;
+}
+
+}  // namespace
+
+std::string EncodeIndexRecord(const TicketView& v, bool hot) {
+  return EncodeRecord(v, hot, domain::SlaMarksOf(v).breach_at_us);
 }
 
 bool DecodeIndexRecord(std::string_view bytes, IndexRecord& r) {
@@ -125,14 +134,16 @@ namespace {
 // updated time and awaiting only: it moves its one updated-time entry and
 // leaves every other entry as it was.
 void AppendDerivedEntries(const TicketView& v, Entries& out) {
+  domain::SlaMarks marks = domain::SlaMarksOf(v);
+  std::string hot = EncodeRecord(v, true, marks.breach_at_us);
   out.emplace_back(
       IndexKey(IndexPrefix(v.account, Dim::kAll, "", SortField::kUpdated),
                v.updated_at_us, v.number),
-      EncodeIndexRecord(v, true));
+      hot);
   out.emplace_back(
       IndexKey(IndexPrefix(v.account, Dim::kAll, "", SortField::kCreated),
                v.created_at_us, v.number),
-      EncodeIndexRecord(v, false));
+      EncodeRecord(v, false, marks.breach_at_us));
   for (const auto& [dim, value] : SelectiveLists(v)) {
     out.emplace_back(
         IndexKey(IndexPrefix(v.account, dim, value, SortField::kCreated),
@@ -150,18 +161,17 @@ void AppendDerivedEntries(const TicketView& v, Entries& out) {
   // SLA entries carry the hot record, so that a list filters them like the
   // updated-time list's entries without reading views. Only tickets under a
   // policy have them.
-  domain::SlaMarks marks = domain::SlaMarksOf(v);
   if (marks.breach_at_us) {
     out.emplace_back(IndexKey(SlaPrefix(v.account, SlaIndex::kBreach),
                               *marks.breach_at_us, v.number),
-                     EncodeIndexRecord(v, true));
+                     hot);
   }
   if (marks.paused_at_risk) {
     out.emplace_back(IndexKey(SlaPrefix(v.account, SlaIndex::kPausedAtRisk),
                               marks.breach_at_us.value_or(
                                   std::numeric_limits<TimeUs>::max()),
                               v.number),
-                     EncodeIndexRecord(v, true));
+                     std::move(hot));
   }
 }
 
