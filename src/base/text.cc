@@ -161,6 +161,19 @@ std::optional<std::string> ParseUuid(std::string_view text) {
 std::string FormatTime(TimeUs at_us) {
   using std::chrono::microseconds;
   using std::chrono::seconds;
+  // 0000-01-01T00:00:00Z: from it to kMaxTimeUs, every time a ticket can
+  // have, date::format writes ISO-8601 itself; its fraction ".ffffff"
+  // loses its trailing zeros (and its dot when zero).
+  constexpr TimeUs kYearZeroUs = -62167219200LL * kUsPerSecond;
+  if (at_us >= kYearZeroUs && at_us <= kMaxTimeUs) {
+    std::string out =
+        date::format(std::locale::classic(), "%FT%T",
+                     date::sys_time<microseconds>{microseconds{at_us}});
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+    out += 'Z';
+    return out;
+  }
   // Whole seconds, floored so that a time before the epoch falls on the
   // right second, and the microseconds after them: split as integers, as
   // the ends of int64 microseconds less their floor in seconds overflow.
@@ -185,17 +198,6 @@ std::string FormatTime(TimeUs at_us) {
   }
   const date::year_month_day ymd{day};
   const int64_t year = static_cast<int>(ymd.year()) + 400 * cycles;
-  if (year >= 0 && year <= 9999) {
-    // Every time a ticket can have: date's own ISO-8601 text, whose
-    // fraction ".ffffff" loses its trailing zeros (and its dot when zero).
-    std::string out =
-        date::format(std::locale::classic(), "%FT%T",
-                     date::sys_time<microseconds>{microseconds{at_us}});
-    while (out.back() == '0') out.pop_back();
-    if (out.back() == '.') out.pop_back();
-    out += 'Z';
-    return out;
-  }
   // Years date::format writes in its own way ("00-5" for -5) or cannot
   // hold: written as they were before it, sign and all.
   char buf[64];
