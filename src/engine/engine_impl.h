@@ -14,9 +14,11 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <memory_resource>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -121,13 +123,20 @@ class EngineImpl final : public Engine {
   StatusOr<TicketView> Replay(const std::string& account,
                               const std::string& ticket,
                               const std::function<bool(const Event&)>& keep);
-  // Every view entry the log implies, sorted by key.
-  using ViewEntries = std::vector<std::pair<std::string, std::string>>;
+  // Every view entry the log implies, sorted by key: `sorted` views into
+  // `bytes`, which holds every key and value in a few large blocks (millions
+  // of short strings, one allocation each, had cost a rebuild a fifth of its
+  // time).
+  struct ViewEntries {
+    std::unique_ptr<std::pmr::monotonic_buffer_resource> bytes;
+    std::vector<std::pair<std::string_view, std::string_view>> sorted;
+  };
   StatusOr<ViewEntries> ExpectedViews();
   // Hands every event of the log, in order, to `apply` on the calling
   // thread, while a second thread reads and decodes the log ahead of it
-  // (rebuild and verify: two cores instead of one). Stops at the first
-  // error of either.
+  // (rebuild and verify: two cores instead of one). Events may come without
+  // their hashes (ToEvent's `with_hashes`). Stops at the first error of
+  // either.
   Status FoldLog(const std::function<Status(const Event&)>& apply);
   Status VerifyChain(VerifyReport& report);
   Status VerifyViews(VerifyReport& report);

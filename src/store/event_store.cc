@@ -20,6 +20,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -776,9 +778,14 @@ StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
 }
 
 Status EventStore::ReadLog(uint64_t from_position,
-                           const std::function<bool(const StoredEvent&)>& fn) {
+                           const std::function<bool(StoredEvent&&)>& fn) {
+  // A scan reads each block once: putting them in the block cache would only
+  // evict the blocks that point reads need, and the insertions and
+  // evictions cost a rebuild a fifth of its log reading time.
+  rocksdb::ReadOptions scan;
+  scan.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(Family::kLog)));
+      db_->NewIterator(scan, handle(Family::kLog)));
   for (it->Seek(BigEndian64(from_position)); it->Valid(); it->Next()) {
     if (it->key().size() != 8) {
       return Status::Corruption("log key of " +
@@ -786,7 +793,7 @@ Status EventStore::ReadLog(uint64_t from_position,
     }
     auto event = Verified(it->key().ToStringView(), it->value().ToString());
     if (!event.ok()) return event.status();
-    if (!fn(*event)) return Status::OK();
+    if (!fn(std::move(*event))) return Status::OK();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
   return Status::OK();
@@ -878,7 +885,7 @@ StatusOr<std::optional<std::string>> EventStore::GetView(std::string_view key) {
 }
 
 Status EventStore::ReplaceViews(
-    const std::vector<std::pair<std::string, std::string>>& entries,
+    const std::vector<std::pair<std::string_view, std::string_view>>& entries,
     uint32_t views_format) {
   if (read_only_) return Status::IoError("the store is open read-only");
   const int idle = live_views_ == kViewsSlot0 ? kViewsSlot1 : kViewsSlot0;
@@ -887,7 +894,10 @@ Status EventStore::ReplaceViews(
   TICKETLOG_RETURN_IF_ERROR(ClearViewsSlot(idle));
 
   // Sorted input: the files do not overlap, so they all land in one level.
+  // A large rebuild writes two halves of the entries on two threads: block
+  // compression and filter building are most of this step.
   constexpr uint64_t kFileBytes = 256u << 20;
+  constexpr size_t kParallelWriteMin = 1 << 16;
   std::filesystem::path dir = std::filesystem::path(path_) / "rebuild";
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
@@ -896,34 +906,84 @@ Status EventStore::ReplaceViews(
     return Status::IoError("creating " + dir.string() + ": " + ec.message());
   rocksdb::ColumnFamilyDescriptor descriptor;
   handles_[idle]->GetDescriptor(&descriptor);
-  rocksdb::Options file_options(db_->GetDBOptions(), descriptor.options);
-  std::vector<std::string> files;
-  std::unique_ptr<rocksdb::SstFileWriter> writer;
-  uint64_t bytes = 0;
-  auto finish = [&]() -> Status {
-    if (!writer) return Status::OK();
-    rocksdb::Status done = writer->Finish();
-    writer.reset();
-    return done.ok() ? Status::OK() : FromRocks(done, "writing rebuilt views");
+  const rocksdb::Options file_options(db_->GetDBOptions(), descriptor.options);
+  struct Part {
+    size_t begin = 0;
+    size_t end = 0;
+    std::vector<std::string> files;
+    Status status;
   };
-  auto write_files = [&]() -> Status {
-    for (const auto& [key, value] : entries) {
+  // Writes entries [part.begin, part.end) as files named views-I-N.sst.
+  auto write_part = [&](Part& part, int index) -> Status {
+    std::unique_ptr<rocksdb::SstFileWriter> writer;
+    uint64_t bytes = 0;
+    auto finish = [&]() -> Status {
+      if (!writer) return Status::OK();
+      rocksdb::Status done = writer->Finish();
+      writer.reset();
+      return done.ok() ? Status::OK()
+                       : FromRocks(done, "writing rebuilt views");
+    };
+    for (size_t i = part.begin; i < part.end; ++i) {
+      const auto& [key, value] = entries[i];
       if (!writer || bytes >= kFileBytes) {
         TICKETLOG_RETURN_IF_ERROR(finish());
-        files.push_back(
-            (dir / ("views-" + std::to_string(files.size()) + ".sst"))
+        part.files.push_back(
+            (dir / ("views-" + std::to_string(index) + "-" +
+                    std::to_string(part.files.size()) + ".sst"))
                 .string());
         writer = std::make_unique<rocksdb::SstFileWriter>(
             rocksdb::EnvOptions(), file_options, handles_[idle]);
-        rocksdb::Status s = writer->Open(files.back());
-        if (!s.ok()) return FromRocks(s, "opening " + files.back());
+        rocksdb::Status s = writer->Open(part.files.back());
+        if (!s.ok()) return FromRocks(s, "opening " + part.files.back());
         bytes = 0;
       }
       rocksdb::Status s = writer->Put(key, value);
       if (!s.ok()) return FromRocks(s, "writing rebuilt views");
       bytes += key.size() + value.size();
     }
-    TICKETLOG_RETURN_IF_ERROR(finish());
+    return finish();
+  };
+  auto write_files = [&]() -> Status {
+    // The halves hold about as many bytes each (messages are few but long).
+    std::array<Part, 2> parts;
+    parts[0].end = parts[1].begin = parts[1].end = entries.size();
+    if (entries.size() >= kParallelWriteMin) {
+      uint64_t total = 0;
+      for (const auto& [key, value] : entries)
+        total += key.size() + value.size();
+      uint64_t first = 0;
+      size_t split = 0;
+      while (split < entries.size() && first < total / 2) {
+        first += entries[split].first.size() + entries[split].second.size();
+        ++split;
+      }
+      parts[0].end = split;
+    }
+    parts[1].begin = parts[0].end;
+    std::thread first;
+    if (parts[0].end < parts[1].end) {
+      try {
+        first = std::thread([&] {
+          try {
+            parts[0].status = write_part(parts[0], 0);
+          } catch (const std::exception& e) {
+            parts[0].status = Status::IoError(
+                std::string("writing rebuilt views: ") + e.what());
+          }
+        });
+      } catch (const std::system_error&) {
+        // No thread to be had: one writer for all.
+        parts[0].end = parts[1].begin = 0;
+      }
+    }
+    if (!first.joinable()) parts[0].status = write_part(parts[0], 0);
+    parts[1].status = write_part(parts[1], 1);
+    if (first.joinable()) first.join();
+    TICKETLOG_RETURN_IF_ERROR(parts[0].status);
+    TICKETLOG_RETURN_IF_ERROR(parts[1].status);
+    std::vector<std::string> files = std::move(parts[0].files);
+    files.insert(files.end(), parts[1].files.begin(), parts[1].files.end());
     if (files.empty()) return Status::OK();
     rocksdb::IngestExternalFileOptions ingest;
     ingest.move_files = true;
@@ -931,7 +991,6 @@ Status EventStore::ReplaceViews(
     return s.ok() ? Status::OK() : FromRocks(s, "ingesting rebuilt views");
   };
   Status built = write_files();
-  writer.reset();
   std::filesystem::remove_all(dir, ec);
   if (!built.ok()) {
     // The live views were never touched; leave the idle slot empty again.

@@ -169,9 +169,11 @@ class EventStore {
                     const std::function<bool(const StoredEvent&)>& fn);
 
   // Calls fn for each event of the log from `from_position` on, until fn
-  // returns false. corruption when a record fails verification.
+  // returns false; fn may keep the event (move it: its `body` points into
+  // its `record`, whose bytes a move keeps in place). corruption when a
+  // record fails verification.
   Status ReadLog(uint64_t from_position,
-                 const std::function<bool(const StoredEvent&)>& fn);
+                 const std::function<bool(StoredEvent&&)>& fn);
 
   // Reads one event; not_found past the end.
   StatusOr<StoredEvent> ReadEvent(uint64_t position);
@@ -211,7 +213,7 @@ class EventStore {
   // half-built slot. The caller must keep appenders away meanwhile.
   // `views_format` is recorded with the switch (views_format()).
   Status ReplaceViews(
-      const std::vector<std::pair<std::string, std::string>>& entries,
+      const std::vector<std::pair<std::string_view, std::string_view>>& entries,
       uint32_t views_format);
 
   // The layout the views were last built in (meta/format): 0 for a store
