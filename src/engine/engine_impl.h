@@ -26,6 +26,7 @@
 #include "domain/handler.h"
 #include "projections/contacts.h"
 #include "projections/ticket_projection.h"
+#include "projections/view_builder.h"
 #include "search/search_index.h"
 #include "store/event_store.h"
 #include "ticketlog/engine.h"
@@ -128,21 +129,46 @@ class EngineImpl final : public Engine {
   // of short strings, one allocation each, had cost a rebuild a fifth of its
   // time).
   struct ViewEntries {
-    std::unique_ptr<std::pmr::monotonic_buffer_resource> bytes;
+    std::unique_ptr<std::pmr::monotonic_buffer_resource> bytes =
+        std::make_unique<std::pmr::monotonic_buffer_resource>();
     std::vector<std::pair<std::string_view, std::string_view>> sorted;
   };
+  // A sink that copies each entry into `out` (unsorted until SortEntries).
+  static projections::EntrySink CollectInto(ViewEntries& out);
+  static void SortEntries(ViewEntries& out);
   StatusOr<ViewEntries> ExpectedViews();
   // Hands every event of the log, in order, to `apply` on the calling
-  // thread, while a second thread reads and decodes the log ahead of it
-  // (rebuild and verify: two cores instead of one). Events may come without
-  // their hashes (ToEvent's `with_hashes`). Stops at the first error of
-  // either.
+  // thread, while a second thread reads the log ahead of it (rebuild: two
+  // cores instead of one). Events come without their hashes (ToEvent's
+  // `with_hashes`). Stops at the first error of either.
   Status FoldLog(const std::function<Status(const Event&)>& apply);
-  Status VerifyChain(VerifyReport& report);
-  Status VerifyViews(VerifyReport& report);
+
+  // What Verify's one pass over the log gathers besides the chain's
+  // problems: what the stream index and the idempotency records must hold,
+  // and the views the log implies.
+  struct LogFacts {
+    struct Command {
+      uint64_t version = 0;
+      uint64_t position = 0;
+      std::string stream;  // store stream key
+      std::string ticket;  // "" for directory commands
+    };
+    // False when a record failed to verify: the other checks then have no
+    // log to compare with (the chain's problems say why).
+    bool readable = true;
+    std::vector<std::pair<std::string, uint64_t>> streams;  // key, position
+    std::vector<std::pair<std::string, Command>> commands;  // by command key
+    std::unordered_map<std::string, uint64_t> numbers;      // stream -> number
+    Status views_status;  // of folding the views; corruption: not compared
+    ViewEntries views;
+  };
+  // Walks the log once: checks the hash chain, positions and stream
+  // versions into `report`, and gathers `facts`.
+  Status VerifyLog(VerifyReport& report, LogFacts& facts);
   // Checks the stream index, the stream heads and the idempotency records
   // against what the log implies.
-  Status VerifyFamilies(VerifyReport& report);
+  Status VerifyFamilies(VerifyReport& report, LogFacts& facts);
+  Status VerifyViews(VerifyReport& report, const LogFacts& facts);
   // Adds the search index's differences from a fresh build to `report`;
   // a check that cannot run is one problem more, never an error.
   Status VerifySearch(VerifyReport& report);

@@ -799,6 +799,25 @@ Status EventStore::ReadLog(uint64_t from_position,
   return Status::OK();
 }
 
+Status EventStore::ScanLog(
+    const std::function<bool(uint64_t, StatusOr<StoredEvent>&&)>& fn) {
+  rocksdb::ReadOptions scan;
+  scan.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(scan, handle(Family::kLog)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    bool stop =
+        key.size() == 8
+            ? !fn(GetBigEndian64(key), Verified(key, it->value().ToString()))
+            : !fn(0, Status::Corruption("log key of " +
+                                        std::to_string(key.size()) + " bytes"));
+    if (stop) break;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
+  return Status::OK();
+}
+
 StatusOr<StoredEvent> EventStore::ReadEvent(uint64_t position) {
   std::string key = BigEndian64(position);
   std::string value;

@@ -175,6 +175,15 @@ class EventStore {
   Status ReadLog(uint64_t from_position,
                  const std::function<bool(StoredEvent&&)>& fn);
 
+  // Calls fn for every record of the log in key order, until fn returns
+  // false: with the verified event, or with corruption for a record that
+  // fails verification (`position` is then its key's, 0 for a malformed
+  // key). For audits, which report each damaged record instead of stopping
+  // at the first. Reads around the block cache, as ReadLog. io_error when
+  // the log cannot be read.
+  Status ScanLog(const std::function<bool(uint64_t position,
+                                          StatusOr<StoredEvent>&&)>& fn);
+
   // Reads one event; not_found past the end.
   StatusOr<StoredEvent> ReadEvent(uint64_t position);
 

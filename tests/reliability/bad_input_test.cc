@@ -741,6 +741,113 @@ TEST_CASE("a tampered event, a truncated log and a damaged head are detected",
   }
 }
 
+TEST_CASE(
+    "verify reads the log once and still names each damaged record, each "
+    "wrong stream index and idempotency record, and no more",
+    "[bad-input][corruption]") {
+  World world;
+  // Enough events for many of verify's batches (256 records each), with
+  // command ids, so that every command has an idempotency record.
+  TimeUs at = kT0 + 10 * kMinute;
+  world.fixture().Must("acme", LinkOperator{kOpenT, "ana"}, at);
+  for (int i = 0; i < 700; ++i) {
+    at += kMinute;
+    ActorKind who = i % 2 ? ActorKind::kOperator : ActorKind::kCustomer;
+    auto replied = world.fixture().Run(
+        "acme", Reply{kOpenT, who, "reply " + std::to_string(i)}, at,
+        "reply-" + std::to_string(i));
+    INFO(i << ": " << replied.status().ToString());
+    REQUIRE(replied.ok());
+  }
+  const uint64_t head = world.fixture().HeadPosition();
+  REQUIRE(world.engine().Verify()->ok());
+  world.fixture().Close();
+  const uint64_t damaged = 400;  // a reply in the middle of a batch
+  auto verify = [&] {
+    world.fixture().Reopen();
+    auto report = world.engine().Verify();
+    REQUIRE(report.ok());
+    return *report;
+  };
+  auto count = [](const VerifyReport& report, const std::string& text) {
+    return std::count_if(report.problems.begin(), report.problems.end(),
+                         [&](const std::string& p) {
+                           return p.find(text) != std::string::npos;
+                         });
+  };
+  const std::string at_damaged = "position " + std::to_string(damaged) + ":";
+  const std::string after_damaged =
+      "position " + std::to_string(damaged + 1) + ":";
+
+  SECTION("garbage in one record: it and the break after it, nothing else") {
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      RawPut(s, store::Family::kLog, store::BigEndian64(damaged), "garbage");
+    });
+    VerifyReport report = verify();
+    for (const auto& p : report.problems) UNSCOPED_INFO(p);
+    CHECK(report.events_checked == head);
+    CHECK(count(report, at_damaged) == 1);
+    CHECK(count(report, after_damaged + " prev_hash") == 1);
+    // The ticket's stream lacks the version the record held.
+    CHECK(count(report, after_damaged + " stream acme/") == 1);
+    // The families, views and search index have no readable log to be
+    // compared with.
+    CHECK(count(report, "search index: not checked") == 1);
+    CHECK(report.problems.size() == 4);
+  }
+
+  SECTION("a record removed: a gap, and a stream that skips a version") {
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      REQUIRE(s.db()
+                  ->Delete(rocksdb::WriteOptions(),
+                           s.handle(store::Family::kLog),
+                           store::BigEndian64(damaged))
+                  .ok());
+    });
+    VerifyReport report = verify();
+    for (const auto& p : report.problems) UNSCOPED_INFO(p);
+    CHECK(report.events_checked == head - 1);
+    CHECK(count(report, after_damaged + " expected position " +
+                            std::to_string(damaged) + " (the log has a gap)") ==
+          1);
+    CHECK(count(report, after_damaged + " prev_hash") == 1);
+    CHECK(count(report, after_damaged + " stream acme/") == 1);
+    // The stream index and idempotency record of the missing event now
+    // point past the log.
+    CHECK(count(report, "stream index key") == 1);
+    CHECK(count(report, "idempotency key") == 1);
+  }
+
+  SECTION(
+      "a stream index entry and an idempotency record that point "
+      "elsewhere") {
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      auto it = s.NewCursor(store::Family::kStreams);
+      std::string key;
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (it->value() == store::BigEndian64(damaged)) key = it->key();
+      }
+      REQUIRE_FALSE(key.empty());
+      RawPut(s, store::Family::kStreams, key, store::BigEndian64(damaged + 1));
+      auto ids = s.NewCursor(store::Family::kIdempotency);
+      for (ids->SeekToFirst(); ids->Valid(); ids->Next()) {
+        if (ids->key().ends_with("reply-123")) key = ids->key();
+      }
+      REQUIRE(key.ends_with("reply-123"));
+      std::string record = RawGet(s, store::Family::kIdempotency, key);
+      record.replace(0, 8, store::BigEndian64(damaged));
+      RawPut(s, store::Family::kIdempotency, key, record);
+    });
+    VerifyReport report = verify();
+    for (const auto& p : report.problems) UNSCOPED_INFO(p);
+    CHECK(report.events_checked == head);
+    CHECK(count(report, "points elsewhere than position " +
+                            std::to_string(damaged)) == 1);
+    CHECK(count(report, "answers ticket") == 1);
+    CHECK(report.problems.size() == 2);
+  }
+}
+
 // ---- A read-only database directory -----------------------------------------
 
 // Makes `path` and everything under it read-only (or writable again).
