@@ -165,10 +165,13 @@ class EngineImpl final : public Engine {
   // Walks the log once: checks the hash chain, positions and stream
   // versions into `report`, and gathers `facts`.
   Status VerifyLog(VerifyReport& report, LogFacts& facts);
-  // Checks the stream index, the stream heads and the idempotency records
-  // against what the log implies.
-  Status VerifyFamilies(VerifyReport& report, LogFacts& facts);
-  Status VerifyViews(VerifyReport& report, const LogFacts& facts);
+  // Check the stream index, the stream heads and the idempotency records,
+  // and the views, against what the log implies. Each may run on its own
+  // thread: it reads only its part of `facts`, reports into its own
+  // `report` and counts what it found beyond the cap in `suppressed`.
+  Status VerifyFamilies(VerifyReport& report, size_t& suppressed,
+                        LogFacts& facts);
+  Status VerifyViews(VerifyReport& report, size_t& suppressed, LogFacts& facts);
   // Adds the search index's differences from a fresh build to `report`;
   // a check that cannot run is one problem more, never an error.
   Status VerifySearch(VerifyReport& report);

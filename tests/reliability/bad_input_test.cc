@@ -846,6 +846,26 @@ TEST_CASE(
     CHECK(count(report, "answers ticket") == 1);
     CHECK(report.problems.size() == 2);
   }
+
+  SECTION("past 100 problems, the rest are counted, family by family") {
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      for (uint64_t v = 1; v <= 120; ++v) {
+        RawPut(s, store::Family::kStreams,
+               store::EventStore::StreamVersionKey("made-up", v),
+               store::BigEndian64(1));
+      }
+      for (int i = 0; i < 30; ++i) {
+        RawPut(s, store::Family::kViews, "Zmade-up" + std::to_string(i), "x");
+      }
+    });
+    VerifyReport report = verify();
+    REQUIRE(report.problems.size() == 102);
+    CHECK(count(report, "stream index key") == 100);
+    CHECK(report.problems[100] ==
+          "... and 20 more differences in the stream index, heads and "
+          "idempotency records");
+    CHECK(report.problems[101] == "... and 30 more differences in the views");
+  }
 }
 
 // ---- A read-only database directory -----------------------------------------
