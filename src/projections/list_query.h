@@ -8,7 +8,8 @@
 // filters (status, department, operator, channel, priority, awaiting; or a
 // lone customer or label), and counted by reading every candidate
 // otherwise. Pages are 50 tickets; a cursor resumes after the last ticket
-// of a page with one seek.
+// of a page with one seek. An unfiltered page by number steps over the
+// entries before it, or, in the list's far half, those after it.
 #ifndef TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 #define TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 
