@@ -31,13 +31,15 @@ void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
   }
 }
 
-// Adds the problems a check reported on its own (`part`, with `over` more
-// beyond the cap) to `report`, as if reported there: under the same cap,
-// with one line for those over it.
-void Merge(VerifyReport& report, VerifyReport&& part, size_t over,
-           const std::string& what) {
-  for (std::string& problem : part.problems) {
-    Report(report, over, std::move(problem));
+// Adds the problems that one check reported in parts, each on its own
+// (with `over` more beyond their caps in all), to `report`, as if reported
+// there: in order, under the same cap, with one line for those over it.
+void Merge(VerifyReport& report, std::initializer_list<VerifyReport*> parts,
+           size_t over, const std::string& what) {
+  for (VerifyReport* part : parts) {
+    for (std::string& problem : part->problems) {
+      Report(report, over, std::move(problem));
+    }
   }
   if (over > 0) {
     report.problems.push_back("... and " + std::to_string(over) + " more " +
@@ -256,32 +258,43 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   VerifyReport report;
   LogFacts facts;
   TICKETLOG_RETURN_IF_ERROR(VerifyLog(report, facts));
-  // The families on a second thread while this one finishes, sorts and
-  // compares the views; their problems then join the report in the order
-  // and under the cap a check of one after the other gives.
-  VerifyReport families;
-  size_t families_over = 0;
-  Status families_checked;
-  auto check_families = [&] {
+  // Then the families and the views are checked on two threads: this one
+  // compares the first two thirds of the views, the other checks the
+  // families and then the views' last third. Each reports on its own;
+  // their problems join the report in the order and under the cap a check
+  // of one after the other gives.
+  bool compare_views = facts.readable && facts.views_status.ok();
+  if (compare_views) SortEntries(facts.views);
+  const size_t entries = facts.views.sorted.size();
+  const size_t split = compare_views ? entries - entries / 3 : 0;
+  VerifyReport families, views_first, views_last;
+  size_t families_over = 0, views_first_over = 0, views_last_over = 0;
+  Status families_checked, views_last_checked;
+  auto second = [&] {
     try {
       families_checked = VerifyFamilies(families, families_over, facts);
+      if (compare_views && families_checked.ok() && split < entries) {
+        views_last_checked = CompareViews(views_last, views_last_over,
+                                          facts.views, split, entries);
+      }
     } catch (const std::exception& e) {
       families_checked =
           Status::IoError(std::string("checking the families: ") + e.what());
     }
   };
-  std::thread families_thread;
+  std::thread second_thread;
   try {
-    families_thread = std::thread(check_families);
+    second_thread = std::thread(second);
   } catch (const std::system_error&) {
-    check_families();
+    second();
   }
-  VerifyReport views;
-  size_t views_over = 0;
-  Status views_checked = VerifyViews(views, views_over, facts);
-  if (families_thread.joinable()) families_thread.join();
+  Status views_first_checked =
+      compare_views
+          ? CompareViews(views_first, views_first_over, facts.views, 0, split)
+          : Status::OK();
+  if (second_thread.joinable()) second_thread.join();
   TICKETLOG_RETURN_IF_ERROR(families_checked);
-  Merge(report, std::move(families), families_over,
+  Merge(report, {&families}, families_over,
         "differences in the stream index, heads and idempotency records");
   if (expect) {
     auto event = store_->ReadEvent(expect->position);
@@ -299,24 +312,30 @@ StatusOr<VerifyReport> EngineImpl::Verify(
                                 ", expected " + expect->hash);
     }
   }
-  TICKETLOG_RETURN_IF_ERROR(views_checked);
-  report.view_keys_checked += views.view_keys_checked;
-  Merge(report, std::move(views), views_over, "differences in the views");
+  // A log that cannot be read was reported by VerifyLog already.
+  if (facts.readable && facts.views_status.code() != Code::kCorruption) {
+    TICKETLOG_RETURN_IF_ERROR(facts.views_status);
+  }
+  TICKETLOG_RETURN_IF_ERROR(views_first_checked);
+  TICKETLOG_RETURN_IF_ERROR(views_last_checked);
+  report.view_keys_checked +=
+      views_first.view_keys_checked + views_last.view_keys_checked;
+  Merge(report, {&views_first, &views_last}, views_first_over + views_last_over,
+        "differences in the views");
   TICKETLOG_RETURN_IF_ERROR(VerifySearch(report));
   return report;
 }
 
 Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
-  // One pass on two threads: the reader checks each record's envelope,
-  // recomputes its hash and decodes it; this thread checks the chain, folds
-  // the views and notes what the stream index and the idempotency records
-  // must hold. (Three passes, one of them a point read per event, had made
-  // verify 0.07-0.1x a raw scan of the log.)
+  // One pass on two threads: the reader checks each record's envelope and
+  // recomputes its hash; this thread decodes it, checks the chain, folds the
+  // views and notes what the stream index and the idempotency records must
+  // hold. (Three passes, one of them a point read per event, had made verify
+  // 0.07-0.1x a raw scan of the log.)
   struct Record {
     uint64_t position = 0;
     StatusOr<store::StoredEvent> stored = Status::OK();
-    std::string hash;                      // computed from the contents
-    StatusOr<Event> event = Status::OK();  // decoded from `stored`
+    std::string hash;  // computed from the record's contents
   };
   size_t suppressed = 0;
   std::string prev = store::kZeroHash;
@@ -328,12 +347,11 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
       [&](const std::function<bool(Record &&)>& emit) -> Status {
         return store_->ScanLog(
             [&](uint64_t position, StatusOr<store::StoredEvent>&& stored) {
-              Record record{position, std::move(stored), {}, Status::OK()};
+              Record record{position, std::move(stored), {}};
               if (record.stored.ok()) {
                 const store::StoredEvent& event = *record.stored;
                 record.hash = store::ChainHash(event.prev_hash, event.position,
                                                event.version, event.body);
-                record.event = ToEvent(event, /*with_hashes=*/false);
               }
               return emit(std::move(record));
             });
@@ -370,7 +388,7 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
                      base::ToHex(record.hash) + ")");
         }
         prev = stored.hash;
-        const StatusOr<Event>& event = record.event;
+        auto event = ToEvent(stored, /*with_hashes=*/false);
         if (!event.ok()) {
           Report(report, suppressed, where + ": " + event.status().ToString());
           if (facts.views_status.ok()) facts.views_status = event.status();
@@ -404,7 +422,7 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
         return Status::OK();
       });
   TICKETLOG_RETURN_IF_ERROR(read);
-  // Sorted by VerifyViews, beside the families' check.
+  // Sorted by Verify.
   if (facts.readable && facts.views_status.ok()) {
     facts.views_status = builder.Finish(collect);
   }
@@ -474,21 +492,22 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
       int order = !it->Valid()             ? 1
                   : want == expected.end() ? -1
                                            : it->key().compare(want->first);
-      std::string where =
-          std::string(name) + " key " +
-          Printable(order > 0 ? std::string_view(want->first) : it->key());
+      auto where = [&] {
+        return std::string(name) + " key " +
+               Printable(order > 0 ? std::string_view(want->first) : it->key());
+      };
       if (order < 0) {
         std::string problem = same(it->key(), it->value(), nullptr);
         if (!problem.empty())
-          Report(report, suppressed, where + ": " + problem);
+          Report(report, suppressed, where() + ": " + problem);
         it->Next();
       } else if (order > 0) {
-        Report(report, suppressed, where + " is missing");
+        Report(report, suppressed, where() + " is missing");
         ++want;
       } else {
         std::string problem = same(it->key(), it->value(), &want->second);
         if (!problem.empty())
-          Report(report, suppressed, where + ": " + problem);
+          Report(report, suppressed, where() + ": " + problem);
         it->Next();
         ++want;
       }
@@ -569,25 +588,30 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
   return Status::OK();
 }
 
-Status EngineImpl::VerifyViews(VerifyReport& report, size_t& suppressed,
-                               LogFacts& facts) {
-  // A log that cannot be read was reported by VerifyLog already.
-  if (!facts.readable || facts.views_status.code() == Code::kCorruption) {
-    return Status::OK();
-  }
-  TICKETLOG_RETURN_IF_ERROR(facts.views_status);
-  SortEntries(facts.views);
-
-  // Both sides are sorted by key: walk them side by side.
-  const auto& wanted = facts.views.sorted;
-  auto want = wanted.begin();
+Status EngineImpl::CompareViews(VerifyReport& report, size_t& suppressed,
+                                const ViewEntries& expected, size_t from,
+                                size_t to) {
+  // Both sides are sorted by key: walk them side by side, over the keys
+  // from expected[from] (the first key when from is 0) to before
+  // expected[to] (the last key when to is the end). from < to unless both
+  // are 0.
+  const auto& wanted = expected.sorted;
+  auto want = wanted.begin() + static_cast<ptrdiff_t>(from);
+  auto end = wanted.begin() + static_cast<ptrdiff_t>(to);
+  std::optional<std::string_view> stop;
+  if (end != wanted.end()) stop = end->first;
   auto it = store_->NewCursor(store::Family::kViews);
-  it->SeekToFirst();
-  while (it->Valid() || want != wanted.end()) {
+  if (from == 0) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(want->first);
+  }
+  auto live = [&] { return it->Valid() && (!stop || it->key() < *stop); };
+  while (live() || want != end) {
     int order;
-    if (!it->Valid()) {
+    if (!live()) {
       order = 1;
-    } else if (want == wanted.end()) {
+    } else if (want == end) {
       order = -1;
     } else {
       order = it->key().compare(want->first);

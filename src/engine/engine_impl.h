@@ -171,7 +171,10 @@ class EngineImpl final : public Engine {
   // `report` and counts what it found beyond the cap in `suppressed`.
   Status VerifyFamilies(VerifyReport& report, size_t& suppressed,
                         LogFacts& facts);
-  Status VerifyViews(VerifyReport& report, size_t& suppressed, LogFacts& facts);
+  // Compares the live views with expected.sorted[from, to) over that part
+  // of the key space (expected sorted by SortEntries).
+  Status CompareViews(VerifyReport& report, size_t& suppressed,
+                      const ViewEntries& expected, size_t from, size_t to);
   // Adds the search index's differences from a fresh build to `report`;
   // a check that cannot run is one problem more, never an error.
   Status VerifySearch(VerifyReport& report);
