@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <map>
 #include <memory_resource>
 #include <mutex>
@@ -97,12 +98,41 @@ WriteStats EngineImpl::GetWriteStats() {
 
 namespace {
 
+// Pipeline's producer: runs `produce`, handing its items over in batches
+// of `batch_size`, at most `queued` waiting; stops early once `stop` is set.
+template <typename Item>
+void Produce(
+    const std::function<Status(const std::function<bool(Item&&)>& emit)>&
+        produce,
+    std::mutex& mu, std::condition_variable& changed,
+    std::deque<std::vector<Item>>& queue, const bool& stop, size_t batch_size,
+    size_t queued, Status& produced) {
+  std::vector<Item> batch;
+  auto hand_over = [&]() -> bool {
+    std::unique_lock lock(mu);
+    changed.wait(lock, [&] { return queue.size() < queued || stop; });
+    if (stop) return false;
+    queue.push_back(std::move(batch));
+    batch = {};
+    changed.notify_all();
+    return true;
+  };
+  Status s = produce([&](Item&& item) {
+    batch.push_back(std::move(item));
+    return batch.size() < batch_size || hand_over();
+  });
+  if (s.ok() && !batch.empty()) hand_over();
+  std::lock_guard lock(mu);
+  produced = s;
+}
+
 // Runs `produce` on a second thread and hands the items it emits, in
 // batches and in order, to `consume` on the calling thread: reading the log
 // on one core while the other folds it. `emit` returns false once `consume`
 // has failed; then `produce` should stop. Returns the first error of either.
 // Without a thread to be had (a process at its limit) both run here, one
-// item at a time.
+// item at a time. An exception on either side (out of memory) stops both
+// and is rethrown here once the producer has ended: never a terminate.
 template <typename Item>
 Status Pipeline(const std::function<
                     Status(const std::function<bool(Item&&)>& emit)>& produce,
@@ -116,24 +146,16 @@ Status Pipeline(const std::function<
   bool done = false;                    // under mu: produce has returned
   bool stop = false;                    // under mu: consume has failed
   Status produced;                      // under mu once done
+  std::exception_ptr thrown;            // under mu once done: by produce
   auto run = [&] {
-    std::vector<Item> batch;
-    auto hand_over = [&]() -> bool {
-      std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
-      if (stop) return false;
-      queue.push_back(std::move(batch));
-      batch = {};
-      changed.notify_all();
-      return true;
-    };
-    Status s = produce([&](Item&& item) {
-      batch.push_back(std::move(item));
-      return batch.size() < kBatch || hand_over();
-    });
-    if (s.ok() && !batch.empty()) hand_over();
+    try {
+      Produce<Item>(produce, mu, changed, queue, stop, kBatch, kQueued,
+                    produced);
+    } catch (...) {
+      std::lock_guard lock(mu);
+      thrown = std::current_exception();
+    }
     std::lock_guard lock(mu);
-    produced = s;
     done = true;
     changed.notify_all();
   };
@@ -149,27 +171,34 @@ Status Pipeline(const std::function<
     return consumed;
   }
   Status consumed;
-  while (consumed.ok()) {
-    std::vector<Item> batch;
-    {
-      std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return !queue.empty() || done; });
-      if (queue.empty()) break;
-      batch = std::move(queue.front());
-      queue.pop_front();
-      changed.notify_all();
+  std::exception_ptr consumer_threw;
+  try {
+    while (consumed.ok()) {
+      std::vector<Item> batch;
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return !queue.empty() || done; });
+        if (queue.empty()) break;
+        batch = std::move(queue.front());
+        queue.pop_front();
+        changed.notify_all();
+      }
+      for (Item& item : batch) {
+        consumed = consume(item);
+        if (!consumed.ok()) break;
+      }
     }
-    for (Item& item : batch) {
-      consumed = consume(item);
-      if (!consumed.ok()) break;
-    }
+  } catch (...) {
+    consumer_threw = std::current_exception();
   }
-  if (!consumed.ok()) {
+  if (!consumed.ok() || consumer_threw) {
     std::lock_guard lock(mu);
     stop = true;
     changed.notify_all();
   }
   producer.join();
+  if (consumer_threw) std::rethrow_exception(consumer_threw);
+  if (thrown) std::rethrow_exception(thrown);
   TICKETLOG_RETURN_IF_ERROR(consumed);
   return produced;
 }
@@ -184,7 +213,7 @@ Status EngineImpl::FoldLog(const std::function<Status(const Event&)>& apply) {
   return Pipeline<store::StoredEvent>(
       [&](const std::function<bool(store::StoredEvent &&)>& emit) {
         // A move keeps `body` pointing into `record` (ReadLog).
-        return store_->ReadLog(1, emit);
+        return store_->ReadLog(1, emit, /*scan=*/true);
       },
       [&](store::StoredEvent& stored) {
         auto event = ToEvent(stored, /*with_hashes=*/false);
@@ -269,7 +298,10 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   const size_t split = compare_views ? entries - entries / 3 : 0;
   VerifyReport families, views_first, views_last;
   size_t families_over = 0, views_first_over = 0, views_last_over = 0;
-  Status families_checked, views_last_checked;
+  Status families_checked, views_last_checked, views_first_checked;
+  // An exception (out of memory) on either thread is rethrown here once
+  // both have ended: never a terminate.
+  std::exception_ptr second_threw, first_threw;
   auto second = [&] {
     try {
       families_checked = VerifyFamilies(families, families_over, facts);
@@ -277,9 +309,8 @@ StatusOr<VerifyReport> EngineImpl::Verify(
         views_last_checked = CompareViews(views_last, views_last_over,
                                           facts.views, split, entries);
       }
-    } catch (const std::exception& e) {
-      families_checked =
-          Status::IoError(std::string("checking the families: ") + e.what());
+    } catch (...) {
+      second_threw = std::current_exception();
     }
   };
   std::thread second_thread;
@@ -288,11 +319,17 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   } catch (const std::system_error&) {
     second();
   }
-  Status views_first_checked =
-      compare_views
-          ? CompareViews(views_first, views_first_over, facts.views, 0, split)
-          : Status::OK();
+  try {
+    if (compare_views) {
+      views_first_checked =
+          CompareViews(views_first, views_first_over, facts.views, 0, split);
+    }
+  } catch (...) {
+    first_threw = std::current_exception();
+  }
   if (second_thread.joinable()) second_thread.join();
+  if (first_threw) std::rethrow_exception(first_threw);
+  if (second_threw) std::rethrow_exception(second_threw);
   TICKETLOG_RETURN_IF_ERROR(families_checked);
   Merge(report, {&families}, families_over,
         "differences in the stream index, heads and idempotency records");
@@ -417,8 +454,11 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
                   stored.version, stored.position, stream,
                   event->stream == kDirectoryStream ? "" : event->stream});
         }
-        // The views, until the first event that cannot be folded.
-        if (facts.views_status.ok()) facts.views_status = builder.Apply(*event);
+        // The views, until the first event that cannot be folded (or the
+        // first record that cannot be read: then nothing is compared).
+        if (facts.readable && facts.views_status.ok()) {
+          facts.views_status = builder.Apply(*event);
+        }
         return Status::OK();
       });
   TICKETLOG_RETURN_IF_ERROR(read);
@@ -486,7 +526,7 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
   auto walk = [&](store::Family family, const char* name, auto& expected,
                   auto&& same) -> Status {
     auto want = expected.begin();
-    auto it = store_->NewCursor(family);
+    auto it = store_->NewCursor(family, /*scan=*/true);
     it->SeekToFirst();
     while (it->Valid() || want != expected.end()) {
       int order = !it->Valid()             ? 1
@@ -570,7 +610,7 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
                  ", which the log does not hold";
         }
         auto decoded = ToEvent(*event);
-        if (!decoded.ok()) return "";  // reported by VerifyChain
+        if (!decoded.ok()) return "";  // reported by VerifyLog
         std::string account = AccountOfCommandKey(key);
         bool directory = decoded->stream == kDirectoryStream;
         if (decoded->account != account || event->version != result->version ||
@@ -600,7 +640,7 @@ Status EngineImpl::CompareViews(VerifyReport& report, size_t& suppressed,
   auto end = wanted.begin() + static_cast<ptrdiff_t>(to);
   std::optional<std::string_view> stop;
   if (end != wanted.end()) stop = end->first;
-  auto it = store_->NewCursor(store::Family::kViews);
+  auto it = store_->NewCursor(store::Family::kViews, /*scan=*/true);
   if (from == 0) {
     it->SeekToFirst();
   } else {

@@ -167,8 +167,10 @@ class EngineImpl final : public Engine {
   Status VerifyLog(VerifyReport& report, LogFacts& facts);
   // Check the stream index, the stream heads and the idempotency records,
   // and the views, against what the log implies. Each may run on its own
-  // thread: it reads only its part of `facts`, reports into its own
-  // `report` and counts what it found beyond the cap in `suppressed`.
+  // thread: VerifyFamilies sorts and reads `facts.streams`,
+  // `facts.commands` and `facts.numbers` only, CompareViews reads
+  // `expected` only; each reports into its own `report` and counts what it
+  // found beyond the cap in `suppressed`.
   Status VerifyFamilies(VerifyReport& report, size_t& suppressed,
                         LogFacts& facts);
   // Compares the live views with expected.sorted[from, to) over that part

@@ -179,12 +179,14 @@ Status EngineImpl::CheckSearch(VerifyReport& report) {
 
   auto fresh = search::SearchIndex::InMemory();
   Status applied;
-  TICKETLOG_RETURN_IF_ERROR(
-      store_->ReadLog(1, [&](const store::StoredEvent& stored) {
+  TICKETLOG_RETURN_IF_ERROR(store_->ReadLog(
+      1,
+      [&](const store::StoredEvent& stored) {
         auto event = ToEvent(stored);
         applied = event.ok() ? fresh->Apply(*event) : event.status();
         return applied.ok();
-      }));
+      },
+      /*scan=*/true));
   TICKETLOG_RETURN_IF_ERROR(applied);
 
   std::map<std::string, std::string> expected;

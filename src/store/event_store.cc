@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -778,14 +779,15 @@ StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
 }
 
 Status EventStore::ReadLog(uint64_t from_position,
-                           const std::function<bool(StoredEvent&&)>& fn) {
+                           const std::function<bool(StoredEvent&&)>& fn,
+                           bool scan) {
   // A scan reads each block once: putting them in the block cache would only
   // evict the blocks that point reads need, and the insertions and
   // evictions cost a rebuild a fifth of its log reading time.
-  rocksdb::ReadOptions scan;
-  scan.fill_cache = false;
+  rocksdb::ReadOptions options;
+  options.fill_cache = !scan;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(scan, handle(Family::kLog)));
+      db_->NewIterator(options, handle(Family::kLog)));
   for (it->Seek(BigEndian64(from_position)); it->Valid(); it->Next()) {
     if (it->key().size() != 8) {
       return Status::Corruption("log key of " +
@@ -980,15 +982,17 @@ Status EventStore::ReplaceViews(
       parts[0].end = split;
     }
     parts[1].begin = parts[0].end;
+    // An exception (out of memory) on either thread is rethrown once both
+    // have ended: never a terminate.
+    std::exception_ptr first_threw, second_threw;
     std::thread first;
     if (parts[0].end < parts[1].end) {
       try {
         first = std::thread([&] {
           try {
             parts[0].status = write_part(parts[0], 0);
-          } catch (const std::exception& e) {
-            parts[0].status = Status::IoError(
-                std::string("writing rebuilt views: ") + e.what());
+          } catch (...) {
+            first_threw = std::current_exception();
           }
         });
       } catch (const std::system_error&) {
@@ -996,9 +1000,15 @@ Status EventStore::ReplaceViews(
         parts[0].end = parts[1].begin = 0;
       }
     }
-    if (!first.joinable()) parts[0].status = write_part(parts[0], 0);
-    parts[1].status = write_part(parts[1], 1);
+    try {
+      if (!first.joinable()) parts[0].status = write_part(parts[0], 0);
+      parts[1].status = write_part(parts[1], 1);
+    } catch (...) {
+      second_threw = std::current_exception();
+    }
     if (first.joinable()) first.join();
+    if (first_threw) std::rethrow_exception(first_threw);
+    if (second_threw) std::rethrow_exception(second_threw);
     TICKETLOG_RETURN_IF_ERROR(parts[0].status);
     TICKETLOG_RETURN_IF_ERROR(parts[1].status);
     std::vector<std::string> files = std::move(parts[0].files);
@@ -1111,9 +1121,11 @@ uint64_t EventStore::WaitForHead(uint64_t position,
   return head_.position;
 }
 
-std::unique_ptr<Cursor> EventStore::NewCursor(Family family) const {
+std::unique_ptr<Cursor> EventStore::NewCursor(Family family, bool scan) const {
+  rocksdb::ReadOptions options;
+  options.fill_cache = !scan;
   return std::unique_ptr<Cursor>(new Cursor(std::unique_ptr<rocksdb::Iterator>(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(family)))));
+      db_->NewIterator(options, handle(family)))));
 }
 
 }  // namespace ticketlog::store

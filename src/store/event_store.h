@@ -91,6 +91,7 @@ struct AppendResult {
 };
 
 // One stored event, verified: the envelope fields and the raw body bytes.
+// Copies and moves keep `body` pointing into their own `record`.
 struct StoredEvent {
   uint64_t position = 0;
   uint64_t version = 0;
@@ -98,6 +99,50 @@ struct StoredEvent {
   std::string hash;       // 32 raw bytes
   std::string record;     // the whole stored Envelope
   std::string_view body;  // the nested fb::Event, pointing into `record`
+
+  StoredEvent() = default;
+  StoredEvent(const StoredEvent& other) { *this = other; }
+  StoredEvent(StoredEvent&& other) noexcept { *this = std::move(other); }
+  StoredEvent& operator=(const StoredEvent& other) {
+    if (this == &other) return *this;
+    size_t at = BodyAt(other);
+    position = other.position;
+    version = other.version;
+    prev_hash = other.prev_hash;
+    hash = other.hash;
+    record = other.record;
+    body = Rebound(other, at);
+    return *this;
+  }
+  StoredEvent& operator=(StoredEvent&& other) noexcept {
+    if (this == &other) return *this;
+    size_t at = BodyAt(other);
+    position = other.position;
+    version = other.version;
+    prev_hash = std::move(other.prev_hash);
+    hash = std::move(other.hash);
+    record = std::move(other.record);
+    body = Rebound(other, at);
+    return *this;
+  }
+
+ private:
+  static constexpr size_t kOutside = static_cast<size_t>(-1);
+  // Where other.body starts in other.record; kOutside when it is not there.
+  static size_t BodyAt(const StoredEvent& other) {
+    const char* base = other.record.data();
+    const char* at = other.body.data();
+    if (other.body.empty() || at < base ||
+        at + other.body.size() > base + other.record.size()) {
+      return kOutside;
+    }
+    return static_cast<size_t>(at - base);
+  }
+  // other.body at `at` in this record (other.body itself when outside).
+  std::string_view Rebound(const StoredEvent& other, size_t at) const {
+    if (at == kOutside) return other.body;
+    return std::string_view(record).substr(at, other.body.size());
+  }
 };
 
 // SHA-256(prev_hash || be64(position) || be64(version) || body): the hash
@@ -169,18 +214,21 @@ class EventStore {
                     const std::function<bool(const StoredEvent&)>& fn);
 
   // Calls fn for each event of the log from `from_position` on, until fn
-  // returns false; fn may keep the event (move it: its `body` points into
-  // its `record`, whose bytes a move keeps in place). corruption when a
-  // record fails verification.
+  // returns false; fn may keep the event. `scan`: a read of the whole log
+  // (rebuild, a search index built afresh), whose blocks stay out of the
+  // block cache, where they would only evict what point reads and the
+  // readers of the log's tail need. corruption when a record fails
+  // verification.
   Status ReadLog(uint64_t from_position,
-                 const std::function<bool(StoredEvent&&)>& fn);
+                 const std::function<bool(StoredEvent&&)>& fn,
+                 bool scan = false);
 
   // Calls fn for every record of the log in key order, until fn returns
   // false: with the verified event, or with corruption for a record that
   // fails verification (`position` is then its key's, 0 for a malformed
   // key). For audits, which report each damaged record instead of stopping
-  // at the first. Reads around the block cache, as ReadLog. io_error when
-  // the log cannot be read.
+  // at the first. Reads around the block cache, as ReadLog's `scan`.
+  // io_error or corruption when the log cannot be read.
   Status ScanLog(const std::function<bool(uint64_t position,
                                           StatusOr<StoredEvent>&&)>& fn);
 
@@ -254,8 +302,10 @@ class EventStore {
   // (Options::read_only) never moves after its open, so its views are
   // snapshots already.
   std::unique_ptr<ReadView> NewReadView() const;
-  // A cursor over the latest state of one family.
-  std::unique_ptr<Cursor> NewCursor(Family family) const;
+  // A cursor over the latest state of one family. `scan`: for a walk over
+  // the whole family, which reads each block once: its blocks stay out of
+  // the block cache, where they would only evict what point reads need.
+  std::unique_ptr<Cursor> NewCursor(Family family, bool scan = false) const;
 
   // The key of `stream`'s event `version` in the streams family.
   static std::string StreamVersionKey(std::string_view stream,

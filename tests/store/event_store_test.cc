@@ -78,6 +78,37 @@ std::string PrintLog(EventStore& store) {
 
 }  // namespace
 
+TEST_CASE("a stored event's body follows its record through copies and moves",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("t1", 0, {"hello", "world"})).ok());
+  std::vector<store::StoredEvent> kept;
+  REQUIRE(store
+              ->ReadLog(1,
+                        [&](store::StoredEvent&& event) {
+                          store::StoredEvent copy = event;   // a copy
+                          kept.push_back(std::move(event));  // and a move
+                          kept.push_back(copy);
+                          return true;
+                        })
+              .ok());
+  kept.shrink_to_fit();  // moves them all once more
+  REQUIRE(kept.size() == 4);
+  for (const store::StoredEvent& event : kept) {
+    const char* begin = event.record.data();
+    CHECK(event.body.data() >= begin);
+    CHECK(event.body.data() + event.body.size() <= begin + event.record.size());
+    CHECK(store::ChainHash(event.prev_hash, event.position, event.version,
+                           event.body) == event.hash);
+  }
+  store::StoredEvent assigned;
+  assigned = kept[3];
+  kept.clear();
+  CHECK(store::ChainHash(assigned.prev_hash, assigned.position,
+                         assigned.version, assigned.body) == assigned.hash);
+}
+
 TEST_CASE("append then read returns the events in order", "[store]") {
   TempDir dir;
   auto store = OpenStore(StoreOptions(dir));
