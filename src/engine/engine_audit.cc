@@ -98,34 +98,6 @@ WriteStats EngineImpl::GetWriteStats() {
 
 namespace {
 
-// Pipeline's producer: runs `produce`, handing its items over in batches
-// of `batch_size`, at most `queued` waiting; stops early once `stop` is set.
-template <typename Item>
-void Produce(
-    const std::function<Status(const std::function<bool(Item&&)>& emit)>&
-        produce,
-    std::mutex& mu, std::condition_variable& changed,
-    std::deque<std::vector<Item>>& queue, const bool& stop, size_t batch_size,
-    size_t queued, Status& produced) {
-  std::vector<Item> batch;
-  auto hand_over = [&]() -> bool {
-    std::unique_lock lock(mu);
-    changed.wait(lock, [&] { return queue.size() < queued || stop; });
-    if (stop) return false;
-    queue.push_back(std::move(batch));
-    batch = {};
-    changed.notify_all();
-    return true;
-  };
-  Status s = produce([&](Item&& item) {
-    batch.push_back(std::move(item));
-    return batch.size() < batch_size || hand_over();
-  });
-  if (s.ok() && !batch.empty()) hand_over();
-  std::lock_guard lock(mu);
-  produced = s;
-}
-
 // Runs `produce` on a second thread and hands the items it emits, in
 // batches and in order, to `consume` on the calling thread: reading the log
 // on one core while the other folds it. `emit` returns false once `consume`
@@ -148,14 +120,30 @@ Status Pipeline(const std::function<
   Status produced;                      // under mu once done
   std::exception_ptr thrown;            // under mu once done: by produce
   auto run = [&] {
+    std::vector<Item> batch;
+    auto hand_over = [&]() -> bool {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
+      if (stop) return false;
+      queue.push_back(std::move(batch));
+      batch = {};
+      changed.notify_all();
+      return true;
+    };
+    Status s;
+    std::exception_ptr threw;
     try {
-      Produce<Item>(produce, mu, changed, queue, stop, kBatch, kQueued,
-                    produced);
+      s = produce([&](Item&& item) {
+        batch.push_back(std::move(item));
+        return batch.size() < kBatch || hand_over();
+      });
+      if (s.ok() && !batch.empty()) hand_over();
     } catch (...) {
-      std::lock_guard lock(mu);
-      thrown = std::current_exception();
+      threw = std::current_exception();
     }
     std::lock_guard lock(mu);
+    produced = s;
+    thrown = threw;
     done = true;
     changed.notify_all();
   };
@@ -395,11 +383,13 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
       },
       [&](Record& record) -> Status {
         uint64_t position = record.position;
-        std::string where = "position " + std::to_string(position);
+        auto where = [position] {
+          return "position " + std::to_string(position);
+        };
         ++report.events_checked;
         if (!record.stored.ok()) {
           Report(report, suppressed,
-                 where + ": " + record.stored.status().ToString());
+                 where() + ": " + record.stored.status().ToString());
           prev.clear();
           expected_position = position + 1;
           facts.readable = false;
@@ -408,26 +398,27 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
         const store::StoredEvent& stored = *record.stored;
         if (position != expected_position) {
           Report(report, suppressed,
-                 where + ": expected position " +
+                 where() + ": expected position " +
                      std::to_string(expected_position) +
                      " (the log has a gap)");
         }
         expected_position = position + 1;
         if (stored.prev_hash != prev) {
           Report(report, suppressed,
-                 where + ": prev_hash " + base::ToHex(stored.prev_hash) +
+                 where() + ": prev_hash " + base::ToHex(stored.prev_hash) +
                      " does not match the hash of the previous event");
         }
         if (record.hash != stored.hash) {
           Report(report, suppressed,
-                 where + ": content does not match its hash (stored " +
+                 where() + ": content does not match its hash (stored " +
                      base::ToHex(stored.hash) + ", computed " +
                      base::ToHex(record.hash) + ")");
         }
         prev = stored.hash;
         auto event = ToEvent(stored, /*with_hashes=*/false);
         if (!event.ok()) {
-          Report(report, suppressed, where + ": " + event.status().ToString());
+          Report(report, suppressed,
+                 where() + ": " + event.status().ToString());
           if (facts.views_status.ok()) facts.views_status = event.status();
           return Status::OK();
         }
@@ -435,7 +426,7 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
         uint64_t& version = versions[stream];
         if (stored.version != version + 1) {
           Report(report, suppressed,
-                 where + ": stream " + event->account + "/" + event->stream +
+                 where() + ": stream " + event->account + "/" + event->stream +
                      " jumps from version " + std::to_string(version) + " to " +
                      std::to_string(stored.version));
         }

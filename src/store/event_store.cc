@@ -181,6 +181,16 @@ std::string EncodeHead(uint64_t version, uint64_t position) {
   return out;
 }
 
+// Options of an iterator; a `scan` (a walk over a whole family) reads each
+// block once: putting its blocks in the block cache would only evict those
+// that point reads need, and the insertions and evictions cost a rebuild a
+// fifth of its log reading time.
+rocksdb::ReadOptions IteratorOptions(bool scan) {
+  rocksdb::ReadOptions options;
+  options.fill_cache = !scan;
+  return options;
+}
+
 }  // namespace
 
 rocksdb::WriteOptions EventStore::WriteOptions() const {
@@ -781,13 +791,8 @@ StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
 Status EventStore::ReadLog(uint64_t from_position,
                            const std::function<bool(StoredEvent&&)>& fn,
                            bool scan) {
-  // A scan reads each block once: putting them in the block cache would only
-  // evict the blocks that point reads need, and the insertions and
-  // evictions cost a rebuild a fifth of its log reading time.
-  rocksdb::ReadOptions options;
-  options.fill_cache = !scan;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(options, handle(Family::kLog)));
+      db_->NewIterator(IteratorOptions(scan), handle(Family::kLog)));
   for (it->Seek(BigEndian64(from_position)); it->Valid(); it->Next()) {
     if (it->key().size() != 8) {
       return Status::Corruption("log key of " +
@@ -803,10 +808,8 @@ Status EventStore::ReadLog(uint64_t from_position,
 
 Status EventStore::ScanLog(
     const std::function<bool(uint64_t, StatusOr<StoredEvent>&&)>& fn) {
-  rocksdb::ReadOptions scan;
-  scan.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(scan, handle(Family::kLog)));
+      db_->NewIterator(IteratorOptions(/*scan=*/true), handle(Family::kLog)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = it->key().ToStringView();
     bool stop =
@@ -1122,10 +1125,8 @@ uint64_t EventStore::WaitForHead(uint64_t position,
 }
 
 std::unique_ptr<Cursor> EventStore::NewCursor(Family family, bool scan) const {
-  rocksdb::ReadOptions options;
-  options.fill_cache = !scan;
   return std::unique_ptr<Cursor>(new Cursor(std::unique_ptr<rocksdb::Iterator>(
-      db_->NewIterator(options, handle(family)))));
+      db_->NewIterator(IteratorOptions(scan), handle(family)))));
 }
 
 }  // namespace ticketlog::store
