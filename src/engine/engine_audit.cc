@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
+#include "projections/ticket_projection.h"
 #include "projections/view_builder.h"
 #include "projections/view_keys.h"
 
@@ -247,7 +248,7 @@ void EngineImpl::SortEntries(ViewEntries& out) {
 StatusOr<EngineImpl::ViewEntries> EngineImpl::ExpectedViews() {
   ViewEntries out;
   projections::EntrySink collect = CollectInto(out);
-  projections::ViewBuilder builder(collect);
+  projections::ViewBuilder builder;
   TICKETLOG_RETURN_IF_ERROR(
       FoldLog([&](const Event& event) { return builder.Apply(event); }));
   TICKETLOG_RETURN_IF_ERROR(builder.Finish(collect));
@@ -262,6 +263,40 @@ Status EngineImpl::Rebuild() {
   TICKETLOG_RETURN_IF_ERROR(
       store_->ReplaceViews(entries->sorted, projections::kViewsFormat));
   return RebuildSearch();
+}
+
+Status EngineImpl::IndexMessages() {
+  std::unique_lock lock(engine_mu_);
+  constexpr size_t kBatchBytes = size_t{8} << 20;
+  std::vector<store::FamilyOp> ops;
+  size_t bytes = 0;
+  Status failed;
+  TICKETLOG_RETURN_IF_ERROR(store_->ReadLog(
+      1,
+      [&](store::StoredEvent&& stored) {
+        auto event = ToEvent(stored, /*with_hashes=*/false);
+        if (!event.ok()) {
+          failed = event.status();
+          return false;
+        }
+        std::string payload = projections::MessagesPayload(event->payload);
+        if (payload.empty()) return true;
+        bytes += payload.size();
+        ops.push_back(
+            {store::Family::kStreams, store::ViewOp::Kind::kPut,
+             store::EventStore::StreamVersionKey(
+                 StreamName(event->account, event->stream), stored.version),
+             store::EventStore::StreamEntryValue(stored.position, payload)});
+        if (bytes >= kBatchBytes) {
+          failed = store_->WriteOps(ops);
+          ops.clear();
+          bytes = 0;
+        }
+        return failed.ok();
+      },
+      /*scan=*/true));
+  TICKETLOG_RETURN_IF_ERROR(failed);
+  return ops.empty() ? Status::OK() : store_->WriteOps(ops);
 }
 
 Status EngineImpl::SetViewsFormat() {
@@ -367,7 +402,7 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
   uint64_t expected_position = 1;
   std::unordered_map<std::string, uint64_t> versions;
   projections::EntrySink collect = CollectInto(facts.views);
-  projections::ViewBuilder builder(collect);
+  projections::ViewBuilder builder;
   Status read = Pipeline<Record>(
       [&](const std::function<bool(Record &&)>& emit) -> Status {
         return store_->ScanLog(
@@ -434,7 +469,8 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
         // What the other families must hold.
         facts.streams.emplace_back(
             store::EventStore::StreamVersionKey(stream, stored.version),
-            stored.position);
+            store::EventStore::StreamEntryValue(
+                stored.position, projections::MessagesPayload(event->payload)));
         if (const auto* opened = std::get_if<TicketOpened>(&event->payload)) {
           facts.numbers[stream] = opened->number;
         }
@@ -549,10 +585,15 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
 
   TICKETLOG_RETURN_IF_ERROR(walk(
       store::Family::kStreams, "stream index", streams,
-      [](std::string_view, std::string_view value, const uint64_t* position) {
-        if (position == nullptr) return std::string("is not backed by the log");
-        if (value.size() != 8 || store::GetBigEndian64(value) != *position) {
-          return "points elsewhere than position " + std::to_string(*position);
+      [](std::string_view, std::string_view value, const std::string* want) {
+        if (want == nullptr) return std::string("is not backed by the log");
+        uint64_t position = store::GetBigEndian64(*want);
+        if (value.size() < 8 || store::GetBigEndian64(value) != position) {
+          return "points elsewhere than position " + std::to_string(position);
+        }
+        if (value != *want) {
+          return "does not hold the messages of position " +
+                 std::to_string(position);
         }
         return std::string();
       }));

@@ -36,7 +36,12 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
   auto engine = std::make_unique<engine::EngineImpl>(std::move(*store));
   if (format < projections::kViewsFormat && !options.read_only) {
     // The upgrade path: the log is untouched, the views are rebuilt in the
-    // current layout beside the old ones and switched in one write.
+    // current layout beside the old ones and switched in one write. Before
+    // format 5 a ticket's messages were view keys: they move into the
+    // stream index first, so that the switch finds them there.
+    if (!empty && format < 5) {
+      TICKETLOG_RETURN_IF_ERROR(engine->IndexMessages());
+    }
     TICKETLOG_RETURN_IF_ERROR(empty ? engine->SetViewsFormat()
                                     : engine->Rebuild());
   }
@@ -63,14 +68,14 @@ class EngineImpl::Reads final : public domain::CommandReads {
   StatusOr<std::vector<Message>> Messages(const std::string& account,
                                           const std::string& ticket) override {
     std::vector<Message> messages;
-    std::string prefix = projections::MessagePrefix(account, ticket);
-    auto it = engine_.store_->NewCursor(store::Family::kViews);
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
-      TICKETLOG_RETURN_IF_ERROR(
-          schema::DecodeMessage(it->value(), messages.emplace_back()));
-    }
-    TICKETLOG_RETURN_IF_ERROR(it->status());
+    Status decoded;
+    TICKETLOG_RETURN_IF_ERROR(engine_.store_->ScanStreamIndex(
+        StreamName(account, ticket), 1,
+        [&](uint64_t, uint64_t, std::string_view payload) {
+          decoded = projections::DecodeMessagesPayload(payload, messages);
+          return decoded.ok();
+        }));
+    TICKETLOG_RETURN_IF_ERROR(decoded);
     return messages;
   }
   StatusOr<std::shared_ptr<const domain::DirectoryState>> Directory(
@@ -259,12 +264,13 @@ void EngineImpl::AddCounterOps(const projections::Counters& deltas,
 }
 
 Status EngineImpl::AddEventOps(const Command& command,
-                               const std::string& ticket,
                                const std::vector<Event>& events,
                                std::vector<std::string>& bodies,
+                               std::vector<std::string>& payloads,
                                std::vector<store::ViewOp>& ops) {
   for (const Event& event : events) {
     bodies.push_back(schema::EncodeEventBody(event));
+    payloads.push_back(projections::MessagesPayload(event.payload));
     if (const auto* updated = std::get_if<ContactUpdated>(&event.payload)) {
       TICKETLOG_RETURN_IF_ERROR(AddContactOps(event, updated->customer, ops));
     } else if (const auto* opened = std::get_if<TicketOpened>(&event.payload)) {
@@ -272,12 +278,6 @@ Status EngineImpl::AddEventOps(const Command& command,
       ops.push_back(
           {store::ViewOp::Kind::kPut, projections::NumberKey(command.account),
            projections::EncodeCount(static_cast<int64_t>(opened->number))});
-    }
-    for (const Message* message : projections::MessagesOf(event.payload)) {
-      ops.push_back(
-          {store::ViewOp::Kind::kPut,
-           projections::MessageKey(command.account, ticket, message->seq),
-           schema::EncodeMessage(*message)});
     }
   }
   return Status::OK();
@@ -293,16 +293,17 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
     store::StreamAppend& other = request.other_streams.emplace_back();
     other.stream = StreamName(command.account, source->ticket);
     other.expected_version = source->base_version;
-    TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, source->ticket,
-                                          source->events, other.events,
+    TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, source->events, other.events,
+                                          other.index_payloads,
                                           request.view_ops));
     projections::DiffTicketEntries(source->before, source->after,
                                    request.view_ops);
     AddCounterOps(projections::CounterDeltas(source->before, source->after),
                   request.view_ops);
   }
-  TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, ticket, decision.events,
-                                        request.events, request.view_ops));
+  TICKETLOG_RETURN_IF_ERROR(AddEventOps(command, decision.events,
+                                        request.events, request.index_payloads,
+                                        request.view_ops));
 
   uint64_t number = decision.number;
   if (!command.command_id.empty()) {

@@ -72,6 +72,12 @@ class EngineImpl final : public Engine {
   Status Rebuild() override;
   // Records that an empty store's views are in the current format.
   Status SetViewsFormat();
+  // The upgrade of a store made before format 5: puts each event's messages
+  // into its stream index entry (MessagesPayload), where format 5 reads
+  // them. Writes in synced batches and may be run again: an interrupted
+  // upgrade leaves the store in its old format, and the next writer's open
+  // starts over.
+  Status IndexMessages();
   // Opens the search index (engine_search.cc): a writer's is caught up with
   // the log here and then kept up by the indexer thread; a reader's is
   // opened at its first search.
@@ -97,11 +103,12 @@ class EngineImpl final : public Engine {
                                           const domain::Decision& decision);
   StatusOr<CommandResult> AppendTicket(const Command& command,
                                        const domain::Decision& decision);
-  // Encodes `events` of `ticket` into `bodies` and adds the view ops they
-  // imply beyond the ticket's own entries: contact, number, messages.
-  Status AddEventOps(const Command& command, const std::string& ticket,
-                     const std::vector<Event>& events,
+  // Encodes `events` into `bodies`, their messages into `payloads` (their
+  // stream index entries' payloads) and adds the view ops they imply beyond
+  // the ticket's own entries: contact, number.
+  Status AddEventOps(const Command& command, const std::vector<Event>& events,
                      std::vector<std::string>& bodies,
+                     std::vector<std::string>& payloads,
                      std::vector<store::ViewOp>& ops);
   StatusOr<std::optional<TicketView>> ReadTicket(const std::string& account,
                                                  const std::string& ticket);
@@ -156,7 +163,8 @@ class EngineImpl final : public Engine {
     // False when a record failed to verify: the other checks then have no
     // log to compare with (the chain's problems say why).
     bool readable = true;
-    std::vector<std::pair<std::string, uint64_t>> streams;  // key, position
+    // key, value (be64(position) and the event's messages)
+    std::vector<std::pair<std::string, std::string>> streams;
     std::vector<std::pair<std::string, Command>> commands;  // by command key
     std::unordered_map<std::string, uint64_t> numbers;      // stream -> number
     Status views_status;  // of folding the views; corruption: not compared

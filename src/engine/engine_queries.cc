@@ -7,6 +7,7 @@
 #include "engine/streams.h"
 #include "projections/list_query.h"
 #include "projections/ticket_counts.h"
+#include "projections/ticket_projection.h"
 #include "projections/view_keys.h"
 #include "schema/codec.h"
 #include "store/coding.h"
@@ -173,31 +174,34 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
   MessagePage result;
   result.page = page;
   result.total = view->message_count;
-  std::string prefix = projections::MessagePrefix(account, view->ticket);
-  auto it = store_->NewCursor(store::Family::kViews);
   uint64_t first = uint64_t{page - 1} * kPageSize + 1;
   if (first > UINT32_MAX) return result;
-  if (view->merged_from.empty()) {
-    // Messages are stored in seq order, which is time order.
-    for (it->Seek(projections::MessageKey(account, view->ticket,
-                                          static_cast<uint32_t>(first)));
-         it->Valid() && it->key().starts_with(prefix) &&
-         result.items.size() < kPageSize;
-         it->Next()) {
-      Message message;
-      TICKETLOG_RETURN_IF_ERROR(schema::DecodeMessage(it->value(), message));
-      result.items.push_back(std::move(message));
-    }
-  } else {
-    // A merge target's copies of its sources' messages were given the seqs
-    // after its own at the merge: read them all and show them in time order
-    // (SPEC section 8), ties in seq order.
-    std::vector<Message> all;
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
-      TICKETLOG_RETURN_IF_ERROR(
-          schema::DecodeMessage(it->value(), all.emplace_back()));
-    }
+  // The messages are the payloads of the ticket's stream index entries, in
+  // version order, which is seq order.
+  Status decoded;
+  std::vector<Message> all;
+  uint64_t seen = 0;
+  bool merged = !view->merged_from.empty();
+  TICKETLOG_RETURN_IF_ERROR(store_->ScanStreamIndex(
+      StreamName(account, view->ticket), 1,
+      [&](uint64_t, uint64_t, std::string_view payload) {
+        if (payload.empty()) return true;
+        std::vector<std::string_view> parts;
+        decoded = projections::SplitMessagesPayload(payload, parts);
+        for (size_t i = 0; decoded.ok() && i < parts.size(); ++i) {
+          // A merge target's copies of its sources' messages come after
+          // its own: they are all read, to be shown in time order.
+          if (!merged && ++seen < first) continue;
+          decoded = schema::DecodeMessage(
+              parts[i],
+              merged ? all.emplace_back() : result.items.emplace_back());
+          if (!merged && result.items.size() == kPageSize) return false;
+        }
+        return decoded.ok();
+      }));
+  TICKETLOG_RETURN_IF_ERROR(decoded);
+  if (merged) {
+    // SPEC section 8: time order, ties in seq order.
     std::stable_sort(
         all.begin(), all.end(),
         [](const Message& a, const Message& b) { return a.at_us < b.at_us; });
@@ -206,8 +210,6 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
       result.items.push_back(std::move(all[i]));
     }
   }
-  TICKETLOG_RETURN_IF_ERROR(it->status());
-  it.reset();
   TICKETLOG_RETURN_IF_ERROR(WithAuthorNames(account, result.items));
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include "engine/engine_impl.h"
 #include "engine/streams.h"
+#include "projections/ticket_projection.h"
 
 namespace ticketlog {
 
@@ -25,7 +26,7 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
   uint64_t kept = 0;
   bool broken = false;
   std::vector<store::FamilyOp> ops;
-  std::map<std::string, uint64_t> stream_index;
+  std::map<std::string, std::string> stream_index;  // key -> value
   std::map<std::string, std::pair<uint64_t, uint64_t>> commands;
   struct CommandStream {
     std::string stream;  // store stream key
@@ -70,7 +71,8 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
           kept = position;
           prev = stored->hash;
           stream_index[store::EventStore::StreamVersionKey(stream, version)] =
-              position;
+              store::EventStore::StreamEntryValue(
+                  position, projections::MessagesPayload(event->payload));
           if (const auto* o = std::get_if<TicketOpened>(&event->payload)) {
             numbers[stream] = o->number;
           }
@@ -127,10 +129,9 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
     }
     return removed;
   };
-  uint64_t removed = rewrite(store::Family::kStreams, stream_index,
-                             [](const std::string&, uint64_t position) {
-                               return store::BigEndian64(position);
-                             });
+  uint64_t removed = rewrite(
+      store::Family::kStreams, stream_index,
+      [](const std::string&, const std::string& value) { return value; });
   // Format 2 keeps no stream heads.
   removed += rewrite(
       store::Family::kHeads, std::map<std::string, std::string>(),

@@ -273,4 +273,39 @@ std::vector<const Message*> MessagesOf(const EventPayload& payload) {
   return messages;
 }
 
+std::string MessagesPayload(const EventPayload& payload) {
+  std::string out;
+  for (const Message* message : MessagesOf(payload)) {
+    std::string bytes = schema::EncodeMessage(*message);
+    store::PutBigEndian32(out, static_cast<uint32_t>(bytes.size()));
+    out += bytes;
+  }
+  return out;
+}
+
+Status SplitMessagesPayload(std::string_view payload,
+                            std::vector<std::string_view>& out) {
+  while (!payload.empty()) {
+    uint32_t length =
+        payload.size() >= 4 ? store::GetBigEndian32(payload) : UINT32_MAX;
+    if (payload.size() < 4 || payload.size() - 4 < length) {
+      return Status::Corruption(
+          "a stream index entry's messages are cut short");
+    }
+    out.push_back(payload.substr(4, length));
+    payload.remove_prefix(4 + length);
+  }
+  return Status::OK();
+}
+
+Status DecodeMessagesPayload(std::string_view payload,
+                             std::vector<Message>& out) {
+  std::vector<std::string_view> parts;
+  TICKETLOG_RETURN_IF_ERROR(SplitMessagesPayload(payload, parts));
+  for (std::string_view part : parts) {
+    TICKETLOG_RETURN_IF_ERROR(schema::DecodeMessage(part, out.emplace_back()));
+  }
+  return Status::OK();
+}
+
 }  // namespace ticketlog::projections

@@ -76,6 +76,24 @@ void AddTicketCounters(const TicketView& view, Counters& out);
 // message, a MessageAdded's, a TicketMergedFrom's copies; none otherwise.
 std::vector<const Message*> MessagesOf(const EventPayload& payload);
 
+// The messages view of format 5 is kept in the stream index: the entry of
+// an event that adds messages carries them as its index payload
+// (store::AppendRequest::index_payloads), so that a ticket's messages are
+// one range scan of its stream's entries and no view key of their own.
+//
+// The index payload of `payload`'s event: each message of MessagesOf as
+// be32(length) and its stored form (schema::EncodeMessage); empty when the
+// event adds none.
+std::string MessagesPayload(const EventPayload& payload);
+// The stored forms of the messages of an index payload, appended to `out`
+// (pointing into `payload`). corruption when it is malformed.
+Status SplitMessagesPayload(std::string_view payload,
+                            std::vector<std::string_view>& out);
+// Appends the messages of an index payload to `out`. corruption when it is
+// malformed.
+Status DecodeMessagesPayload(std::string_view payload,
+                             std::vector<Message>& out);
+
 // View ops that turn `before`'s entries (none when nullopt) into `after`'s.
 void DiffTicketEntries(const std::optional<TicketView>& before,
                        const TicketView& after,

@@ -45,11 +45,6 @@ Status ViewBuilder::Apply(const Event& event) {
     uint64_t& last = numbers_[NumberKey(event.account)];
     last = std::max(last, opened->number);
   }
-  for (const Message* message : MessagesOf(event.payload)) {
-    TICKETLOG_RETURN_IF_ERROR(
-        messages_(MessageKey(event.account, event.stream, message->seq),
-                  schema::EncodeMessage(*message)));
-  }
   return Status::OK();
 }
 

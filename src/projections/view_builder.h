@@ -1,7 +1,8 @@
 // ViewBuilder folds the log into the content the views must have: the same
 // projection functions the engine applies live, applied to every ticket's
 // final state. Rebuild writes what it produces; Verify compares it with the
-// live views.
+// live views. (A ticket's messages are not view keys since format 5: they
+// are the payloads of its stream index entries, MessagesPayload.)
 #ifndef TICKETLOG_PROJECTIONS_VIEW_BUILDER_H_
 #define TICKETLOG_PROJECTIONS_VIEW_BUILDER_H_
 
@@ -21,10 +22,6 @@ using EntrySink =
 
 class ViewBuilder {
  public:
-  // `messages` receives each message entry as its event is applied; message
-  // keys never change once written, so they need not be held in memory.
-  explicit ViewBuilder(EntrySink messages) : messages_(std::move(messages)) {}
-
   // Folds one event, in log order.
   Status Apply(const Event& event);
 
@@ -37,7 +34,6 @@ class ViewBuilder {
  private:
   Status RecordContact(const Event& event, const Customer& customer);
 
-  EntrySink messages_;
   std::unordered_map<std::string, TicketView> tickets_;  // by ticket key
   std::map<std::string, std::string> contacts_;          // contact keys
   std::map<std::string, uint64_t> numbers_;              // number keys

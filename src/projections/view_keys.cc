@@ -26,19 +26,6 @@ std::string TicketKey(std::string_view account, std::string_view ticket) {
   return key;
 }
 
-std::string MessagePrefix(std::string_view account, std::string_view ticket) {
-  std::string key = AccountPrefix(Prefix::kMessage, account);
-  PutComponent(key, ticket);
-  return key;
-}
-
-std::string MessageKey(std::string_view account, std::string_view ticket,
-                       uint32_t seq) {
-  std::string key = MessagePrefix(account, ticket);
-  PutBigEndian32(key, seq);
-  return key;
-}
-
 std::string IndexPrefix(std::string_view account, Dim dim,
                         std::string_view value, SortField sort) {
   std::string key = AccountPrefix(Prefix::kIndex, account);

@@ -26,11 +26,13 @@ namespace ticketlog::projections {
 // 4: list records carry the ticket's SLA breach time; a per-day count of
 //    the SLA breach index, of the account (Dim::kBreachDays) and of each
 //    department (Dim::kDepartmentBreachDays).
-inline constexpr uint32_t kViewsFormat = 4;
+// 5: no message keys: a ticket's messages are the payloads of its stream
+//    index entries (MessagesPayload, ticket_projection.h).
+inline constexpr uint32_t kViewsFormat = 5;
 
 enum class Prefix : char {
   kTicket = 'T',   // T acct ticket                          -> TicketViewRecord
-  kMessage = 'M',  // M acct ticket be32(seq)                -> Message
+  kMessage = 'M',  // formats 2-4 only: M acct ticket be32(seq) -> Message
   kIndex = 'I',  // I acct dim comp(value) sort time number -> IndexRecord or ""
   kCounter = 'C',   // C acct dim comp(value)...              -> be64(count)
   kDuration = 'S',  // S acct kind be64(duration) ticket      -> ""
@@ -86,9 +88,6 @@ enum class ContactField : char { kId = 'i', kEmail = 'e', kPhone = 'p' };
 
 std::string AccountPrefix(Prefix prefix, std::string_view account);
 std::string TicketKey(std::string_view account, std::string_view ticket);
-std::string MessageKey(std::string_view account, std::string_view ticket,
-                       uint32_t seq);
-std::string MessagePrefix(std::string_view account, std::string_view ticket);
 // Prefix of one index list: everything before the sort key.
 std::string IndexPrefix(std::string_view account, Dim dim,
                         std::string_view value, SortField sort);

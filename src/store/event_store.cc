@@ -242,6 +242,24 @@ std::string EventStore::StreamVersionKey(std::string_view stream,
   return key;
 }
 
+std::string EventStore::StreamEntryValue(uint64_t position,
+                                         std::string_view payload) {
+  std::string value;
+  value.reserve(8 + payload.size());
+  PutBigEndian64(value, position);
+  value.append(payload);
+  return value;
+}
+
+bool EventStore::ParseStreamEntryValue(std::string_view value,
+                                       uint64_t& position,
+                                       std::string_view& payload) {
+  if (value.size() < 8) return false;
+  position = GetBigEndian64(value);
+  payload = value.substr(8);
+  return true;
+}
+
 StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const Options& options,
                                                        Recovery recovery) {
   std::unique_ptr<EventStore> store(new EventStore());
@@ -616,17 +634,31 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
       const std::string* stream;
       uint64_t expected_version;
       const std::vector<std::string>* events;
+      const std::vector<std::string>* payloads;
       StreamHead current;
     };
     std::vector<Segment> segments;
     segments.reserve(req.other_streams.size() + 1);
     for (const StreamAppend& other : req.other_streams) {
-      segments.push_back(
-          {&other.stream, other.expected_version, &other.events, {}});
+      segments.push_back({&other.stream,
+                          other.expected_version,
+                          &other.events,
+                          &other.index_payloads,
+                          {}});
     }
-    segments.push_back({&req.stream, req.expected_version, &req.events, {}});
+    segments.push_back({&req.stream,
+                        req.expected_version,
+                        &req.events,
+                        &req.index_payloads,
+                        {}});
     Status refused;
     for (Segment& segment : segments) {
+      if (!segment.payloads->empty() &&
+          segment.payloads->size() != segment.events->size()) {
+        refused = Status::InvalidArgument("index_payloads",
+                                          "must be empty or one per event");
+        break;
+      }
       auto in_group = group_heads.find(*segment.stream);
       if (in_group != group_heads.end()) {
         segment.current = in_group->second;
@@ -656,7 +688,8 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
     AppendResult result;
     for (Segment& segment : segments) {
       StreamHead& current = segment.current;
-      for (const std::string& body : *segment.events) {
+      for (size_t i = 0; i < segment.events->size(); ++i) {
+        const std::string& body = (*segment.events)[i];
         uint64_t position = head.position + 1;
         uint64_t version = current.version + 1;
         std::string hash = ChainHash(head.hash, position, version, body);
@@ -665,7 +698,9 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
             schema::EncodeEnvelope(position, version, head.hash, hash, body));
         batch.Put(handle(Family::kStreams),
                   StreamVersionKey(*segment.stream, version),
-                  BigEndian64(position));
+                  StreamEntryValue(position, segment.payloads->empty()
+                                                 ? std::string_view()
+                                                 : (*segment.payloads)[i]));
         if (result.first_position == 0) result.first_position = position;
         head.position = position;
         head.hash = std::move(hash);
@@ -713,7 +748,7 @@ StatusOr<EventStore::StreamHead> EventStore::GetStreamHead(
   it->SeekForPrev(StreamVersionKey(stream, UINT64_MAX));
   if (!it->status().ok()) return FromRocks(it->status(), "reading a stream");
   if (!it->Valid() || !it->key().starts_with(prefix)) return StreamHead{};
-  if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
+  if (it->key().size() != prefix.size() + 8 || it->value().size() < 8) {
     return Status::Corruption("malformed stream index entry");
   }
   return StreamHead{
@@ -727,17 +762,19 @@ StatusOr<EventStore::StreamHead> EventStore::StreamHeadIfAt(
   // iterator GetStreamHead seeks with (7% of a command's time): the stream
   // is at `version` when it has that entry and not the next.
   rocksdb::ReadOptions options;
-  std::string value;
+  // Pinned, not copied: an entry may carry a message.
+  rocksdb::PinnableSlice value;
   StreamHead head{version, 0};
   if (version > 0) {
     rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
                                  StreamVersionKey(stream, version), &value);
     if (s.IsNotFound()) return GetStreamHead(stream);
     if (!s.ok()) return FromRocks(s, "reading a stream");
-    if (value.size() != 8)
+    if (value.size() < 8)
       return Status::Corruption("malformed stream index entry");
-    head.position = GetBigEndian64(value);
+    head.position = GetBigEndian64(value.ToStringView());
   }
+  value.Reset();
   rocksdb::Status s = db_->Get(options, handle(Family::kStreams),
                                StreamVersionKey(stream, version + 1), &value);
   if (s.ok()) return GetStreamHead(stream);
@@ -835,6 +872,29 @@ StatusOr<StoredEvent> EventStore::ReadEvent(uint64_t position) {
   return Verified(key, std::move(value));
 }
 
+Status EventStore::ScanStreamIndex(
+    std::string_view stream, uint64_t from_version,
+    const std::function<bool(uint64_t, uint64_t, std::string_view)>& fn) const {
+  std::string prefix;
+  PutComponent(prefix, stream);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(IteratorOptions(false), handle(Family::kStreams)));
+  for (it->Seek(StreamVersionKey(stream, std::max<uint64_t>(from_version, 1)));
+       it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    uint64_t position = 0;
+    std::string_view payload;
+    if (it->key().size() != prefix.size() + 8 ||
+        !ParseStreamEntryValue(it->value().ToStringView(), position, payload)) {
+      return Status::Corruption("malformed stream index entry");
+    }
+    uint64_t version =
+        GetBigEndian64(it->key().ToStringView().substr(prefix.size()));
+    if (!fn(version, position, payload)) return Status::OK();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading a stream");
+  return Status::OK();
+}
+
 Status EventStore::ReadStream(
     std::string_view stream, uint64_t from_version,
     const std::function<bool(const StoredEvent&)>& fn) {
@@ -851,11 +911,11 @@ Status EventStore::ReadStream(
   uint64_t expected = std::max<uint64_t>(from_version, 1);
   for (it->Seek(StreamVersionKey(stream, expected)); it->Valid(); it->Next()) {
     if (!it->key().starts_with(prefix)) break;
-    if (it->key().size() != prefix.size() + 8 || it->value().size() != 8) {
+    if (it->key().size() != prefix.size() + 8 || it->value().size() < 8) {
       status = Status::Corruption("malformed stream index entry");
       break;
     }
-    std::string log_key = it->value().ToString();
+    std::string log_key = it->value().ToString().substr(0, 8);
     std::string record;
     rocksdb::Status s =
         db_->Get(read_options, handle(Family::kLog), log_key, &record);
@@ -1084,8 +1144,7 @@ Status EventStore::SetViewsFormat(uint32_t views_format) {
   return Status::OK();
 }
 
-Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
-                               const LogHead& head) {
+Status EventStore::WriteOps(const std::vector<FamilyOp>& ops) {
   if (read_only_) return Status::IoError("the store is open read-only");
   rocksdb::WriteBatch batch;
   for (const FamilyOp& op : ops) {
@@ -1104,7 +1163,13 @@ Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
   rocksdb::WriteOptions options;
   options.sync = true;
   rocksdb::Status s = db_->Write(options, &batch);
-  if (!s.ok()) return FromRocks(s, "writing the repair");
+  if (!s.ok()) return FromRocks(s, "writing the store");
+  return Status::OK();
+}
+
+Status EventStore::WriteRepair(const std::vector<FamilyOp>& ops,
+                               const LogHead& head) {
+  TICKETLOG_RETURN_IF_ERROR(WriteOps(ops));
   std::lock_guard lock(mu_);
   head_ = head;
   head_cv_.notify_all();

@@ -58,6 +58,8 @@ struct StreamAppend {
   std::string stream;
   uint64_t expected_version = kAnyVersion;
   std::vector<std::string> events;  // encoded fb::Event bodies
+  // As AppendRequest::index_payloads, for `events`.
+  std::vector<std::string> index_payloads;
 };
 
 struct AppendRequest {
@@ -68,6 +70,12 @@ struct AppendRequest {
   // Encoded fb::Event bodies, in stream order. May be empty when only the
   // idempotency record is to be written.
   std::vector<std::string> events;
+  // Opaque bytes kept in the stream index entry of the event at the same
+  // place in `events`, after its position: what the caller reads with a
+  // stream's entries (ScanStreamIndex) without reading the log (a covering
+  // index; the engine keeps a ticket's messages there). Empty, or one per
+  // event (an empty string for none).
+  std::vector<std::string> index_payloads;
   // Idempotency key; empty for none. A key already recorded makes the append
   // a duplicate: nothing is written and the first result is returned.
   std::string command_key;
@@ -208,6 +216,16 @@ class EventStore {
   StatusOr<std::optional<AppendResult>> LookupCommand(
       std::string_view command_key);
 
+  // Calls fn(version, position, payload) for each entry of `stream`'s index
+  // from `from_version` on, in version order, until fn returns false; the
+  // payload is the index payload given at the append (empty for none) and
+  // lives until fn returns. Reads the latest state, no log record.
+  // corruption when an entry is malformed, io_error when it cannot be read.
+  Status ScanStreamIndex(
+      std::string_view stream, uint64_t from_version,
+      const std::function<bool(uint64_t version, uint64_t position,
+                               std::string_view payload)>& fn) const;
+
   // Calls fn for each event of `stream` from `from_version` on, until fn
   // returns false. corruption when a record fails verification.
   Status ReadStream(std::string_view stream, uint64_t from_version,
@@ -287,6 +305,11 @@ class EventStore {
 
   // ---- Repair ---------------------------------------------------------------
 
+  // Writes `ops` in one batch (synced). For Engine::Repair and upgrades of
+  // the derived families only: nothing is checked. io_error when the write
+  // fails (then nothing was written) or the store is open read-only.
+  Status WriteOps(const std::vector<FamilyOp>& ops);
+
   // Writes `ops` and the log head `head` in one batch (synced). For
   // Engine::Repair only: nothing is checked.
   Status WriteRepair(const std::vector<FamilyOp>& ops, const LogHead& head);
@@ -310,6 +333,12 @@ class EventStore {
   // The key of `stream`'s event `version` in the streams family.
   static std::string StreamVersionKey(std::string_view stream,
                                       uint64_t version);
+  // A streams family value: be64(position), then the event's index payload.
+  static std::string StreamEntryValue(uint64_t position,
+                                      std::string_view payload);
+  // Splits a streams family value; false when it is shorter than 8 bytes.
+  static bool ParseStreamEntryValue(std::string_view value, uint64_t& position,
+                                    std::string_view& payload);
 
  private:
   friend class ReadView;

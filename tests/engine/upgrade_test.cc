@@ -97,4 +97,63 @@ TEST_CASE("a writer rebuilds the views of a format 1 store and keeps its log",
   CHECK((*reader)->GetStats("acme")->tickets == 3);
 }
 
+TEST_CASE(
+    "a writer moves the messages of a format 4 store into its stream index",
+    "[engine][upgrade]") {
+  // tests/data/format4-store: the commands of format4-store.jsonl, applied
+  // by the release of views format 4, which kept messages as view keys.
+  constexpr char kTarget[] = "a4a4a4a4-0000-4000-8000-000000000001";
+  constexpr char kSource[] = "a4a4a4a4-0000-4000-8000-000000000002";
+  TempDir dir;
+  Options options;
+  options.path = dir.Sub("db");
+  std::filesystem::copy(std::string(TICKETLOG_TEST_DATA_DIR) + "/format4-store",
+                        options.path);
+  auto contents = [](const MessagePage& page) {
+    std::vector<std::string> out;
+    for (const Message& m : page.items) out.push_back(m.content);
+    return out;
+  };
+  {
+    auto engine = Engine::Open(options);
+    REQUIRE(engine.ok());
+    auto target = (*engine)->GetMessages("acme", kTarget, 1);
+    REQUIRE(target.ok());
+    CHECK(target->total == 6);
+    CHECK(contents(*target) ==
+          std::vector<std::string>{
+              "The printer is jammed.", "Did you open tray 2?",
+              "Internal: model X200.", "Still jammed, same printer.",
+              "Fixed: a torn label.", "Closing: fixed."});
+    CHECK(target->items[2].author_name == "Ana Lima");
+    CHECK(target->items[3].merged_from == kSource);
+    auto source = (*engine)->GetMessages("acme", kSource, 1);
+    REQUIRE(source.ok());
+    CHECK(contents(*source) ==
+          std::vector<std::string>{"Still jammed, same printer."});
+    auto report = (*engine)->Verify(std::nullopt);
+    REQUIRE(report.ok());
+    INFO((report->problems.empty() ? "" : report->problems.front()));
+    CHECK(report->ok());
+    // New messages go on after the moved ones.
+    Command reply;
+    reply.account = "acme";
+    Reply body;
+    body.ticket = kTarget;
+    body.content = "It jammed again.";
+    reply.body = body;
+    REQUIRE((*engine)->Execute(reply).ok());
+    target = (*engine)->GetMessages("acme", kTarget, 1);
+    REQUIRE(target.ok());
+    REQUIRE(target->items.size() == 7);
+    CHECK(target->items[6].content == "It jammed again.");
+  }
+  options.read_only = true;
+  auto reader = Engine::Open(options);
+  REQUIRE(reader.ok());
+  auto target = (*reader)->GetMessages("acme", kTarget, 1);
+  REQUIRE(target.ok());
+  CHECK(target->items.size() == 7);
+}
+
 }  // namespace ticketlog::testing

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "projections/ticket_projection.h"
 #include "reliability/event_decode_check.h"
 #include "reliability/subprocess.h"
 #include "schema/codec.h"
@@ -262,11 +263,21 @@ TEST_CASE("fuzz corpus writer: stores every event type and writes the records",
   auto it = (*raw)->NewCursor(store::Family::kViews);
   int views = 0, messages = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    char prefix = it->key()[0];
-    if (prefix == 'T' && views < 2) {
+    if (it->key()[0] == 'T' && views < 2) {
       write("view-" + std::to_string(views++), std::string(it->value()));
-    } else if (prefix == 'M' && messages < 2) {
-      write("message-" + std::to_string(messages++), std::string(it->value()));
+    }
+  }
+  // Messages are kept in the stream index entries of their events.
+  it = (*raw)->NewCursor(store::Family::kStreams);
+  for (it->SeekToFirst(); it->Valid() && messages < 2; it->Next()) {
+    uint64_t position = 0;
+    std::string_view payload;
+    REQUIRE(store::EventStore::ParseStreamEntryValue(it->value(), position,
+                                                     payload));
+    std::vector<std::string_view> parts;
+    REQUIRE(projections::SplitMessagesPayload(payload, parts).ok());
+    for (size_t i = 0; i < parts.size() && messages < 2; ++i) {
+      write("message-" + std::to_string(messages++), std::string(parts[i]));
     }
   }
   CHECK(views >= 1);

@@ -507,3 +507,73 @@ TEST_CASE("a stale version on any stream of an append writes nothing",
   CHECK(PrintLog(*store) == "1 source@1 s1\n2 target@1 t1\n");
   CHECK(store->Head().position == 2);
 }
+
+TEST_CASE("a stream index entry keeps the payload given with its event",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  AppendRequest first = Request("t1", 0, {"a", "b"});
+  first.index_payloads = {"", "payload of b"};
+  REQUIRE(store->Append(std::move(first)).ok());
+  AppendRequest second = Request("t1", 2, {"c"});
+  second.index_payloads = {std::string(5000, 'c')};
+  store::StreamAppend& other = second.other_streams.emplace_back();
+  other.stream = "t2";
+  other.expected_version = 0;
+  other.events = {Body("t2", "d")};
+  other.index_payloads = {"payload of d"};
+  REQUIRE(store->Append(std::move(second)).ok());
+
+  std::vector<std::string> seen;
+  auto scan = [&](const std::string& stream, uint64_t from) {
+    seen.clear();
+    REQUIRE(store
+                ->ScanStreamIndex(stream, from,
+                                  [&](uint64_t version, uint64_t position,
+                                      std::string_view payload) {
+                                    seen.push_back(
+                                        std::to_string(version) + "@" +
+                                        std::to_string(position) + " " +
+                                        std::string(payload.substr(0, 12)));
+                                    return true;
+                                  })
+                .ok());
+  };
+  scan("t1", 1);
+  CHECK(seen == std::vector<std::string>{"1@1 ", "2@2 payload of b",
+                                         "3@4 cccccccccccc"});
+  scan("t1", 3);
+  CHECK(seen == std::vector<std::string>{"3@4 cccccccccccc"});
+  scan("t2", 0);
+  CHECK(seen == std::vector<std::string>{"1@3 payload of d"});
+
+  // The heads and the stream's events read through entries with payloads.
+  auto head = store->GetStreamHead("t1");
+  REQUIRE(head.ok());
+  CHECK(head->version == 3);
+  CHECK(head->position == 4);
+  auto at = store->StreamHeadIfAt("t1", 3);
+  REQUIRE(at.ok());
+  CHECK(at->position == 4);
+  std::vector<uint64_t> positions;
+  REQUIRE(store
+              ->ReadStream("t1", 2,
+                           [&](const store::StoredEvent& stored) {
+                             positions.push_back(stored.position);
+                             return true;
+                           })
+              .ok());
+  CHECK(positions == std::vector<uint64_t>{2, 4});
+}
+
+TEST_CASE("an append whose payloads do not match its events writes nothing",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  AppendRequest request = Request("t1", 0, {"a", "b"});
+  request.index_payloads = {"only one"};
+  auto result = store->Append(std::move(request));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.status().code() == Code::kInvalidArgument);
+  CHECK(store->Head().position == 0);
+}
