@@ -100,15 +100,17 @@ TEST_CASE("a writer rebuilds the views of a format 1 store and keeps its log",
 TEST_CASE(
     "a writer moves the messages of a format 4 store into its stream index",
     "[engine][upgrade]") {
-  // tests/data/format4-store: the commands of format4-store.jsonl, applied
+  // tests/data/format4-messages-store: the commands of
+  // format4-messages-store.jsonl (a merge among them), applied
   // by the release of views format 4, which kept messages as view keys.
   constexpr char kTarget[] = "a4a4a4a4-0000-4000-8000-000000000001";
   constexpr char kSource[] = "a4a4a4a4-0000-4000-8000-000000000002";
   TempDir dir;
   Options options;
   options.path = dir.Sub("db");
-  std::filesystem::copy(std::string(TICKETLOG_TEST_DATA_DIR) + "/format4-store",
-                        options.path);
+  std::filesystem::copy(
+      std::string(TICKETLOG_TEST_DATA_DIR) + "/format4-messages-store",
+      options.path);
   auto contents = [](const MessagePage& page) {
     std::vector<std::string> out;
     for (const Message& m : page.items) out.push_back(m.content);
