@@ -49,10 +49,12 @@ void Merge(VerifyReport& report, std::initializer_list<VerifyReport*> parts,
   }
 }
 
+// A scalar counter that holds 0, or a count cell whose slots are all 0 (the
+// empty slot vector).
 bool IsZeroCounter(std::string_view key, std::string_view value) {
   return !key.empty() &&
          key[0] == static_cast<char>(projections::Prefix::kCounter) &&
-         value == std::string_view("\0\0\0\0\0\0\0\0", 8);
+         (value.empty() || value == std::string_view("\0\0\0\0\0\0\0\0", 8));
 }
 
 std::string Printable(std::string_view key) {
@@ -689,7 +691,7 @@ Status EngineImpl::CompareViews(VerifyReport& report, size_t& suppressed,
       order = it->key().compare(want->first);
     }
     if (order < 0) {
-      // A counter merged down to zero is as good as none.
+      // A counter merged down to zero (or to no slots) is as good as none.
       if (!IsZeroCounter(it->key(), it->value())) {
         ++report.view_keys_checked;
         Report(

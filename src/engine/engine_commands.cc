@@ -257,9 +257,9 @@ Status EngineImpl::AddContactOps(const Event& event, const Customer& customer,
 void EngineImpl::AddCounterOps(const projections::Counters& deltas,
                                std::vector<store::ViewOp>& ops) {
   // Merges: the store adds them up, so no counter is read here.
-  for (const auto& [key, delta] : deltas) {
+  for (auto& [key, delta] : projections::CounterEntries(deltas)) {
     ops.push_back(
-        {store::ViewOp::Kind::kMerge, key, projections::EncodeCount(delta)});
+        {store::ViewOp::Kind::kMerge, std::move(key), std::move(delta)});
   }
 }
 

@@ -349,13 +349,6 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
   Stats stats;
   auto view = store_->NewReadView();
   auto it = view->NewCursor(store::Family::kViews);
-  auto counter = [&](projections::Dim dim) -> uint64_t {
-    std::string key = projections::CounterKey(account, dim, "");
-    it->Seek(key);
-    if (!it->Valid() || it->key() != key) return 0;
-    return static_cast<uint64_t>(
-        std::max<int64_t>(projections::DecodeCount(it->value()), 0));
-  };
   // Tickets are never deleted: the account has as many as its last number.
   {
     std::string key = projections::NumberKey(account);
@@ -366,32 +359,41 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
     }
   }
 
-  // Counts by status, department and operator load from the count cells.
+  // Counts by status, department and operator load, and the numbers of
+  // first responses and resolutions, from the count cells' slots.
   Status cells_status;
   std::string prefix = projections::CellPrefix(account);
   projections::CountCell cell;
+  int64_t first_responses = 0;
+  int64_t resolutions = 0;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
     if (!projections::DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
       cells_status = Status::Corruption("malformed count cell");
       break;
     }
-    if (cell.count <= 0) continue;
-    uint64_t n = static_cast<uint64_t>(cell.count);
-    stats.by_status[cell.status] += n;
-    if (!cell.department.empty()) stats.by_department[cell.department] += n;
-    if (!cell.operator_id.empty() && (cell.status == TicketStatus::kOpen ||
-                                      cell.status == TicketStatus::kPending)) {
-      stats.by_operator[cell.operator_id] += n;
+    for (size_t slot = 0; slot < projections::kStateSlots; ++slot) {
+      if (cell.slots[slot] <= 0) continue;
+      uint64_t n = static_cast<uint64_t>(cell.slots[slot]);
+      auto status = static_cast<TicketStatus>(slot / 2);
+      stats.by_status[status] += n;
+      if (!cell.department.empty()) stats.by_department[cell.department] += n;
+      if (!cell.operator_id.empty() &&
+          (status == TicketStatus::kOpen || status == TicketStatus::kPending)) {
+        stats.by_operator[cell.operator_id] += n;
+      }
     }
+    first_responses += cell.slots[projections::kFirstResponseSlot];
+    resolutions += cell.slots[projections::kResolvedSlot];
   }
 
-  // The median of the durations of one kind, read from their sorted index.
-  auto median = [&](projections::Dim dim, char kind) -> std::optional<int64_t> {
-    uint64_t n = counter(dim);
-    if (n == 0) return std::nullopt;
+  // The median of the `n` durations of one kind, read from their sorted
+  // index.
+  auto median = [&](int64_t n, char kind) -> std::optional<int64_t> {
+    if (n <= 0) return std::nullopt;
     std::string prefix = projections::DurationPrefix(account, kind);
-    uint64_t lower = (n - 1) / 2, upper = n / 2, index = 0;
+    uint64_t lower = static_cast<uint64_t>(n - 1) / 2;
+    uint64_t upper = static_cast<uint64_t>(n) / 2, index = 0;
     int64_t sum = 0;
     for (it->Seek(prefix);
          it->Valid() && it->key().starts_with(prefix) && index <= upper;
@@ -404,9 +406,8 @@ StatusOr<Stats> EngineImpl::GetStats(const std::string& account) {
     return lower == upper ? sum : sum / 2;
   };
   if (cells_status.ok()) {
-    stats.median_first_response_us =
-        median(projections::Dim::kFirstResponses, 'f');
-    stats.median_resolution_us = median(projections::Dim::kResolutions, 'r');
+    stats.median_first_response_us = median(first_responses, 'f');
+    stats.median_resolution_us = median(resolutions, 'r');
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
   TICKETLOG_RETURN_IF_ERROR(cells_status);

@@ -283,10 +283,9 @@ class Lister {
   // for the days before now's, plus the index's entries of now's day up to
   // now.
   StatusOr<uint64_t> CountBreached(TimeUs now, const std::string* department);
-  // Sums the count cells that pass `match`, among those of `statuses` (all
-  // when empty).
-  StatusOr<int64_t> SumCells(const std::function<bool(const CountCell&)>& match,
-                             const std::vector<TicketStatus>& statuses = {});
+  // Sums `count` over the account's count cells.
+  StatusOr<int64_t> SumCells(
+      const std::function<int64_t(const CountCell&)>& count);
   // The cold record of the ticket at created-time position `at`.
   Status CreatedRecord(const Position& at, IndexRecord& record);
   // Completes a cold record with the awaiting and updated fields of the
@@ -604,43 +603,25 @@ StatusOr<uint64_t> Lister::CountBreached(TimeUs now,
 }
 
 StatusOr<int64_t> Lister::SumCells(
-    const std::function<bool(const CountCell&)>& match,
-    const std::vector<TicketStatus>& statuses) {
-  // Cells sort by status first: with statuses given, only their ranges are
-  // read (open and pending tickets are usually a small part of an account).
+    const std::function<int64_t(const CountCell&)>& count) {
   std::string prefix = CellPrefix(q_.account);
-  std::vector<std::string> ranges;
-  if (statuses.empty()) {
-    ranges.push_back(prefix);
-  } else {
-    for (TicketStatus status : statuses) {
-      std::string range = prefix;
-      range.push_back(static_cast<char>(status));
-      if (std::find(ranges.begin(), ranges.end(), range) == ranges.end()) {
-        ranges.push_back(std::move(range));
-      }
-    }
-  }
   auto it = view_->NewCursor(store::Family::kViews);
   int64_t total = 0;
   CountCell cell;
-  for (const std::string& range : ranges) {
-    for (it->Seek(range); it->Valid() && it->key().starts_with(range);
-         it->Next()) {
-      if (!DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
-        return Status::Corruption("malformed count cell");
-      }
-      if (match(cell)) total += cell.count;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    if (!DecodeCell(it->key(), it->value(), prefix.size(), cell)) {
+      return Status::Corruption("malformed count cell");
     }
+    total += count(cell);
   }
   TICKETLOG_RETURN_IF_ERROR(it->status());
   return total;
 }
 
 StatusOr<uint64_t> Lister::CountByCells() {
-  auto total =
-      SumCells([this](const CountCell& cell) { return CellMatches(q_, cell); },
-               q_.statuses);
+  auto total = SumCells(
+      [this](const CountCell& cell) { return MatchingTickets(q_, cell); });
   if (!total.ok()) return total.status();
   return static_cast<uint64_t>(std::max<int64_t>(*total, 0));
 }
@@ -906,16 +887,17 @@ StatusOr<ListPage> Lister::Run() {
       q_.sla != SlaFilter::kAtRisk && reads(all_count) > kCellSumWorthReads;
   if (q_.department && worth_counting) {
     const std::string& department = *q_.department;
-    TICKETLOG_RETURN_IF_ERROR(consider(Dim::kDepartment, {department},
-                                       SumCells([&](const CountCell& c) {
-                                         return c.department == department;
-                                       })));
+    TICKETLOG_RETURN_IF_ERROR(consider(
+        Dim::kDepartment, {department}, SumCells([&](const CountCell& c) {
+          return c.department == department ? CellTickets(c) : 0;
+        })));
   }
   if ((q_.operator_id || q_.unassigned) && worth_counting) {
     std::string op = q_.operator_id.value_or("");
-    TICKETLOG_RETURN_IF_ERROR(consider(
-        Dim::kOperator, {op},
-        SumCells([&](const CountCell& c) { return c.operator_id == op; })));
+    TICKETLOG_RETURN_IF_ERROR(
+        consider(Dim::kOperator, {op}, SumCells([&](const CountCell& c) {
+                   return c.operator_id == op ? CellTickets(c) : 0;
+                 })));
   }
 
   bool use_selective = false;

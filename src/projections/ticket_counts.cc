@@ -7,6 +7,11 @@
 
 namespace ticketlog::projections {
 
+bool Resolved(const TicketView& v) {
+  return v.resolution_us && (v.status == TicketStatus::kFinished ||
+                             v.status == TicketStatus::kClosed);
+}
+
 std::string CellPrefix(std::string_view account) {
   std::string key = AccountPrefix(Prefix::kCounter, account);
   key.push_back(static_cast<char>(Dim::kCells));
@@ -15,23 +20,37 @@ std::string CellPrefix(std::string_view account) {
 
 std::string CellKey(const TicketView& v) {
   std::string key = CellPrefix(v.account);
-  key.push_back(static_cast<char>(v.status));
   key.push_back(static_cast<char>(v.channel));
   key.push_back(static_cast<char>(v.priority));
-  key.push_back(static_cast<char>(v.awaiting));
   store::PutComponent(key, v.department);
   store::PutComponent(key, v.operator_id);
   return key;
 }
 
+CellSlots CellSlotsOf(const TicketView& v) {
+  CellSlots slots{};
+  slots[StateSlot(v.status, v.awaiting)] = 1;
+  if (v.first_response_us) slots[kFirstResponseSlot] = 1;
+  if (Resolved(v)) slots[kResolvedSlot] = 1;
+  return slots;
+}
+
+std::string EncodeCellSlots(const CellSlots& slots) {
+  std::string out;
+  for (size_t slot = 0; slot < kCellSlots; ++slot) {
+    if (slots[slot] != 0) {
+      store::PutSlotCount(out, static_cast<uint8_t>(slot), slots[slot]);
+    }
+  }
+  return out;
+}
+
 bool DecodeCell(std::string_view key, std::string_view value, size_t prefix,
                 CountCell& cell) {
-  if (key.size() < prefix + 4 || value.size() != 8) return false;
+  if (key.size() < prefix + 2) return false;
   size_t pos = prefix;
-  cell.status = static_cast<TicketStatus>(key[pos++]);
   cell.channel = static_cast<Channel>(key[pos++]);
   cell.priority = static_cast<Priority>(key[pos++]);
-  cell.awaiting = static_cast<Awaiting>(key[pos++]);
   auto component = [&](std::string& out) {
     if (pos + 2 > key.size()) return false;
     size_t n = (static_cast<unsigned char>(key[pos]) << 8) |
@@ -45,8 +64,32 @@ bool DecodeCell(std::string_view key, std::string_view value, size_t prefix,
       pos != key.size()) {
     return false;
   }
-  cell.count = DecodeCount(value);
-  return true;
+  cell.slots.fill(0);
+  bool known = true;
+  bool decoded = store::ForEachSlotCount(value, [&](uint8_t slot, int64_t n) {
+    if (slot < kCellSlots) {
+      cell.slots[slot] = n;
+    } else {
+      known = false;
+    }
+  });
+  return decoded && known;
+}
+
+int64_t CellTickets(const CountCell& cell,
+                    const std::vector<TicketStatus>& statuses,
+                    std::optional<Awaiting> awaiting) {
+  int64_t total = 0;
+  for (size_t slot = 0; slot < kStateSlots; ++slot) {
+    auto status = static_cast<TicketStatus>(slot / 2);
+    if (!statuses.empty() &&
+        std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
+      continue;
+    }
+    if (awaiting && static_cast<size_t>(*awaiting) != slot % 2) continue;
+    total += cell.slots[slot];
+  }
+  return total;
 }
 
 bool CellsAnswer(const ListQuery& q) {
@@ -54,18 +97,13 @@ bool CellsAnswer(const ListQuery& q) {
          !q.updated_from_us && !q.updated_to_us;
 }
 
-bool CellMatches(const ListQuery& q, const CountCell& cell) {
-  if (!q.statuses.empty() && std::find(q.statuses.begin(), q.statuses.end(),
-                                       cell.status) == q.statuses.end()) {
-    return false;
-  }
-  if (q.department && cell.department != *q.department) return false;
-  if (q.operator_id && cell.operator_id != *q.operator_id) return false;
-  if (q.unassigned && !cell.operator_id.empty()) return false;
-  if (q.channel && cell.channel != *q.channel) return false;
-  if (q.priority && cell.priority != *q.priority) return false;
-  if (q.awaiting && cell.awaiting != *q.awaiting) return false;
-  return true;
+int64_t MatchingTickets(const ListQuery& q, const CountCell& cell) {
+  if (q.department && cell.department != *q.department) return 0;
+  if (q.operator_id && cell.operator_id != *q.operator_id) return 0;
+  if (q.unassigned && !cell.operator_id.empty()) return 0;
+  if (q.channel && cell.channel != *q.channel) return 0;
+  if (q.priority && cell.priority != *q.priority) return 0;
+  return CellTickets(cell, q.statuses, q.awaiting);
 }
 
 }  // namespace ticketlog::projections

@@ -35,13 +35,6 @@ std::vector<std::pair<Dim, std::string>> SelectiveLists(const TicketView& v) {
   return out;
 }
 
-// A reopened ticket keeps its last resolution time in the view but no longer
-// counts as resolved.
-bool Resolved(const TicketView& v) {
-  return v.resolution_us && (v.status == TicketStatus::kFinished ||
-                             v.status == TicketStatus::kClosed);
-}
-
 }  // namespace
 
 // Layout (ticket_projection.h): ticket[36] flags status channel priority
@@ -184,25 +177,22 @@ void AppendTicketEntries(const TicketView& v, Entries& out) {
 }
 
 void AddTicketCounters(const TicketView& v, Counters& out) {
-  out[CellKey(v)] += 1;
+  CellSlots& cell = out.cells[CellKey(v)];
+  CellSlots slots = CellSlotsOf(v);
+  for (size_t slot = 0; slot < kCellSlots; ++slot) cell[slot] += slots[slot];
   std::vector<std::string> labels = v.labels;
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
   for (const auto& label : labels) {
-    out[CounterKey(v.account, Dim::kLabel, label)] += 1;
-  }
-  if (v.first_response_us)
-    out[CounterKey(v.account, Dim::kFirstResponses, "")] += 1;
-  if (Resolved(v)) {
-    out[CounterKey(v.account, Dim::kResolutions, "")] += 1;
+    out.scalars[CounterKey(v.account, Dim::kLabel, label)] += 1;
   }
   // The breach index's entries per day, of the account and of the
   // ticket's department, so that a list of the breached tickets counts
   // them without reading each (list_query.cc).
   if (auto breach_at = domain::SlaMarksOf(v).breach_at_us) {
     TimeUs day = BreachDay(*breach_at);
-    out[BreachDayKey(v.account, nullptr, day)] += 1;
-    out[BreachDayKey(v.account, &v.department, day)] += 1;
+    out.scalars[BreachDayKey(v.account, nullptr, day)] += 1;
+    out.scalars[BreachDayKey(v.account, &v.department, day)] += 1;
   }
 }
 
@@ -255,10 +245,36 @@ Counters CounterDeltas(const std::optional<TicketView>& before,
   if (before) {
     Counters old_counts;
     AddTicketCounters(*before, old_counts);
-    for (const auto& [key, count] : old_counts) deltas[key] -= count;
+    for (const auto& [key, count] : old_counts.scalars) {
+      deltas.scalars[key] -= count;
+    }
+    for (const auto& [key, slots] : old_counts.cells) {
+      CellSlots& cell = deltas.cells[key];
+      for (size_t slot = 0; slot < kCellSlots; ++slot) {
+        cell[slot] -= slots[slot];
+      }
+    }
   }
-  std::erase_if(deltas, [](const auto& entry) { return entry.second == 0; });
+  std::erase_if(deltas.scalars,
+                [](const auto& entry) { return entry.second == 0; });
+  std::erase_if(deltas.cells, [](const auto& entry) {
+    return std::all_of(entry.second.begin(), entry.second.end(),
+                       [](int64_t n) { return n == 0; });
+  });
   return deltas;
+}
+
+Entries CounterEntries(const Counters& counters) {
+  Entries out;
+  out.reserve(counters.scalars.size() + counters.cells.size());
+  for (const auto& [key, count] : counters.scalars) {
+    if (count != 0) out.emplace_back(key, EncodeCount(count));
+  }
+  for (const auto& [key, slots] : counters.cells) {
+    std::string value = EncodeCellSlots(slots);
+    if (!value.empty()) out.emplace_back(key, std::move(value));
+  }
+  return out;
 }
 
 std::vector<const Message*> MessagesOf(const EventPayload& payload) {

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "projections/ticket_counts.h"
 #include "store/event_store.h"
 #include "ticketlog/events.h"
 #include "ticketlog/views.h"
@@ -56,7 +57,14 @@ inline constexpr size_t kRecordHotSize = 57;   // fixed part of a hot record
 bool DecodeIndexRecord(std::string_view bytes, IndexRecord& record);
 
 using Entries = std::vector<std::pair<std::string, std::string>>;
-using Counters = std::map<std::string, int64_t>;
+
+// Counts by key, or changes to them: the scalar counters (labels, the SLA
+// breach index per day; stored as be64) and the count cells
+// (ticket_counts.h; stored as slot vectors).
+struct Counters {
+  std::map<std::string, int64_t> scalars;
+  std::map<std::string, CellSlots> cells;
+};
 
 // Appends every (key, value) the ticket contributes to the views, except its
 // messages, contact and counters: the ticket record, its number's entry,
@@ -65,12 +73,18 @@ using Counters = std::map<std::string, int64_t>;
 // selective lists, and duration entries for the medians.
 void AppendTicketEntries(const TicketView& view, Entries& out);
 
-// Adds 1 to every counter the ticket counts in: its count cell
-// (ticket_counts.h), its labels' tickets, and the first responses and
-// resolutions the medians are taken over. (The account's tickets are its
-// last protocol number: tickets are never deleted. A customer's are the
-// entries of its short list.)
+// Adds 1 to every counter the ticket counts in: the slots of its count
+// cell (ticket_counts.h: its status and awaiting, and whether it has a
+// first response and is resolved, which the medians are taken over), its
+// labels' tickets and its breach day's. (The account's tickets are its last
+// protocol number: tickets are never deleted. A customer's are the entries
+// of its short list.)
 void AddTicketCounters(const TicketView& view, Counters& out);
+
+// The (key, value) of every counter of `counters` that is not zero: be64 for
+// scalars, the slot vector for cells. The same bytes are the values a rebuild
+// writes and, for changes, the operands of the merges that add them.
+Entries CounterEntries(const Counters& counters);
 
 // The messages an event adds to its ticket's messages view: the opening
 // message, a MessageAdded's, a TicketMergedFrom's copies; none otherwise.
@@ -99,8 +113,10 @@ void DiffTicketEntries(const std::optional<TicketView>& before,
                        const TicketView& after,
                        std::vector<store::ViewOp>& ops);
 
-// Counter changes from `before` to `after` (zero deltas omitted). They are
-// written as merges: no counter is read on the command path.
+// Counter changes from `before` to `after` (zero deltas omitted, and cells
+// whose slots all stay as they were). They are written as merges: no
+// counter is read on the command path. A ticket that stays in its cell
+// changes one cell key; one that changes cells, two.
 Counters CounterDeltas(const std::optional<TicketView>& before,
                        const TicketView& after);
 

@@ -57,9 +57,11 @@ Status ViewBuilder::Finish(const EntrySink& sink) const {
     for (const auto& [k, v] : entries) TICKETLOG_RETURN_IF_ERROR(sink(k, v));
     AddTicketCounters(view, counters);
   }
-  for (const auto& [key, count] : contact_counts_) counters[key] += count;
-  for (const auto& [key, count] : counters) {
-    if (count != 0) TICKETLOG_RETURN_IF_ERROR(sink(key, EncodeCount(count)));
+  for (const auto& [key, count] : contact_counts_) {
+    counters.scalars[key] += count;
+  }
+  for (const auto& [key, value] : CounterEntries(counters)) {
+    TICKETLOG_RETURN_IF_ERROR(sink(key, value));
   }
   for (const auto& [key, value] : contacts_) {
     TICKETLOG_RETURN_IF_ERROR(sink(key, value));

@@ -26,15 +26,17 @@ namespace ticketlog::projections {
 // 4: list records carry the ticket's SLA breach time; a per-day count of
 //    the SLA breach index, of the account (Dim::kBreachDays) and of each
 //    department (Dim::kDepartmentBreachDays).
-// 5: no message keys: a ticket's messages are the payloads of its stream
-//    index entries (MessagesPayload, ticket_projection.h).
+// 5: count cells keyed without status and awaiting, their value counts by
+//    slot (status and awaiting, first responses, resolutions); no 'F' and
+//    'R' counters; no message keys: a ticket's messages are the payloads
+//    of its stream index entries (MessagesPayload, ticket_projection.h).
 inline constexpr uint32_t kViewsFormat = 5;
 
 enum class Prefix : char {
   kTicket = 'T',   // T acct ticket                          -> TicketViewRecord
   kMessage = 'M',  // formats 2-4 only: M acct ticket be32(seq) -> Message
   kIndex = 'I',  // I acct dim comp(value) sort time number -> IndexRecord or ""
-  kCounter = 'C',   // C acct dim comp(value)...              -> be64(count)
+  kCounter = 'C',   // C acct dim comp(value)...  -> be64(count) or slot vector
   kDuration = 'S',  // S acct kind be64(duration) ticket      -> ""
   kContact = 'K',   // K acct contact                         -> Customer record
   kContactBy = 'k',  // k acct field comp(value)               -> contact id
@@ -61,7 +63,8 @@ enum class SlaIndex : char { kBreach = 'b', kPausedAtRisk = 'p' };
 // ticket-count cells (`kCells`).
 // Bytes retired with format 1, never to be reused: 's' status, 'h' channel,
 // 'p' priority lists and counters; 'w' awaiting, 'L' operator load and 'X'
-// not-closed counters.
+// not-closed counters. Retired with format 5: 'F' first-response and 'R'
+// resolution counters (now slots of the count cells).
 enum class Dim : char {
   kAll = 'a',
   kDepartment = 'd',
@@ -69,11 +72,9 @@ enum class Dim : char {
   kCustomer = 'c',  // contact id
   kLabel = 'l',
   // Counter-only dimensions.
-  kCells = 'q',  // one count per (status, department, operator, channel,
-                 // priority, awaiting): see ticket_counts.h
-  kFirstResponses = 'F',  // tickets with a first response (value "")
-  kResolutions = 'R',     // tickets with a resolution time (value "")
-  kContacts = 'K',        // the account's contacts (value "")
+  kCells = 'q',     // counts by slot per (channel, priority, department,
+                    // operator): see ticket_counts.h
+  kContacts = 'K',  // the account's contacts (value "")
   // Entries of the SLA breach index (SlaIndex::kBreach) per UTC day of their
   // breach time, of the account and of each department (BreachDayKey).
   kBreachDays = 'b',

@@ -1,9 +1,10 @@
 // Byte coding of keys and values, both directions: big-endian integers
-// (fixed-width integers sort numerically as bytes) and length-prefixed
-// components.
+// (fixed-width integers sort numerically as bytes), length-prefixed
+// components and slot vectors.
 #ifndef TICKETLOG_STORE_CODING_H_
 #define TICKETLOG_STORE_CODING_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -51,6 +52,37 @@ inline void PutComponent(std::string& out, std::string_view part) {
   out.push_back(static_cast<char>((part.size() >> 8) & 0xFF));
   out.push_back(static_cast<char>(part.size() & 0xFF));
   out.append(part);
+}
+
+// A slot vector: signed counts by slot number (0-255), stored sparse as
+// `slot be64(count)` pairs (count in two's complement) in increasing slot
+// order, zero counts left out, so that all zero is the empty string. Its
+// length is a multiple of kSlotPairSize; an 8-byte counter's never is.
+inline constexpr size_t kSlotPairSize = 9;
+
+// Appends one pair; the caller appends slots in increasing order and leaves
+// out zero counts.
+inline void PutSlotCount(std::string& out, uint8_t slot, int64_t count) {
+  out.push_back(static_cast<char>(slot));
+  PutBigEndian64(out, static_cast<uint64_t>(count));
+}
+
+// Calls fn(slot, count) for each pair of `bytes` in order. False, after
+// calling fn for the pairs before the fault, when `bytes` is not a slot
+// vector: its length is not a multiple of kSlotPairSize, or its slots do
+// not increase.
+template <typename Fn>
+bool ForEachSlotCount(std::string_view bytes, Fn&& fn) {
+  if (bytes.size() % kSlotPairSize != 0) return false;
+  int previous = -1;
+  for (size_t pos = 0; pos < bytes.size(); pos += kSlotPairSize) {
+    int slot = static_cast<unsigned char>(bytes[pos]);
+    if (slot <= previous) return false;
+    previous = slot;
+    fn(static_cast<uint8_t>(slot),
+       static_cast<int64_t>(GetBigEndian64(bytes.substr(pos + 1))));
+  }
+  return true;
 }
 
 }  // namespace ticketlog::store

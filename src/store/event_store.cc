@@ -113,27 +113,76 @@ class TolerantLogger final : public rocksdb::Logger {
   std::FILE* file_ = nullptr;  // written under mu_
 };
 
-// Counters in the views: values and operands are 8-byte big-endian two's
-// complement integers, and a merge adds them, so that a command moves a
-// count without reading it. The name is recorded with the store's options:
-// part of the on-disk format.
+// Counters in the views, added by merges so that a command moves a count
+// without reading it. A value or operand is either an 8-byte big-endian
+// two's complement integer (a scalar counter) or a slot vector (coding.h:
+// its length is a multiple of 9, 0 included); a merge adds scalars, and
+// slot vectors slot by slot, leaving out the slots that add up to zero.
+// Mixing the two, or a malformed value, fails the merge (a corruption
+// error to the read or compaction that met it). The name is recorded with
+// the store's options: part of the on-disk format. It stayed the same when
+// slot vectors came (views format 5): RocksDB does not compare names at
+// open, and format-4 values are all scalars, which add as before.
 class AddMergeOperator final : public rocksdb::AssociativeMergeOperator {
  public:
   bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
              const rocksdb::Slice& value, std::string* new_value,
              rocksdb::Logger* /*logger*/) const override {
-    uint64_t sum = 0;
-    if (existing != nullptr) {
-      if (existing->size() != 8) return false;
-      sum = GetBigEndian64(existing->ToStringView());
+    std::string_view operand = value.ToStringView();
+    if (operand.size() == 8) {
+      uint64_t sum = GetBigEndian64(operand);
+      if (existing != nullptr) {
+        if (existing->size() != 8) return false;
+        sum += GetBigEndian64(existing->ToStringView());
+      }
+      new_value->clear();
+      PutBigEndian64(*new_value, sum);
+      return true;
     }
-    if (value.size() != 8) return false;
-    sum += GetBigEndian64(value.ToStringView());
-    new_value->clear();
-    PutBigEndian64(*new_value, sum);
-    return true;
+    return AddSlotVectors(
+        existing != nullptr ? existing->ToStringView() : std::string_view(),
+        operand, *new_value);
   }
   const char* Name() const override { return "ticketlog.AddBigEndian64"; }
+
+ private:
+  // Both in increasing slot order: one pass over the two, like a merge of
+  // sorted lists. Counts wrap around in two's complement, as scalars do.
+  static bool AddSlotVectors(std::string_view a, std::string_view b,
+                             std::string& sum) {
+    auto valid = [](std::string_view v) {
+      return ForEachSlotCount(v, [](uint8_t, int64_t) {});
+    };
+    if (!valid(a) || !valid(b)) return false;
+    auto slot = [](std::string_view v, size_t at) {
+      return static_cast<unsigned char>(v[at]);
+    };
+    auto count = [](std::string_view v, size_t at) {
+      return GetBigEndian64(v.substr(at + 1));
+    };
+    sum.clear();
+    size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+      unsigned char at;
+      uint64_t total = 0;
+      if (j == b.size() || (i < a.size() && slot(a, i) < slot(b, j))) {
+        at = slot(a, i);
+        total = count(a, i);
+        i += kSlotPairSize;
+      } else if (i == a.size() || slot(b, j) < slot(a, i)) {
+        at = slot(b, j);
+        total = count(b, j);
+        j += kSlotPairSize;
+      } else {
+        at = slot(a, i);
+        total = count(a, i) + count(b, j);
+        i += kSlotPairSize;
+        j += kSlotPairSize;
+      }
+      if (total != 0) PutSlotCount(sum, at, static_cast<int64_t>(total));
+    }
+    return true;
+  }
 };
 
 // What a reader compares to notice that the writer changed the set of files

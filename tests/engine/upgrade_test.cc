@@ -1,8 +1,11 @@
-// The upgrade path: a store written by the first release (views format 1,
-// tests/data/format1-store, made by that release's `ticketlog apply`) opens
-// in this version. A reader refuses it and says how to upgrade; the first
-// writer rebuilds its views in the current format, leaving the log as it
-// was.
+// The upgrade path: stores written by earlier releases open in this
+// version. tests/data/format1-store was made by the first release's
+// `ticketlog apply` (views format 1), tests/data/format4-store by the
+// `ticketlog apply tests/data/format4-store.jsonl` of views format 4 (count
+// cells keyed by status and awaiting, `C F` and `C R` counters; its search
+// index, lock and older options file left out). A reader refuses them and
+// says how to upgrade; the first writer rebuilds the views in the current
+// format, leaving the log as it was.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -17,12 +20,55 @@ constexpr char kRefund[] = "0b8a6f56-5a3c-4f0e-9d6e-3f1c2a7b9e10";
 constexpr char kHeadHash[] =
     "1d1e4e039ff30d164377ff545b16c6fd6298f27e2c619f61f500186c3f722c90";
 
-Options CopyOfFormat1Store(const TempDir& dir) {
+Options CopyOfStore(const TempDir& dir, const std::string& name) {
   Options options;
   options.path = dir.Sub("db");
-  std::filesystem::copy(std::string(TICKETLOG_TEST_DATA_DIR) + "/format1-store",
+  std::filesystem::copy(std::string(TICKETLOG_TEST_DATA_DIR) + "/" + name,
                         options.path);
   return options;
+}
+
+Options CopyOfFormat1Store(const TempDir& dir) {
+  return CopyOfStore(dir, "format1-store");
+}
+
+// The tickets of tests/data/format4-store.jsonl.
+constexpr char kFire[] = "6f1c0b2e-8d4a-4e7b-9a51-3c2d1e0f9a8b";
+constexpr char kReopened[] = "0b8a6f56-5a3c-4f0e-9d6e-3f1c2a7b9e10";
+constexpr char kTransferred[] = "9d2e4c1a-7b3f-4a8e-b1c2-5d6e7f8a9b0c";
+constexpr char kFormat4HeadHash[] =
+    "27560b1738a10250f45fc31d4cce654b96bcd207405040ea51a46706fe6118b6";
+
+// The counts of tests/data/format4-store.jsonl's tickets: kFire closed
+// (support, ana, chat, high, first response after 10 minutes, resolved in
+// 2 hours), kReopened open (billing, bruno, email, first response after 30
+// minutes, resolved then reopened), kTransferred open (billing, ana, web,
+// no response).
+void CheckFormat4Counts(Engine& engine, uint64_t tickets) {
+  auto stats = engine.GetStats("acme");
+  REQUIRE(stats.ok());
+  CHECK(stats->tickets == tickets);
+  CHECK(stats->by_status[TicketStatus::kOpen] == tickets - 1);
+  CHECK(stats->by_status[TicketStatus::kClosed] == 1);
+  CHECK(stats->by_department["billing"] == 2);
+  CHECK(stats->by_operator["ana"] == 1);
+  CHECK(stats->by_operator["bruno"] == 1);
+  CHECK(stats->median_first_response_us == 1200LL * 1000000);
+  CHECK(stats->median_resolution_us == 7200LL * 1000000);
+  ListQuery open;
+  open.account = "acme";
+  open.statuses = {TicketStatus::kOpen};
+  open.department = "billing";
+  auto page = engine.List(open);
+  REQUIRE(page.ok());
+  CHECK(page->total == 2);
+  open.operator_id = "ana";
+  open.awaiting = Awaiting::kOperator;
+  page = engine.List(open);
+  REQUIRE(page.ok());
+  CHECK(page->total == 1);
+  REQUIRE(page->items.size() == 1);
+  CHECK(page->items[0].ticket == kTransferred);
 }
 
 }  // namespace
@@ -120,6 +166,7 @@ TEST_CASE(
     auto engine = Engine::Open(options);
     REQUIRE(engine.ok());
     auto target = (*engine)->GetMessages("acme", kTarget, 1);
+    INFO(target.status().ToString());
     REQUIRE(target.ok());
     CHECK(target->total == 6);
     CHECK(contents(*target) ==
@@ -156,6 +203,64 @@ TEST_CASE(
   auto target = (*reader)->GetMessages("acme", kTarget, 1);
   REQUIRE(target.ok());
   CHECK(target->items.size() == 7);
+}
+
+TEST_CASE("a reader refuses a store of views format 4 and says how to upgrade",
+          "[engine][upgrade]") {
+  TempDir dir;
+  Options options = CopyOfStore(dir, "format4-store");
+  options.read_only = true;
+  auto engine = Engine::Open(options);
+  REQUIRE_FALSE(engine.ok());
+  CHECK(engine.status().code() == Code::kIoError);
+  CHECK(engine.status().message().find("are in format 4") != std::string::npos);
+}
+
+TEST_CASE(
+    "a writer rebuilds the count cells of a format 4 store in the current "
+    "format, and commands go on merging into them",
+    "[engine][upgrade]") {
+  TempDir dir;
+  Options options = CopyOfStore(dir, "format4-store");
+  {
+    auto engine = Engine::Open(options);
+    REQUIRE(engine.ok());
+    auto head = (*engine)->Head();
+    REQUIRE(head.ok());
+    CHECK(head->position == 20);
+    CHECK(head->hash == kFormat4HeadHash);
+    CheckFormat4Counts(**engine, 3);
+    auto report = (*engine)->Verify(LogHead{20, kFormat4HeadHash});
+    REQUIRE(report.ok());
+    INFO((report->problems.empty() ? "" : report->problems.front()));
+    CHECK(report->ok());
+
+    // A command after the upgrade merges into a rebuilt cell: the reopened
+    // ticket finished again counts as resolved once more.
+    Command finish;
+    finish.account = "acme";
+    finish.body = Finish{.ticket = kReopened,
+                         .content = "Refunded again.",
+                         .resolution = "refunded"};
+    REQUIRE((*engine)->Execute(finish).ok());
+    auto stats = (*engine)->GetStats("acme");
+    REQUIRE(stats.ok());
+    CHECK(stats->by_status[TicketStatus::kFinished] == 1);
+    CHECK(stats->by_status[TicketStatus::kOpen] == 1);
+    CHECK(stats->median_resolution_us.has_value());
+    auto again = (*engine)->Verify(std::nullopt);
+    REQUIRE(again.ok());
+    INFO((again->problems.empty() ? "" : again->problems.front()));
+    CHECK(again->ok());
+    auto view = (*engine)->GetTicket("acme", kFire);
+    REQUIRE(view.ok());
+    CHECK(view->status == TicketStatus::kClosed);
+  }
+  // Upgraded once: readers open it now.
+  options.read_only = true;
+  auto reader = Engine::Open(options);
+  REQUIRE(reader.ok());
+  CHECK((*reader)->GetStats("acme")->by_status[TicketStatus::kFinished] == 1);
 }
 
 }  // namespace ticketlog::testing

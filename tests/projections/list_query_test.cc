@@ -87,9 +87,7 @@ struct Fixture {
       for (auto& op : ops) entries[op.key] = op.value;
       tickets.push_back(v);
     }
-    for (const auto& [key, count] : counters) {
-      if (count != 0) entries[key] = EncodeCount(count);
-    }
+    for (auto& [key, value] : CounterEntries(counters)) entries[key] = value;
     entries[NumberKey("acme")] = EncodeCount(last_number.value_or(count));
     REQUIRE(store->ReplaceViews({entries.begin(), entries.end()}, kViewsFormat)
                 .ok());

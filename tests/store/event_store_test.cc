@@ -577,3 +577,93 @@ TEST_CASE("an append whose payloads do not match its events writes nothing",
   CHECK(result.status().code() == Code::kInvalidArgument);
   CHECK(store->Head().position == 0);
 }
+
+namespace {
+
+// A slot vector (store/coding.h) of `pairs`, given in slot order.
+std::string SlotVector(std::vector<std::pair<uint8_t, int64_t>> pairs) {
+  std::string out;
+  for (auto [slot, count] : pairs) store::PutSlotCount(out, slot, count);
+  return out;
+}
+
+// A view value as text: "slot=count" pairs, "" for the empty vector.
+std::string PrintSlots(const StatusOr<std::optional<std::string>>& value) {
+  if (!value.ok()) return "error: " + value.status().message();
+  if (!value->has_value()) return "absent";
+  std::string out;
+  bool ok = store::ForEachSlotCount(**value, [&](uint8_t slot, int64_t n) {
+    if (!out.empty()) out += " ";
+    out += std::to_string(slot) + "=" + std::to_string(n);
+  });
+  return ok ? out : "not a slot vector";
+}
+
+int64_t Scalar(const StatusOr<std::optional<std::string>>& value) {
+  REQUIRE(value.ok());
+  REQUIRE(value->has_value());
+  REQUIRE((*value)->size() == 8);
+  return static_cast<int64_t>(store::GetBigEndian64(**value));
+}
+
+// Appends an event to "t1" with `merges` as its view ops.
+void Merge(EventStore& store,
+           std::vector<std::pair<std::string, std::string>> merges) {
+  uint64_t version = store.GetStreamHead("t1")->version;
+  AppendRequest request = Request("t1", version, {"m"});
+  for (auto& [key, value] : merges) {
+    request.view_ops.push_back(
+        {store::ViewOp::Kind::kMerge, std::move(key), std::move(value)});
+  }
+  REQUIRE(store.Append(std::move(request)).ok());
+}
+
+}  // namespace
+
+TEST_CASE(
+    "view merges add 8-byte counters, and slot vectors slot by slot down to "
+    "the empty vector",
+    "[store][views]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  Merge(*store, {{"Cscalar", store::BigEndian64(5)},
+                 {"Ccell", SlotVector({{0, 1}, {8, 1}})},
+                 {"Cgone", SlotVector({{1, 1}, {9, 1}})}});
+  Merge(*store, {{"Cscalar", store::BigEndian64(static_cast<uint64_t>(-7))},
+                 {"Ccell", SlotVector({{0, -1}, {3, 1}, {9, 1}})},
+                 {"Cnegative", SlotVector({{2, -3}, {200, 4}})}});
+  Merge(*store, {{"Cgone", SlotVector({{1, -1}, {9, -1}})}});
+  auto check = [&] {
+    CHECK(Scalar(store->GetView("Cscalar")) == -2);
+    CHECK(PrintSlots(store->GetView("Ccell")) == "3=1 8=1 9=1");
+    CHECK(PrintSlots(store->GetView("Cnegative")) == "2=-3 200=4");
+    // All zero: the key stays, with the empty vector.
+    CHECK(store->GetView("Cgone")->value() == "");
+  };
+  check();
+  // Compaction runs the same operator over the stored operands.
+  REQUIRE(store->CompactAll().ok());
+  check();
+  Merge(*store, {{"Cgone", SlotVector({{4, 2}})}});
+  CHECK(PrintSlots(store->GetView("Cgone")) == "4=2");
+  REQUIRE(store->CompactAll().ok());
+  CHECK(PrintSlots(store->GetView("Cgone")) == "4=2");
+}
+
+TEST_CASE(
+    "a view merge of a slot vector onto an 8-byte counter, or of a malformed "
+    "operand, fails the read as corruption",
+    "[store][views]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  Merge(*store, {{"Cmixed", store::BigEndian64(1)},
+                 {"Cbadlength", std::string(10, '\1')},
+                 {"Cunsorted", SlotVector({{3, 1}, {2, 1}})}});
+  Merge(*store, {{"Cmixed", SlotVector({{0, 1}})}});
+  for (const char* key : {"Cmixed", "Cbadlength", "Cunsorted"}) {
+    INFO(key);
+    auto value = store->GetView(key);
+    REQUIRE_FALSE(value.ok());
+    CHECK(value.status().code() == Code::kCorruption);
+  }
+}
