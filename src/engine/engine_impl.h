@@ -163,8 +163,12 @@ class EngineImpl final : public Engine {
     // False when a record failed to verify: the other checks then have no
     // log to compare with (the chain's problems say why).
     bool readable = true;
-    // key, value (be64(position) and the event's messages)
-    std::vector<std::pair<std::string, std::string>> streams;
+    // The stream index entries: key, value (be64(position) and the event's
+    // messages), held in `stream_bytes` (one allocation per entry had
+    // cost verify a tenth of its time in malloc and sorting).
+    std::vector<std::pair<std::string_view, std::string_view>> streams;
+    std::unique_ptr<std::pmr::monotonic_buffer_resource> stream_bytes =
+        std::make_unique<std::pmr::monotonic_buffer_resource>();
     std::vector<std::pair<std::string, Command>> commands;  // by command key
     std::unordered_map<std::string, uint64_t> numbers;      // stream -> number
     Status views_status;  // of folding the views; corruption: not compared

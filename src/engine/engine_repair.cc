@@ -176,6 +176,10 @@ StatusOr<RepairReport> Engine::Repair(const Options& options) {
         "event behind them and were removed");
   }
   TICKETLOG_RETURN_IF_ERROR(store.WriteRepair(ops, {kept, prev}));
+  // The stream index entries carry the messages: free them before the
+  // rebuild gathers the views.
+  std::vector<store::FamilyOp>().swap(ops);
+  std::map<std::string, std::string>().swap(stream_index);
   if (report.events_dropped > 0) {
     // The search index may hold what was dropped: it is built again from
     // the kept log below.

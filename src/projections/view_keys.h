@@ -122,7 +122,8 @@ std::string ContactByKey(std::string_view account, ContactField field,
 std::string NumberKey(std::string_view account);
 std::string TicketByNumberKey(std::string_view account, uint64_t number);
 
-// Counters are stored as 8-byte big-endian signed values.
+// Scalar counters are stored as 8-byte big-endian signed values (count
+// cells are slot vectors: ticket_counts.h).
 std::string EncodeCount(int64_t count);
 int64_t DecodeCount(std::string_view bytes);
 

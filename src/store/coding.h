@@ -67,10 +67,10 @@ inline void PutSlotCount(std::string& out, uint8_t slot, int64_t count) {
   PutBigEndian64(out, static_cast<uint64_t>(count));
 }
 
-// Calls fn(slot, count) for each pair of `bytes` in order. False, after
-// calling fn for the pairs before the fault, when `bytes` is not a slot
-// vector: its length is not a multiple of kSlotPairSize, or its slots do
-// not increase.
+// Calls fn(slot, count) for each pair of `bytes` in order. False when
+// `bytes` is not a slot vector: at once when its length is not a multiple
+// of kSlotPairSize; after calling fn for the pairs before the fault when
+// its slots do not increase.
 template <typename Fn>
 bool ForEachSlotCount(std::string_view bytes, Fn&& fn) {
   if (bytes.size() % kSlotPairSize != 0) return false;

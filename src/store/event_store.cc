@@ -118,8 +118,9 @@ class TolerantLogger final : public rocksdb::Logger {
 // two's complement integer (a scalar counter) or a slot vector (coding.h:
 // its length is a multiple of 9, 0 included); a merge adds scalars, and
 // slot vectors slot by slot, leaving out the slots that add up to zero.
-// Mixing the two, or a malformed value, fails the merge (a corruption
-// error to the read or compaction that met it). The name is recorded with
+// Mixing the two, or a malformed value, fails the merge: a corruption error
+// to the read that met it; in a compaction, a background error that stops
+// later writes until the store is reopened. The name is recorded with
 // the store's options: part of the on-disk format. It stayed the same when
 // slot vectors came (views format 5): RocksDB does not compare names at
 // open, and format-4 values are all scalars, which add as before.
@@ -964,7 +965,7 @@ Status EventStore::ReadStream(
       status = Status::Corruption("malformed stream index entry");
       break;
     }
-    std::string log_key = it->value().ToString().substr(0, 8);
+    std::string log_key(it->value().ToStringView().substr(0, 8));
     std::string record;
     rocksdb::Status s =
         db_->Get(read_options, handle(Family::kLog), log_key, &record);

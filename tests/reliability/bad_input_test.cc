@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "projections/ticket_counts.h"
 #include "reliability/subprocess.h"
 #include "store/coding.h"
 #include "store/event_store.h"
@@ -894,6 +895,22 @@ TEST_CASE(
           "... and 20 more differences in the stream index, heads and "
           "idempotency records");
     CHECK(report.problems[101] == "... and 31 more differences in the views");
+  }
+
+  SECTION("a zero counter passes only in its own encoding") {
+    // A count cell merged down to zero is the empty slot vector and a
+    // scalar counter 8 zero bytes; either in the other's form cannot be
+    // read by a query, so it is a difference.
+    std::string cell = projections::CellPrefix("acme") + "made-up";
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      RawPut(s, store::Family::kViews, cell + "-empty", "");
+      RawPut(s, store::Family::kViews, cell + "-scalar",
+             store::BigEndian64(0));
+    });
+    VerifyReport report = verify();
+    for (const auto& p : report.problems) UNSCOPED_INFO(p);
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0].find("made-up-scalar") != std::string::npos);
   }
 
   SECTION("problems come family by family, views in key order") {
