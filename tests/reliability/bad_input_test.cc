@@ -904,8 +904,7 @@ TEST_CASE(
     std::string cell = projections::CellPrefix("acme") + "made-up";
     EditStore(world.fixture().options(), [&](store::EventStore& s) {
       RawPut(s, store::Family::kViews, cell + "-empty", "");
-      RawPut(s, store::Family::kViews, cell + "-scalar",
-             store::BigEndian64(0));
+      RawPut(s, store::Family::kViews, cell + "-scalar", store::BigEndian64(0));
     });
     VerifyReport report = verify();
     for (const auto& p : report.problems) UNSCOPED_INFO(p);
