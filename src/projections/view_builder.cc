@@ -4,7 +4,6 @@
 #include "projections/contacts.h"
 #include "projections/ticket_projection.h"
 #include "projections/view_keys.h"
-#include "schema/codec.h"
 
 namespace ticketlog::projections {
 

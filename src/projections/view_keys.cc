@@ -5,7 +5,6 @@
 namespace ticketlog::projections {
 namespace {
 
-using store::PutBigEndian32;
 using store::PutBigEndian64;
 using store::PutComponent;
 
