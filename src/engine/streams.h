@@ -84,7 +84,9 @@ inline StatusOr<CommandResult> DecodeCommandResult(
 inline StatusOr<Event> ToEvent(const store::StoredEvent& stored,
                                bool with_hashes = true) {
   Event event;
-  TICKETLOG_RETURN_IF_ERROR(schema::DecodeEventBody(stored.body, event));
+  TICKETLOG_RETURN_IF_ERROR(
+      stored.body_verified ? schema::DecodeVerifiedEventBody(stored.body, event)
+                           : schema::DecodeEventBody(stored.body, event));
   event.position = stored.position;
   event.version = stored.version;
   if (with_hashes) {

@@ -983,6 +983,12 @@ Status DecodeEventBody(std::string_view input, Event& event) {
                              event);
 }
 
+Status DecodeVerifiedEventBody(std::string_view input, Event& event) {
+  AlignedBytes aligned(input);
+  return DecodeVerifiedEvent(
+      *flatbuffers::GetRoot<fb::Event>(AsBytes(aligned.view())), event);
+}
+
 std::string EncodeEnvelope(uint64_t position, uint64_t version,
                            std::string_view prev_hash, std::string_view hash,
                            std::string_view body) {

@@ -29,6 +29,10 @@ std::string EncodeEventBody(const Event& event);
 // stream, times, actor, command_id, schema_version, payload); leaves
 // position, version and hashes alone.
 Status DecodeEventBody(std::string_view bytes, Event& event);
+// The same for a body that DecodeEnvelope verified as part of its envelope
+// (EnvelopeView::body): skips verifying it again. Bytes that were not
+// verified so are undefined behaviour to decode.
+Status DecodeVerifiedEventBody(std::string_view bytes, Event& event);
 
 // Encodes a stored log record (fb::Envelope) holding `body` verbatim.
 // `prev_hash` and `hash` are 32 raw bytes each.

@@ -256,6 +256,21 @@ struct EventStore::Writer {
   std::condition_variable cv;
 };
 
+namespace {
+
+// SHA-256, fetched from OpenSSL's providers once: EVP_sha256() has
+// EVP_DigestInit_ex fetch it again on every call, a third of the time of
+// hashing a 1 KB event.
+const EVP_MD* Sha256Digest() {
+  static const EVP_MD* const digest = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return digest;
+}
+
+}  // namespace
+
 std::string ChainHash(std::string_view prev_hash, uint64_t position,
                       uint64_t version, std::string_view body) {
   // One context per thread: EVP_MD_CTX allocation costs more than hashing a
@@ -267,7 +282,7 @@ std::string ChainHash(std::string_view prev_hash, uint64_t position,
   PutBigEndian64(numbers, version);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(ctx.get(), Sha256Digest(), nullptr);
   EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size());
   EVP_DigestUpdate(ctx.get(), numbers.data(), numbers.size());
   EVP_DigestUpdate(ctx.get(), body.data(), body.size());
@@ -278,7 +293,7 @@ std::string ChainHash(std::string_view prev_hash, uint64_t position,
 std::string Sha256(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(),
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, Sha256Digest(),
              nullptr);
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
@@ -872,6 +887,7 @@ StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
   event.prev_hash = std::string(envelope->prev_hash);
   event.hash = std::string(envelope->hash);
   event.body = envelope->body;
+  event.body_verified = true;
   return event;
 }
 

@@ -107,6 +107,9 @@ struct StoredEvent {
   std::string hash;       // 32 raw bytes
   std::string record;     // the whole stored Envelope
   std::string_view body;  // the nested fb::Event, pointing into `record`
+  // True when `body` was verified with its envelope (EventStore reads set
+  // it): decoding it need not verify it again.
+  bool body_verified = false;
 
   StoredEvent() = default;
   StoredEvent(const StoredEvent& other) { *this = other; }
@@ -120,6 +123,7 @@ struct StoredEvent {
     hash = other.hash;
     record = other.record;
     body = Rebound(other, at);
+    body_verified = other.body_verified;
     return *this;
   }
   StoredEvent& operator=(StoredEvent&& other) noexcept {
@@ -131,6 +135,7 @@ struct StoredEvent {
     hash = std::move(other.hash);
     record = std::move(other.record);
     body = Rebound(other, at);
+    body_verified = other.body_verified;
     return *this;
   }
 
