@@ -3,9 +3,11 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory_resource>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -24,6 +26,39 @@ namespace {
 constexpr size_t kMaxProblems = 100;
 // Fewer view entries than this are sorted on one thread.
 constexpr size_t kParallelSortMin = 1 << 16;
+
+// Runs `second` on a thread of its own (or after `here` when no thread can
+// be had: a process at its limit) and `here` on this one, and returns when
+// both have ended. An exception on either side (out of memory) is rethrown
+// here once both have ended: never a terminate.
+void TwoThreads(const std::function<void()>& second,
+                const std::function<void()>& here) {
+  std::exception_ptr second_threw, here_threw;
+  auto run_second = [&] {
+    try {
+      second();
+    } catch (...) {
+      second_threw = std::current_exception();
+    }
+  };
+  std::thread thread;
+  try {
+    thread = std::thread(run_second);
+  } catch (const std::system_error&) {
+  }
+  try {
+    here();
+  } catch (...) {
+    here_threw = std::current_exception();
+  }
+  if (thread.joinable()) {
+    thread.join();
+  } else {
+    run_second();
+  }
+  if (here_threw) std::rethrow_exception(here_threw);
+  if (second_threw) std::rethrow_exception(second_threw);
+}
 
 void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
   if (report.problems.size() < kMaxProblems) {
@@ -320,51 +355,55 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   VerifyReport report;
   LogFacts facts;
   TICKETLOG_RETURN_IF_ERROR(VerifyLog(report, facts));
-  // Then the families and the views are checked on two threads: this one
-  // compares the first two thirds of the views, the other checks the
-  // families and then the views' last third. Each reports on its own;
-  // their problems join the report in the order and under the cap a check
-  // of one after the other gives.
+  // Then the families and the views are checked on two threads, each
+  // reporting on its own; their problems join the report in the order and
+  // under the cap that a check of one after the other gives. First both
+  // sides are sorted by key: the views here, the families' facts beside.
   bool compare_views = facts.readable && facts.views_status.ok();
-  if (compare_views) SortEntries(facts.views);
-  const size_t entries = facts.views.sorted.size();
-  const size_t split = compare_views ? entries - entries / 3 : 0;
-  VerifyReport families, views_first, views_last;
-  size_t families_over = 0, views_first_over = 0, views_last_over = 0;
-  Status families_checked, views_last_checked, views_first_checked;
-  // An exception (out of memory) on either thread is rethrown here once
-  // both have ended: never a terminate.
-  std::exception_ptr second_threw, first_threw;
-  auto second = [&] {
-    try {
-      families_checked = VerifyFamilies(families, families_over, facts);
-      if (compare_views && families_checked.ok() && split < entries) {
-        views_last_checked = CompareViews(views_last, views_last_over,
-                                          facts.views, split, entries);
-      }
-    } catch (...) {
-      second_threw = std::current_exception();
-    }
-  };
-  std::thread second_thread;
-  try {
-    second_thread = std::thread(second);
-  } catch (const std::system_error&) {
-    second();
-  }
-  try {
-    if (compare_views) {
-      views_first_checked =
-          CompareViews(views_first, views_first_over, facts.views, 0, split);
-    }
-  } catch (...) {
-    first_threw = std::current_exception();
-  }
-  if (second_thread.joinable()) second_thread.join();
-  if (first_threw) std::rethrow_exception(first_threw);
-  if (second_threw) std::rethrow_exception(second_threw);
-  TICKETLOG_RETURN_IF_ERROR(families_checked);
-  Merge(report, {&families}, families_over,
+  TwoThreads(
+      [&] {
+        if (facts.readable) SortFamilyFacts(facts);
+      },
+      [&] {
+        if (compare_views) SortEntries(facts.views);
+      });
+  // The stream index holds every event's messages: as many bytes as the
+  // log, most of the reading. Each thread walks half of it; that one also
+  // the heads and idempotency records, this one the views.
+  const size_t streams = facts.readable ? facts.streams.size() : 0;
+  const size_t streams_split = streams / 2;
+  VerifyReport streams_first, streams_last, others, views;
+  size_t streams_first_over = 0, streams_last_over = 0, others_over = 0,
+         views_over = 0;
+  Status streams_first_checked, streams_last_checked, others_checked,
+      views_checked;
+  TwoThreads(
+      [&] {
+        if (!facts.readable) return;
+        if (streams_split > 0) {
+          streams_first_checked = VerifyStreamIndex(
+              streams_first, streams_first_over, facts, 0, streams_split);
+        }
+        if (streams_first_checked.ok()) {
+          others_checked = VerifyHeadsAndCommands(others, others_over, facts);
+        }
+      },
+      [&] {
+        if (compare_views) {
+          views_checked = CompareViews(views, views_over, facts.views, 0,
+                                       facts.views.sorted.size());
+        }
+        // The whole index when it is empty (entries the log does not back).
+        if (facts.readable && views_checked.ok()) {
+          streams_last_checked = VerifyStreamIndex(
+              streams_last, streams_last_over, facts, streams_split, streams);
+        }
+      });
+  TICKETLOG_RETURN_IF_ERROR(streams_first_checked);
+  TICKETLOG_RETURN_IF_ERROR(streams_last_checked);
+  TICKETLOG_RETURN_IF_ERROR(others_checked);
+  Merge(report, {&streams_first, &streams_last, &others},
+        streams_first_over + streams_last_over + others_over,
         "differences in the stream index, heads and idempotency records");
   if (expect) {
     auto event = store_->ReadEvent(expect->position);
@@ -386,12 +425,9 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   if (facts.readable && facts.views_status.code() != Code::kCorruption) {
     TICKETLOG_RETURN_IF_ERROR(facts.views_status);
   }
-  TICKETLOG_RETURN_IF_ERROR(views_first_checked);
-  TICKETLOG_RETURN_IF_ERROR(views_last_checked);
-  report.view_keys_checked +=
-      views_first.view_keys_checked + views_last.view_keys_checked;
-  Merge(report, {&views_first, &views_last}, views_first_over + views_last_over,
-        "differences in the views");
+  TICKETLOG_RETURN_IF_ERROR(views_checked);
+  report.view_keys_checked += views.view_keys_checked;
+  Merge(report, {&views}, views_over, "differences in the views");
   TICKETLOG_RETURN_IF_ERROR(VerifySearch(report));
   return report;
 }
@@ -542,18 +578,10 @@ std::string ShowHead(uint64_t version, uint64_t position) {
 
 }  // namespace
 
-Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
-                                  LogFacts& facts) {
-  // A log that cannot be read was reported by VerifyLog already.
-  if (!facts.readable) return Status::OK();
-  // Each family is walked in key order against what the log implies; of
-  // the events of one command, the last one counts (its record answers the
-  // command).
+void EngineImpl::SortFamilyFacts(LogFacts& facts) {
   auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
-  auto& streams = facts.streams;
-  std::stable_sort(streams.begin(), streams.end(), by_key);
-  auto& commands = facts.commands;
-  std::stable_sort(commands.begin(), commands.end(), by_key);
+  std::stable_sort(facts.streams.begin(), facts.streams.end(), by_key);
+  std::stable_sort(facts.commands.begin(), facts.commands.end(), by_key);
   auto same_key = [](const auto& a, const auto& b) {
     return a.first == b.first;
   };
@@ -563,45 +591,67 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
                  sorted.end());
     std::reverse(sorted.begin(), sorted.end());
   };
-  keep_last(streams);
-  keep_last(commands);
-  auto& numbers = facts.numbers;
+  keep_last(facts.streams);
+  keep_last(facts.commands);
+}
 
-  auto walk = [&](store::Family family, const char* name, auto& expected,
-                  auto&& same) -> Status {
-    auto want = expected.begin();
-    auto it = store_->NewCursor(family, /*scan=*/true);
+namespace {
+
+// Walks `family` side by side with expected[from, to) (sorted by key), over
+// the keys from expected[from] (the first key when from is 0) to before
+// expected[to] (the last key when to is the end): `same(key, value, want)`
+// names what is wrong with a stored entry (`want` is null when the log
+// implies none), and a key the log implies that the family lacks is
+// missing. from < to unless both are 0.
+template <typename Expected, typename Same>
+Status WalkFamily(const store::EventStore& store, store::Family family,
+                  const char* name, const Expected& expected, size_t from,
+                  size_t to, VerifyReport& report, size_t& suppressed,
+                  Same&& same) {
+  auto want = expected.begin() + static_cast<ptrdiff_t>(from);
+  auto end = expected.begin() + static_cast<ptrdiff_t>(to);
+  std::optional<std::string_view> stop;
+  if (end != expected.end()) stop = end->first;
+  auto it = store.NewCursor(family, /*scan=*/true);
+  if (from == 0) {
     it->SeekToFirst();
-    while (it->Valid() || want != expected.end()) {
-      int order = !it->Valid()             ? 1
-                  : want == expected.end() ? -1
-                                           : it->key().compare(want->first);
-      auto where = [&] {
-        return std::string(name) + " key " +
-               Printable(order > 0 ? std::string_view(want->first) : it->key());
-      };
-      if (order < 0) {
-        std::string problem = same(it->key(), it->value(), nullptr);
-        if (!problem.empty())
-          Report(report, suppressed, where() + ": " + problem);
-        it->Next();
-      } else if (order > 0) {
-        Report(report, suppressed, where() + " is missing");
-        ++want;
-      } else {
-        std::string problem = same(it->key(), it->value(), &want->second);
-        if (!problem.empty())
-          Report(report, suppressed, where() + ": " + problem);
-        it->Next();
-        ++want;
-      }
+  } else {
+    it->Seek(want->first);
+  }
+  auto live = [&] { return it->Valid() && (!stop || it->key() < *stop); };
+  while (live() || want != end) {
+    int order = !live() ? 1 : want == end ? -1 : it->key().compare(want->first);
+    auto where = [&] {
+      return std::string(name) + " key " +
+             Printable(order > 0 ? std::string_view(want->first) : it->key());
+    };
+    if (order < 0) {
+      std::string problem = same(it->key(), it->value(), nullptr);
+      if (!problem.empty())
+        Report(report, suppressed, where() + ": " + problem);
+      it->Next();
+    } else if (order > 0) {
+      Report(report, suppressed, where() + " is missing");
+      ++want;
+    } else {
+      std::string problem = same(it->key(), it->value(), &want->second);
+      if (!problem.empty())
+        Report(report, suppressed, where() + ": " + problem);
+      it->Next();
+      ++want;
     }
-    TICKETLOG_RETURN_IF_ERROR(it->status());
-    return Status::OK();
-  };
+  }
+  return it->status();
+}
 
-  TICKETLOG_RETURN_IF_ERROR(walk(
-      store::Family::kStreams, "stream index", streams,
+}  // namespace
+
+Status EngineImpl::VerifyStreamIndex(VerifyReport& report, size_t& suppressed,
+                                     const LogFacts& facts, size_t from,
+                                     size_t to) {
+  return WalkFamily(
+      *store_, store::Family::kStreams, "stream index", facts.streams, from, to,
+      report, suppressed,
       [](std::string_view, std::string_view value,
          const std::string_view* want) {
         if (want == nullptr) return std::string("is not backed by the log");
@@ -614,17 +664,27 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
                  std::to_string(position);
         }
         return std::string();
-      }));
+      });
+}
+
+Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
+                                          size_t& suppressed,
+                                          const LogFacts& facts) {
   // Format 2 keeps no stream heads (a stream's head is its last index
   // entry): the family must be empty.
   std::vector<std::pair<std::string, uint64_t>> no_heads;
-  TICKETLOG_RETURN_IF_ERROR(
-      walk(store::Family::kHeads, "stream head", no_heads,
-           [](std::string_view, std::string_view, const uint64_t*) {
-             return std::string("is left over from format 1");
-           }));
-  TICKETLOG_RETURN_IF_ERROR(walk(
-      store::Family::kIdempotency, "idempotency", commands,
+  TICKETLOG_RETURN_IF_ERROR(WalkFamily(
+      *store_, store::Family::kHeads, "stream head", no_heads, 0, 0, report,
+      suppressed, [](std::string_view, std::string_view, const uint64_t*) {
+        return std::string("is left over from format 1");
+      }));
+  auto number_of = [&facts](const std::string& stream) -> uint64_t {
+    auto it = facts.numbers.find(stream);
+    return it == facts.numbers.end() ? 0 : it->second;
+  };
+  return WalkFamily(
+      *store_, store::Family::kIdempotency, "idempotency", facts.commands, 0,
+      facts.commands.size(), report, suppressed,
       [&](std::string_view key, std::string_view value,
           const LogFacts::Command* command) -> std::string {
         store::AppendResult stored;
@@ -638,7 +698,7 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
         if (value.size() < 16 || !result.ok()) return "is malformed";
         if (command != nullptr) {
           uint64_t number =
-              command->ticket.empty() ? 0 : numbers[command->stream];
+              command->ticket.empty() ? 0 : number_of(command->stream);
           if (result->position != command->position ||
               result->version != command->version ||
               result->ticket != command->ticket || result->number != number) {
@@ -668,14 +728,13 @@ Status EngineImpl::VerifyFamilies(VerifyReport& report, size_t& suppressed,
                  ? !result->ticket.empty()
                  : decoded->stream != result->ticket ||
                        result->number !=
-                           numbers[StreamName(account, decoded->stream)])) {
+                           number_of(StreamName(account, decoded->stream)))) {
           return "answers " + ShowHead(result->version, result->position) +
                  " of ticket \"" + result->ticket +
                  "\", which does not match the log";
         }
         return "";
-      }));
-  return Status::OK();
+      });
 }
 
 Status EngineImpl::CompareViews(VerifyReport& report, size_t& suppressed,

@@ -177,14 +177,21 @@ class EngineImpl final : public Engine {
   // Walks the log once: checks the hash chain, positions and stream
   // versions into `report`, and gathers `facts`.
   Status VerifyLog(VerifyReport& report, LogFacts& facts);
-  // Check the stream index, the stream heads and the idempotency records,
-  // and the views, against what the log implies. Each may run on its own
-  // thread: VerifyFamilies sorts and reads `facts.streams`,
-  // `facts.commands` and `facts.numbers` only, CompareViews reads
-  // `expected` only; each reports into its own `report` and counts what it
-  // found beyond the cap in `suppressed`.
-  Status VerifyFamilies(VerifyReport& report, size_t& suppressed,
-                        LogFacts& facts);
+  // Sorts `facts.streams` and `facts.commands` by key and keeps, of each
+  // key, its last entry in log order (of the events of one command, the
+  // last one's record answers the command).
+  static void SortFamilyFacts(LogFacts& facts);
+  // Check the stream index over the part of its key space that
+  // facts.streams[from, to) covers, the stream heads and the idempotency
+  // records, and the views, against what the log implies (`facts` sorted by
+  // SortFamilyFacts, `expected` by SortEntries). Each may run on its own
+  // thread beside the others: they only read what they are given; each
+  // reports into its own `report` and counts what it found beyond the cap
+  // in `suppressed`.
+  Status VerifyStreamIndex(VerifyReport& report, size_t& suppressed,
+                           const LogFacts& facts, size_t from, size_t to);
+  Status VerifyHeadsAndCommands(VerifyReport& report, size_t& suppressed,
+                                const LogFacts& facts);
   // Compares the live views with expected.sorted[from, to) over that part
   // of the key space (expected sorted by SortEntries).
   Status CompareViews(VerifyReport& report, size_t& suppressed,

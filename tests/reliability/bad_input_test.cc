@@ -912,6 +912,42 @@ TEST_CASE(
     CHECK(report.problems[0].find("made-up-scalar") != std::string::npos);
   }
 
+  SECTION("the stream index is checked in two halves, in key order") {
+    // Two threads walk the stream index, split at its middle entry: a
+    // difference at either end and at either side of the split is
+    // reported once, in key order.
+    std::string middle;
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      std::vector<std::string> keys;
+      auto it = s.NewCursor(store::Family::kStreams);
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        keys.push_back(std::string(it->key()));
+      }
+      REQUIRE(keys.size() >= 4);
+      middle = keys[keys.size() / 2];
+      std::string before_middle = keys[keys.size() / 2 - 1];
+      RawPut(s, store::Family::kStreams, std::string(1, '\0'),
+             store::BigEndian64(1));
+      RawPut(s, store::Family::kStreams, before_middle + "x",
+             store::BigEndian64(1));
+      REQUIRE(s.db()
+                  ->Delete(rocksdb::WriteOptions(),
+                           s.handle(store::Family::kStreams), middle)
+                  .ok());
+      RawPut(s, store::Family::kStreams, middle + "x", store::BigEndian64(1));
+      RawPut(s, store::Family::kStreams, "\xff\xff", store::BigEndian64(1));
+    });
+    VerifyReport report = verify();
+    for (const auto& p : report.problems) UNSCOPED_INFO(p);
+    REQUIRE(report.problems.size() == 5);
+    for (size_t i : {0, 1, 3, 4}) {
+      CHECK(report.problems[i].starts_with("stream index key"));
+      CHECK(report.problems[i].ends_with(": is not backed by the log"));
+    }
+    CHECK(report.problems[2].ends_with(" is missing"));
+    CHECK(report.problems[4].find("\\xff\\xff") != std::string::npos);
+  }
+
   SECTION("problems come family by family, views in key order") {
     // The views are compared in two parts on two threads: "A..." sorts
     // before every view key, "Z..." after.
