@@ -1,5 +1,6 @@
 // The audit path: reading the log, its head, rebuilding and verifying.
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -11,6 +12,7 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "base/text.h"
 #include "engine/engine_impl.h"
@@ -24,6 +26,9 @@ namespace {
 
 // Verify lists at most this many differences, then counts the rest.
 constexpr size_t kMaxProblems = 100;
+// The stream index is checked in this many parts (fewer when it has fewer
+// entries), taken in turn by two threads.
+constexpr size_t kStreamIndexParts = 16;
 // Fewer view entries than this are sorted on one thread.
 constexpr size_t kParallelSortMin = 1 << 16;
 
@@ -71,7 +76,7 @@ void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
 // Adds the problems that one check reported in parts, each on its own
 // (with `over` more beyond their caps in all), to `report`, as if reported
 // there: in order, under the same cap, with one line for those over it.
-void Merge(VerifyReport& report, std::initializer_list<VerifyReport*> parts,
+void Merge(VerifyReport& report, const std::vector<VerifyReport*>& parts,
            size_t over, const std::string& what) {
   for (VerifyReport* part : parts) {
     for (std::string& problem : part->problems) {
@@ -367,43 +372,55 @@ StatusOr<VerifyReport> EngineImpl::Verify(
       [&] {
         if (compare_views) SortEntries(facts.views);
       });
-  // The stream index holds every event's messages: as many bytes as the
-  // log, most of the reading. Each thread walks half of it; that one also
-  // the heads and idempotency records, this one the views.
+  // The stream index holds every event's messages, as many bytes as the
+  // log: it is walked in parts, which both threads take in turn once done
+  // with their own check (this one the views, that one the heads and
+  // idempotency records), so that neither waits for the other.
   const size_t streams = facts.readable ? facts.streams.size() : 0;
-  const size_t streams_split = streams / 2;
-  VerifyReport streams_first, streams_last, others, views;
-  size_t streams_first_over = 0, streams_last_over = 0, others_over = 0,
-         views_over = 0;
-  Status streams_first_checked, streams_last_checked, others_checked,
-      views_checked;
+  // Parts [bounds[i], bounds[i + 1]) of facts.streams, none empty (fewer
+  // parts than entries); an index the log implies nothing of is walked
+  // whole, as one part [0, 0).
+  const size_t parts =
+      facts.readable ? std::min(kStreamIndexParts, std::max<size_t>(streams, 1))
+                     : 0;
+  std::vector<VerifyReport> part_reports(parts);
+  std::vector<size_t> part_over(parts, 0);
+  std::vector<Status> part_checked(parts);
+  std::atomic<size_t> next_part{0};
+  auto walk_parts = [&] {
+    for (size_t i; (i = next_part.fetch_add(1)) < parts;) {
+      part_checked[i] =
+          VerifyStreamIndex(part_reports[i], part_over[i], facts,
+                            streams * i / parts, streams * (i + 1) / parts);
+      if (!part_checked[i].ok()) return;
+    }
+  };
+  VerifyReport others, views;
+  size_t others_over = 0, views_over = 0;
+  Status others_checked, views_checked;
   TwoThreads(
       [&] {
         if (!facts.readable) return;
-        if (streams_split > 0) {
-          streams_first_checked = VerifyStreamIndex(
-              streams_first, streams_first_over, facts, 0, streams_split);
-        }
-        if (streams_first_checked.ok()) {
-          others_checked = VerifyHeadsAndCommands(others, others_over, facts);
-        }
+        others_checked = VerifyHeadsAndCommands(others, others_over, facts);
+        if (others_checked.ok()) walk_parts();
       },
       [&] {
         if (compare_views) {
           views_checked = CompareViews(views, views_over, facts.views, 0,
                                        facts.views.sorted.size());
         }
-        // The whole index when it is empty (entries the log does not back).
-        if (facts.readable && views_checked.ok()) {
-          streams_last_checked = VerifyStreamIndex(
-              streams_last, streams_last_over, facts, streams_split, streams);
-        }
+        if (views_checked.ok()) walk_parts();
       });
-  TICKETLOG_RETURN_IF_ERROR(streams_first_checked);
-  TICKETLOG_RETURN_IF_ERROR(streams_last_checked);
   TICKETLOG_RETURN_IF_ERROR(others_checked);
-  Merge(report, {&streams_first, &streams_last, &others},
-        streams_first_over + streams_last_over + others_over,
+  size_t families_over = others_over;
+  std::vector<VerifyReport*> families;
+  for (size_t i = 0; i < parts; ++i) {
+    TICKETLOG_RETURN_IF_ERROR(part_checked[i]);
+    families.push_back(&part_reports[i]);
+    families_over += part_over[i];
+  }
+  families.push_back(&others);
+  Merge(report, families, families_over,
         "differences in the stream index, heads and idempotency records");
   if (expect) {
     auto event = store_->ReadEvent(expect->position);
