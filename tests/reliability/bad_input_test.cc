@@ -912,10 +912,10 @@ TEST_CASE(
     CHECK(report.problems[0].find("made-up-scalar") != std::string::npos);
   }
 
-  SECTION("the stream index is checked in two halves, in key order") {
-    // Two threads walk the stream index, split at its middle entry: a
-    // difference at either end and at either side of the split is
-    // reported once, in key order.
+  SECTION("the stream index is checked in parts, in key order") {
+    // Two threads walk the stream index in parts; its middle entry starts
+    // one of them. A difference at either end and at either side of that
+    // boundary is reported once, in key order.
     std::string middle;
     EditStore(world.fixture().options(), [&](store::EventStore& s) {
       std::vector<std::string> keys;
