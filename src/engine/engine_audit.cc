@@ -377,9 +377,9 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   // with their own check (this one the views, that one the heads and
   // idempotency records), so that neither waits for the other.
   const size_t streams = facts.readable ? facts.streams.size() : 0;
-  // Parts [bounds[i], bounds[i + 1]) of facts.streams, none empty (fewer
-  // parts than entries); an index the log implies nothing of is walked
-  // whole, as one part [0, 0).
+  // Part i covers facts.streams[streams * i / parts, streams * (i + 1) /
+  // parts), never empty (no more parts than entries); an index the log
+  // implies nothing of is walked whole, as one part [0, 0).
   const size_t parts =
       facts.readable ? std::min(kStreamIndexParts, std::max<size_t>(streams, 1))
                      : 0;
@@ -387,12 +387,13 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   std::vector<size_t> part_over(parts, 0);
   std::vector<Status> part_checked(parts);
   std::atomic<size_t> next_part{0};
+  std::atomic<bool> failed{false};  // a check failed: its error is returned
   auto walk_parts = [&] {
-    for (size_t i; (i = next_part.fetch_add(1)) < parts;) {
+    for (size_t i; !failed && (i = next_part.fetch_add(1)) < parts;) {
       part_checked[i] =
           VerifyStreamIndex(part_reports[i], part_over[i], facts,
                             streams * i / parts, streams * (i + 1) / parts);
-      if (!part_checked[i].ok()) return;
+      if (!part_checked[i].ok()) failed = true;
     }
   };
   VerifyReport others, views;
@@ -402,16 +403,23 @@ StatusOr<VerifyReport> EngineImpl::Verify(
       [&] {
         if (!facts.readable) return;
         others_checked = VerifyHeadsAndCommands(others, others_over, facts);
-        if (others_checked.ok()) walk_parts();
+        if (others_checked.ok()) {
+          walk_parts();
+        } else {
+          failed = true;
+        }
       },
       [&] {
         if (compare_views) {
           views_checked = CompareViews(views, views_over, facts.views, 0,
                                        facts.views.sorted.size());
         }
-        if (views_checked.ok()) walk_parts();
+        if (views_checked.ok()) {
+          walk_parts();
+        } else {
+          failed = true;
+        }
       });
-  TICKETLOG_RETURN_IF_ERROR(others_checked);
   size_t families_over = others_over;
   std::vector<VerifyReport*> families;
   for (size_t i = 0; i < parts; ++i) {
@@ -419,6 +427,7 @@ StatusOr<VerifyReport> EngineImpl::Verify(
     families.push_back(&part_reports[i]);
     families_over += part_over[i];
   }
+  TICKETLOG_RETURN_IF_ERROR(others_checked);
   families.push_back(&others);
   Merge(report, families, families_over,
         "differences in the stream index, heads and idempotency records");
@@ -636,7 +645,9 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
     it->Seek(want->first);
   }
   auto live = [&] { return it->Valid() && (!stop || it->key() < *stop); };
-  while (live() || want != end) {
+  // A read that fails ends the walk (Valid() is false then): its error is
+  // returned, not every key after it reported missing.
+  while ((live() || want != end) && it->status().ok()) {
     int order = !live() ? 1 : want == end ? -1 : it->key().compare(want->first);
     auto where = [&] {
       return std::string(name) + " key " +
@@ -773,7 +784,8 @@ Status EngineImpl::CompareViews(VerifyReport& report, size_t& suppressed,
     it->Seek(want->first);
   }
   auto live = [&] { return it->Valid() && (!stop || it->key() < *stop); };
-  while (live() || want != end) {
+  // A read that fails ends the walk: its error is returned.
+  while ((live() || want != end) && it->status().ok()) {
     int order;
     if (!live()) {
       order = 1;

@@ -136,6 +136,9 @@ struct StoredEvent {
     record = std::move(other.record);
     body = Rebound(other, at);
     body_verified = other.body_verified;
+    // The moved-from event holds no body: nothing to decode unverified.
+    other.body = {};
+    other.body_verified = false;
     return *this;
   }
 

@@ -3,7 +3,7 @@
 // corpus and every crash ever found (tests/reliability/fuzz_corpus_test.cc):
 //  - no decoder crashes, whatever the bytes (ASan and UBSan watch);
 //  - a decoded envelope's hashes are 32 bytes and its body lies inside the
-//    given bytes;
+//    given bytes, and decodes without verifying again as it does with;
 //  - whatever decodes re-encodes, and the re-encoding decodes back to the
 //    same encoding (decode and encode agree on every value a stored record
 //    can hold).
@@ -48,6 +48,20 @@ inline std::string CheckEventDecode(std::string_view bytes) {
     if (envelope->body.data() < begin ||
         envelope->body.data() + envelope->body.size() > end) {
       return "DecodeEnvelope: the body points outside the record";
+    }
+    // The body the envelope verified decodes without verifying again
+    // (EventStore reads), to what a verifying decode gives.
+    Event trusted, checked;
+    Status trusted_status =
+        schema::DecodeVerifiedEventBody(envelope->body, trusted);
+    Status checked_status = schema::DecodeEventBody(envelope->body, checked);
+    if (trusted_status.ok() != checked_status.ok()) {
+      return "DecodeVerifiedEventBody: " + trusted_status.ToString() +
+             ", but DecodeEventBody: " + checked_status.ToString();
+    }
+    if (trusted_status.ok() &&
+        schema::EncodeEventBody(trusted) != schema::EncodeEventBody(checked)) {
+      return "DecodeVerifiedEventBody decodes the verified body differently";
     }
   } else if (envelope.status().code() != Code::kCorruption) {
     return "DecodeEnvelope: refused with " + envelope.status().ToString() +
