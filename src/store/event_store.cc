@@ -12,10 +12,14 @@
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +31,7 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "schema/codec.h"
 #include "store/coding.h"
@@ -445,6 +450,50 @@ Status EventStore::OpenDb(const Options& options, Recovery recovery) {
   return Status::OK();
 }
 
+namespace {
+
+// A reader's directory (the secondary instance's own) is
+// <temp>/ticketlog-reader-<process id>-XXXXXX, removed when the reader
+// closes.
+constexpr std::string_view kReaderDirPrefix = "ticketlog-reader-";
+
+// Removes the reader directories in `temp` that belong to this user and
+// whose process has ended: a reader killed before its close (SIGKILL, or
+// the SIGPIPE of `ticketlog dump | head`) leaves its directory behind.
+// Best effort: what cannot be read or removed stays. A process that exists
+// but cannot be signalled (another user's, another PID namespace's) counts
+// as alive.
+void RemoveDeadReaderDirs(const std::filesystem::path& temp) {
+  std::vector<std::filesystem::path> dead;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(temp, ec);
+  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!name.starts_with(kReaderDirPrefix)) continue;
+    std::string_view rest =
+        std::string_view(name).substr(kReaderDirPrefix.size());
+    size_t dash = rest.find('-');
+    if (dash == std::string_view::npos) continue;
+    pid_t pid = 0;
+    auto [end, parsed] = std::from_chars(rest.data(), rest.data() + dash, pid);
+    if (parsed != std::errc() || end != rest.data() + dash || pid <= 0) {
+      continue;
+    }
+    struct stat st;
+    if (lstat(it->path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+        st.st_uid != geteuid()) {
+      continue;
+    }
+    if (kill(pid, 0) != 0 && errno == ESRCH) dead.push_back(it->path());
+  }
+  for (const auto& path : dead) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+}
+
+}  // namespace
+
 Status EventStore::OpenSecondary(
     const rocksdb::DBOptions& base_options,
     const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
@@ -455,12 +504,18 @@ Status EventStore::OpenSecondary(
   if (!std::filesystem::exists(std::filesystem::path(path_) / "CURRENT")) {
     return Status::IoError("opening " + path_ + ": no ticketlog store there");
   }
-  std::string tmpl =
-      (std::filesystem::temp_directory_path() / "ticketlog-reader-XXXXXX")
-          .string();
+  std::error_code ec;
+  std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
+  if (ec) {
+    return Status::IoError("finding the directory for temporary files: " +
+                           ec.message());
+  }
+  RemoveDeadReaderDirs(temp);
+  std::string tmpl = (temp / (std::string(kReaderDirPrefix) +
+                              std::to_string(getpid()) + "-XXXXXX"))
+                         .string();
   if (mkdtemp(tmpl.data()) == nullptr) {
-    return Status::IoError("creating a reader directory in " +
-                           std::filesystem::temp_directory_path().string() +
+    return Status::IoError("creating a reader directory in " + temp.string() +
                            ": " + std::strerror(errno));
   }
   secondary_dir_ = tmpl;

@@ -1,10 +1,16 @@
 #include "store/event_store.h"
 
 #include <rocksdb/db.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -449,6 +455,79 @@ TEST_CASE(
   CHECK(refused.status().code() == Code::kIoError);
   auto later = OpenStore(reader_options);
   CHECK(later->Head().position == 3);
+}
+
+TEST_CASE(
+    "a reader removes the directories of readers that were killed, and only "
+    "those",
+    "[store][readers]") {
+  TempDir dir;
+  TempDir temp;
+  // Readers make their directories under TMPDIR: this test's own.
+  struct TmpDirScope {
+    std::optional<std::string> saved;
+    explicit TmpDirScope(const std::string& path) {
+      if (const char* old = std::getenv("TMPDIR")) saved = old;
+      setenv("TMPDIR", path.c_str(), 1);
+    }
+    ~TmpDirScope() {
+      if (saved) {
+        setenv("TMPDIR", saved->c_str(), 1);
+      } else {
+        unsetenv("TMPDIR");
+      }
+    }
+  } scope(temp.path());
+  // A process that has ended: a reader killed before its close.
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) _exit(0);
+  REQUIRE(waitpid(child, nullptr, 0) == child);
+  const std::string prefix = "ticketlog-reader-";
+  const std::string dead = temp.Sub(prefix + std::to_string(child) + "-aB3dE9");
+  const std::string alive =
+      temp.Sub(prefix + std::to_string(getpid()) + "-aB3dE9");
+  const std::string unnamed = temp.Sub(prefix + "aB3dE9");  // no process id
+  const std::string not_a_dir =
+      temp.Sub(prefix + std::to_string(child) + "-file00");
+  std::filesystem::create_directories(dead + "/inside");
+  std::filesystem::create_directories(alive);
+  std::filesystem::create_directories(unnamed);
+  std::ofstream(not_a_dir) << "x";
+
+  Options options = StoreOptions(dir);
+  {
+    auto writer = OpenStore(options);
+    REQUIRE(writer->Append(Request("t1", 0, {"a"})).ok());
+  }
+  auto entries = [&] {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(temp.path())) {
+      names.insert(e.path().filename().string());
+    }
+    return names;
+  };
+  Options reader_options = options;
+  reader_options.read_only = true;
+  {
+    auto reader = OpenStore(reader_options);
+    CHECK(reader->Head().position == 1);
+    std::set<std::string> names = entries();
+    CHECK_FALSE(std::filesystem::exists(dead));
+    CHECK(std::filesystem::exists(alive));
+    CHECK(std::filesystem::exists(unnamed));
+    CHECK(std::filesystem::exists(not_a_dir));
+    // Its own, named by this process: the other alive one and a new one.
+    CHECK(std::count_if(names.begin(), names.end(), [&](const std::string& n) {
+            return n.starts_with(prefix + std::to_string(getpid()) + "-");
+          }) == 2);
+    CHECK(names.size() == 4);
+  }
+  // Closed: its own directory is gone too.
+  CHECK(entries() == std::set<std::string>{
+                         std::filesystem::path(alive).filename().string(),
+                         std::filesystem::path(unnamed).filename().string(),
+                         std::filesystem::path(not_a_dir).filename().string()});
 }
 
 TEST_CASE("a reader of a directory that holds no store fails with io_error",
