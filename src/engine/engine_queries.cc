@@ -427,7 +427,7 @@ StatusOr<SearchPage> EngineImpl::Search(const SearchQuery& query) {
   std::shared_lock engine_lock(engine_mu_);
   search::Matches matches;
   {
-    std::lock_guard lock(search_mu_);
+    auto lock = LockSearch();
     TICKETLOG_RETURN_IF_ERROR(CatchUpSearchLocked());
     auto found = search_->Search(query.account, query.text, query.statuses,
                                  query.page, kPageSize);

@@ -34,7 +34,7 @@ EngineImpl::~EngineImpl() {
     stop_indexer_ = true;
     indexer_.join();
   }
-  std::lock_guard lock(search_mu_);
+  auto lock = LockSearch();
   if (search_ && !read_only_) {
     // Best effort: what is not committed is indexed again on the next open.
     (void)CatchUpSearchLocked();
@@ -66,16 +66,23 @@ Status EngineImpl::OpenSearch(const Options& options) {
   return Status::OK();
 }
 
-Status EngineImpl::CatchUpSearchLocked() {
+std::unique_lock<std::mutex> EngineImpl::LockSearch() {
+  search_waiting_.fetch_add(1);
+  std::unique_lock lock(search_mu_);
+  search_waiting_.fetch_sub(1);
+  return lock;
+}
+
+Status EngineImpl::CatchUpSearchLocked(bool yield) {
   if (!search_) {
     auto reader = search::SearchIndex::OpenReader(search_dir_);
     if (!reader.ok()) return reader.status();
     search_ = std::move(*reader);
   }
-  return CatchUp(*search_);
+  return CatchUp(*search_, yield);
 }
 
-Status EngineImpl::CatchUp(search::SearchIndex& index) {
+Status EngineImpl::CatchUp(search::SearchIndex& index, bool yield) {
   uint64_t head = store_->Head().position;
   uint64_t from = index.checkpoint() + 1;
   if (from > head) return Status::OK();
@@ -89,18 +96,26 @@ Status EngineImpl::CatchUp(search::SearchIndex& index) {
         }
         applied = index.Apply(*event);
         ++uncommitted_events_;
-        return applied.ok() && event->position < head;
+        return applied.ok() && event->position < head &&
+               !(yield && search_waiting_.load() > 0);
       }));
   return applied;
 }
 
 void EngineImpl::IndexLoop() {
   // The lowest CPU priority (Linux sets it per thread): when the cores are
-  // busy, commands go first and the index catches up in the pauses; a
-  // search never waits for this thread, it catches the index up itself.
+  // busy, commands go first and the index catches up in the pauses. A
+  // search does not wait for this thread's catch-up (LockSearch): it waits
+  // at most for the event in hand, or a full batch's commit, and catches
+  // the index up itself.
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
   auto last_commit = std::chrono::steady_clock::now();
   while (!stop_indexer_) {
+    // A caller waits for the lock this thread just gave up: let it take it
+    // first (the mutex is not fair).
+    while (search_waiting_.load() > 0 && !stop_indexer_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     uint64_t checkpoint;
     {
       std::lock_guard lock(search_mu_);
@@ -111,12 +126,14 @@ void EngineImpl::IndexLoop() {
     if (head > search_->checkpoint()) {
       // A failure leaves the checkpoint where it is: the next round, or the
       // next open, tries again from there.
-      (void)CatchUpSearchLocked();
+      (void)CatchUpSearchLocked(/*yield=*/true);
     }
     auto now = std::chrono::steady_clock::now();
     bool idle = head == checkpoint;
+    // A full batch is committed whoever waits; a commit for time's sake
+    // waits until nobody does.
     if (uncommitted_events_ >= search_commit_events_ ||
-        (uncommitted_events_ > 0 &&
+        (uncommitted_events_ > 0 && search_waiting_.load() == 0 &&
          (idle || now - last_commit > 10 * kIndexerWait))) {
       if (search_->Commit().ok()) uncommitted_events_ = 0;
       last_commit = now;
@@ -125,7 +142,7 @@ void EngineImpl::IndexLoop() {
 }
 
 Status EngineImpl::RebuildSearch() {
-  std::lock_guard lock(search_mu_);
+  auto lock = LockSearch();
   if (!search_) return Status::OK();
   TICKETLOG_RETURN_IF_ERROR(search_->Clear());
   TICKETLOG_RETURN_IF_ERROR(CatchUpSearchLocked());
@@ -160,7 +177,7 @@ Status EngineImpl::VerifySearch(VerifyReport& report) {
 }
 
 Status EngineImpl::CheckSearch(VerifyReport& report) {
-  std::lock_guard lock(search_mu_);
+  auto lock = LockSearch();
   uint64_t head = store_->Head().position;
   // A writer's index is checked as its indexer keeps it; a reader checks
   // what the writer committed, before adding anything of its own.
