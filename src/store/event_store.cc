@@ -1,5 +1,6 @@
 #include "store/event_store.h"
 
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
@@ -13,6 +14,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -454,15 +456,19 @@ namespace {
 
 // A reader's directory (the secondary instance's own) is
 // <temp>/ticketlog-reader-<process id>-XXXXXX, removed when the reader
-// closes.
+// closes; the reader holds a lock (flock) on kReaderLockFile in it while it
+// lives.
 constexpr std::string_view kReaderDirPrefix = "ticketlog-reader-";
+constexpr const char* kReaderLockFile = "ticketlog-reader.lock";
 
 // Removes the reader directories in `temp` that belong to this user and
 // whose process has ended: a reader killed before its close (SIGKILL, or
 // the SIGPIPE of `ticketlog dump | head`) leaves its directory behind.
 // Best effort: what cannot be read or removed stays. A process that exists
-// but cannot be signalled (another user's, another PID namespace's) counts
-// as alive.
+// but cannot be signalled (another user's) counts as alive; so does a
+// directory whose lock file is locked (a live reader in another PID
+// namespace that shares this directory, whose process id means nothing
+// here).
 void RemoveDeadReaderDirs(const std::filesystem::path& temp) {
   std::vector<std::filesystem::path> dead;
   std::error_code ec;
@@ -487,8 +493,15 @@ void RemoveDeadReaderDirs(const std::filesystem::path& temp) {
     if (kill(pid, 0) != 0 && errno == ESRCH) dead.push_back(it->path());
   }
   for (const auto& path : dead) {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
+    std::string lock_path = (path / kReaderLockFile).string();
+    int fd = open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno != ENOENT) continue;
+    bool held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0;
+    if (!held) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+    if (fd >= 0) close(fd);
   }
 }
 
@@ -519,6 +532,14 @@ Status EventStore::OpenSecondary(
                            ": " + std::strerror(errno));
   }
   secondary_dir_ = tmpl;
+  std::string lock_path =
+      (std::filesystem::path(secondary_dir_) / kReaderLockFile).string();
+  secondary_lock_fd_ =
+      open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (secondary_lock_fd_ < 0 || flock(secondary_lock_fd_, LOCK_EX) != 0) {
+    return Status::IoError("locking " + lock_path + ": " +
+                           std::strerror(errno));
+  }
   rocksdb::DBOptions db_options = base_options;
   db_options.create_if_missing = false;
   db_options.create_missing_column_families = false;
@@ -670,6 +691,8 @@ void EventStore::RemoveSecondaryDir() {
   if (secondary_dir_.empty()) return;
   std::error_code ec;
   std::filesystem::remove_all(secondary_dir_, ec);
+  if (secondary_lock_fd_ >= 0) close(secondary_lock_fd_);
+  secondary_lock_fd_ = -1;
 }
 
 StatusOr<AppendResult> EventStore::Append(AppendRequest request) {

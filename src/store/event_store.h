@@ -380,6 +380,9 @@ class EventStore {
   // Where a reader's secondary instance keeps its own files; removed on
   // close.
   std::string secondary_dir_;
+  // Held (flock) on the reader directory's lock file while the reader
+  // lives: how another reader's sweep tells it is alive.
+  int secondary_lock_fd_ = -1;
   // Family index of the live views slot ("views" or "views.1").
   int live_views_ = static_cast<int>(Family::kViews);
   uint32_t views_format_ = 0;

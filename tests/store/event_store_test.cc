@@ -1,6 +1,8 @@
 #include "store/event_store.h"
 
+#include <fcntl.h>
 #include <rocksdb/db.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -490,7 +492,18 @@ TEST_CASE(
   const std::string unnamed = temp.Sub(prefix + "aB3dE9");  // no process id
   const std::string not_a_dir =
       temp.Sub(prefix + std::to_string(child) + "-file00");
+  // A live reader in another PID namespace: its process id means nothing
+  // here, but it holds the lock on its directory's lock file.
+  const std::string locked =
+      temp.Sub(prefix + std::to_string(child) + "-lOcKed");
+  std::filesystem::create_directories(locked);
+  int lock_fd =
+      open((locked + "/ticketlog-reader.lock").c_str(), O_RDWR | O_CREAT, 0600);
+  REQUIRE(lock_fd >= 0);
+  REQUIRE(flock(lock_fd, LOCK_EX) == 0);
   std::filesystem::create_directories(dead + "/inside");
+  // A dead reader's lock file, no longer locked.
+  std::ofstream(dead + "/ticketlog-reader.lock") << "";
   std::filesystem::create_directories(alive);
   std::filesystem::create_directories(unnamed);
   std::ofstream(not_a_dir) << "x";
@@ -517,14 +530,28 @@ TEST_CASE(
     CHECK(std::filesystem::exists(alive));
     CHECK(std::filesystem::exists(unnamed));
     CHECK(std::filesystem::exists(not_a_dir));
+    CHECK(std::filesystem::exists(locked));
     // Its own, named by this process: the other alive one and a new one.
     CHECK(std::count_if(names.begin(), names.end(), [&](const std::string& n) {
             return n.starts_with(prefix + std::to_string(getpid()) + "-");
           }) == 2);
-    CHECK(names.size() == 4);
+    CHECK(names.size() == 5);
+    // It holds its own lock file's lock.
+    auto own = std::find_if(names.begin(), names.end(), [&](const auto& n) {
+      return n.starts_with(prefix + std::to_string(getpid()) + "-") &&
+             temp.Sub(n) != alive;
+    });
+    REQUIRE(own != names.end());
+    int own_fd =
+        open((temp.Sub(*own) + "/ticketlog-reader.lock").c_str(), O_RDONLY);
+    REQUIRE(own_fd >= 0);
+    CHECK(flock(own_fd, LOCK_EX | LOCK_NB) != 0);
+    close(own_fd);
   }
+  close(lock_fd);
   // Closed: its own directory is gone too.
   CHECK(entries() == std::set<std::string>{
+                         std::filesystem::path(locked).filename().string(),
                          std::filesystem::path(alive).filename().string(),
                          std::filesystem::path(unnamed).filename().string(),
                          std::filesystem::path(not_a_dir).filename().string()});
