@@ -204,7 +204,7 @@ class EngineImpl final : public Engine {
   // ---- Search (engine_search.cc) ----
   // Brings the index up to the store's head; search_mu_ held. A reader's
   // index is opened here the first time. With `yield` (the indexer), stops
-  // early, with OK, once a caller waits in LockSearch.
+  // early, with OK, once a caller waits in LockSearch or the engine closes.
   Status CatchUpSearchLocked(bool yield = false);
   // Applies the log from index.checkpoint() + 1 to the store's head (with
   // `yield`, as CatchUpSearchLocked).

@@ -97,7 +97,7 @@ Status EngineImpl::CatchUp(search::SearchIndex& index, bool yield) {
         applied = index.Apply(*event);
         ++uncommitted_events_;
         return applied.ok() && event->position < head &&
-               !(yield && search_waiting_.load() > 0);
+               !(yield && (search_waiting_.load() > 0 || stop_indexer_));
       }));
   return applied;
 }
@@ -105,15 +105,18 @@ Status EngineImpl::CatchUp(search::SearchIndex& index, bool yield) {
 void EngineImpl::IndexLoop() {
   // The lowest CPU priority (Linux sets it per thread): when the cores are
   // busy, commands go first and the index catches up in the pauses. A
-  // search does not wait for this thread's catch-up (LockSearch): it waits
-  // at most for the event in hand, or a full batch's commit, and catches
-  // the index up itself.
+  // caller of LockSearch (a search, rebuild or verify) does not wait out
+  // this thread's catch-up: it waits at most for the event in hand, or a
+  // commit, and catches the index up itself. So does the close.
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
   auto last_commit = std::chrono::steady_clock::now();
   while (!stop_indexer_) {
     // A caller waits for the lock this thread just gave up: let it take it
-    // first (the mutex is not fair).
-    while (search_waiting_.load() > 0 && !stop_indexer_) {
+    // first (the mutex is not fair), but not for ever: under searches that
+    // overlap without pause the on-disk index must still move.
+    for (auto deadline = std::chrono::steady_clock::now() + 10 * kIndexerWait;
+         search_waiting_.load() > 0 && !stop_indexer_ &&
+         std::chrono::steady_clock::now() < deadline;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     uint64_t checkpoint;
@@ -122,18 +125,23 @@ void EngineImpl::IndexLoop() {
       checkpoint = search_->checkpoint();
     }
     uint64_t head = store_->WaitForHead(checkpoint, kIndexerWait);
+    if (stop_indexer_) break;  // the close commits
     std::lock_guard lock(search_mu_);
     if (head > search_->checkpoint()) {
       // A failure leaves the checkpoint where it is: the next round, or the
       // next open, tries again from there.
       (void)CatchUpSearchLocked(/*yield=*/true);
     }
+    if (stop_indexer_) break;
     auto now = std::chrono::steady_clock::now();
     bool idle = head == checkpoint;
-    // A full batch is committed whoever waits; a commit for time's sake
-    // waits until nobody does.
-    if (uncommitted_events_ >= search_commit_events_ ||
-        (uncommitted_events_ > 0 && search_waiting_.load() == 0 &&
+    // While a caller waits, a commit is put off: one for time's sake until
+    // nobody waits, a full batch until it has doubled.
+    bool waited = search_waiting_.load() > 0;
+    if ((uncommitted_events_ >= search_commit_events_ &&
+         (!waited ||
+          uncommitted_events_ >= 2 * uint64_t{search_commit_events_})) ||
+        (uncommitted_events_ > 0 && !waited &&
          (idle || now - last_commit > 10 * kIndexerWait))) {
       if (search_->Commit().ok()) uncommitted_events_ = 0;
       last_commit = now;
