@@ -247,7 +247,7 @@ TEST_CASE("custom statuses pause the ticket and accumulate per status",
         std::map<std::string, int64_t>{{"waiting_vendor", 5 * kMinute}});
 }
 
-TEST_CASE("resolution excludes paused time; a reopen keeps the last finish",
+TEST_CASE("resolution excludes paused time, and a reopen keeps the last finish",
           "[domain]") {
   Stream stream;
   stream.Append(Opened(), kT0);

@@ -231,7 +231,8 @@ TEST_CASE("a malformed ticket id is invalid_argument before any read") {
   CHECK(reads.calls.empty());
 }
 
-TEST_CASE("a command's at_us is its events' time; the stamp's clock is not") {
+TEST_CASE(
+    "a command's at_us is its events' time, and the stamp's clock is not") {
   FakeReads reads;
   auto decision =
       Handle(Cmd(Open(), kT0 - kMinute), reads, TestStamp(kT0, kT0 + 5));
@@ -320,7 +321,7 @@ TEST_CASE("an OpenTicket for a new ticket expects version 0") {
   CHECK(decision.status().current_version() == 0u);
 }
 
-TEST_CASE("a known customer keeps its contact; new details update it") {
+TEST_CASE("a known customer keeps its contact, and new details update it") {
   FakeReads reads;
   reads.contacts.push_back(Customer{.contact = "contact-7",
                                     .id = "cust-42",

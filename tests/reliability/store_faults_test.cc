@@ -180,7 +180,7 @@ TEST_CASE("readers beside many short-lived writers never see a torn log",
 }
 
 TEST_CASE(
-    "damage in the middle of the write-ahead log refuses to open; "
+    "damage in the middle of the write-ahead log refuses to open, and "
     "repair keeps the intact log and hands back the rest",
     "[reliability][wal]") {
   TempDir dir;
