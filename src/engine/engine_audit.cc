@@ -89,20 +89,18 @@ void Merge(VerifyReport& report, const std::vector<VerifyReport*>& parts,
   }
 }
 
-// A scalar counter that holds 0, or a count cell whose slots are all 0 (the
-// empty slot vector): each kind only in its own encoding, so that a cell
-// holding a scalar (which no query can read) is still a difference.
+// A scalar counter that holds 0, or a count cell or list day whose slots
+// are all 0 (the empty slot vector): each kind only in its own encoding, so
+// that a cell holding a scalar (which no query can read) is still a
+// difference.
 bool IsZeroCounter(std::string_view key, std::string_view value) {
   if (key.size() < 3 ||
       key[0] != static_cast<char>(projections::Prefix::kCounter)) {
     return false;
   }
-  size_t account = static_cast<unsigned char>(key[1]) << 8 |
-                   static_cast<unsigned char>(key[2]);
-  bool cell = key.size() > 3 + account &&
-              key[3 + account] == static_cast<char>(projections::Dim::kCells);
-  return cell ? value.empty()
-              : value == std::string_view("\0\0\0\0\0\0\0\0", 8);
+  return projections::IsSlotVectorKey(key)
+             ? value.empty()
+             : value == std::string_view("\0\0\0\0\0\0\0\0", 8);
 }
 
 std::string Printable(std::string_view key) {

@@ -229,11 +229,21 @@ class Lister {
   StatusOr<ListPage> Run();
   // A query with a number filter: its one ticket, if it passes the others.
   StatusOr<ListPage> RunByNumber(uint64_t number, uint32_t page_number);
-  // An unfiltered page by number read from the far end of the account's
-  // list, whose `total` entries are every ticket of the account; nullopt
-  // when the start is nearer (or the list is shorter than `total`).
-  StatusOr<std::optional<ListPage>> PageFromEnd(ListPage page, uint64_t total,
-                                                uint64_t fingerprint);
+  // An unfiltered page by number past the first, whose list has `total`
+  // entries (every ticket of the account): its first ticket is found
+  // through the list days (ListDayKey), then the page is read from there.
+  // nullopt when the list days disagree with the list (the caller then
+  // steps over the earlier pages instead; `verify` reports the difference).
+  StatusOr<std::optional<ListPage>> PageByRank(ListPage page, uint64_t total,
+                                               uint64_t fingerprint);
+  // The position of the entry `rank` entries (0-based) from the start of
+  // the account's `sort` list in the `desc` order, which has `total`
+  // entries: the list days are summed from the end nearer to it, then the
+  // entries of its day are stepped over from that day's nearer end (at most
+  // half a day's tickets). nullopt when the counts disagree with the list.
+  StatusOr<std::optional<Position>> RankedPosition(SortField sort, bool desc,
+                                                   uint64_t rank,
+                                                   uint64_t total);
   // The exact number of tickets matching a query whose filters are all on
   // count-cell fields.
   StatusOr<uint64_t> CountByCells();
@@ -573,7 +583,7 @@ StatusOr<uint64_t> Lister::CountBreached(TimeUs now,
   // Breach times follow ticket times, which are never negative (and a day
   // before the least TimeUs has no start).
   if (now <= 0) return uint64_t{0};
-  TimeUs day = BreachDay(now);
+  TimeUs day = UtcDay(now);
   int64_t total = 0;
   auto it = view_->NewCursor(store::Family::kViews);
   std::string days = BreachDaysPrefix(q_.account, department);
@@ -712,46 +722,102 @@ StatusOr<ListPage> Lister::RunByNumber(uint64_t number, uint32_t page_number) {
   return page;
 }
 
-StatusOr<std::optional<ListPage>> Lister::PageFromEnd(ListPage page,
-                                                      uint64_t total,
-                                                      uint64_t fingerprint) {
-  // Entries stepped over from the start (before the page) and from the end
-  // (after it): the scan from the end reads fewer when the page is in the
-  // list's far half, and nothing for a page past the end.
+StatusOr<std::optional<Position>> Lister::RankedPosition(SortField sort,
+                                                         bool desc,
+                                                         uint64_t rank,
+                                                         uint64_t total) {
+  // Counted from the end nearer to the ticket: from the query's start, or
+  // from its other end in the opposite order.
+  bool from_start = rank <= total - 1 - rank;
+  uint64_t left = from_start ? rank : total - 1 - rank;
+  bool newest_first = desc == from_start;
+  size_t slot = sort == SortField::kUpdated ? kUpdatedDaySlot : kCreatedDaySlot;
+
+  // The day whose stretch of the list holds the ticket, and how many of
+  // that stretch's entries come before it in the walk's order.
+  std::string prefix = ListDaysPrefix(q_.account);
+  auto it = view_->NewCursor(store::Family::kViews);
+  if (newest_first) {
+    it->SeekForPrev(prefix + std::string(8, '\xff'));
+  } else {
+    it->Seek(prefix);
+  }
+  std::optional<TimeUs> day;
+  uint64_t on_day = 0;
+  for (; it->Valid() && it->key().starts_with(prefix);
+       newest_first ? it->Prev() : it->Next()) {
+    if (it->key().size() != prefix.size() + 8) {
+      return Status::Corruption("malformed list day key");
+    }
+    int64_t count = 0;
+    bool decoded =
+        store::ForEachSlotCount(it->value(), [&](uint8_t s, int64_t n) {
+          if (s == slot) count = n;
+        });
+    if (!decoded) return Status::Corruption("malformed list day count");
+    if (count <= 0) continue;
+    if (static_cast<uint64_t>(count) > left) {
+      day = DecodeListDay(it->key(), prefix.size());
+      on_day = static_cast<uint64_t>(count);
+      break;
+    }
+    left -= static_cast<uint64_t>(count);
+  }
+  TICKETLOG_RETURN_IF_ERROR(it->status());
+  if (!day) return std::optional<Position>();
+
+  // Within the day, step from whichever of its ends is nearer. Every step
+  // must stay on the day: entries off it mean the counts disagree with
+  // the list.
+  TimeUs first = *day;
+  TimeUs last = first > std::numeric_limits<TimeUs>::max() - (kUsPerDay - 1)
+                    ? std::numeric_limits<TimeUs>::max()
+                    : first + (kUsPerDay - 1);
+  bool near_end = left <= on_day - 1 - left;
+  uint64_t steps = near_end ? left : on_day - 1 - left;
+  bool step_desc = newest_first == near_end;
+  ListScan scan(*view_, IndexPrefix(q_.account, Dim::kAll, "", sort),
+                step_desc);
+  scan.Start(step_desc ? Position{last, std::numeric_limits<uint64_t>::max()}
+                       : Position{first, 0},
+             /*inclusive=*/true);
+  for (uint64_t i = 0; scan.Valid(); scan.Advance(), ++i) {
+    Position at = scan.Current();
+    if (at.time < first || at.time > last) break;
+    if (i == steps) return std::optional<Position>(at);
+  }
+  TICKETLOG_RETURN_IF_ERROR(scan.status());
+  return std::optional<Position>();
+}
+
+StatusOr<std::optional<ListPage>> Lister::PageByRank(ListPage page,
+                                                     uint64_t total,
+                                                     uint64_t fingerprint) {
   uint64_t before = uint64_t{page.page - 1} * kPageSize;
-  uint64_t on_page =
-      total > before ? std::min<uint64_t>(kPageSize, total - before) : 0;
-  uint64_t after = total > before + kPageSize ? total - before - kPageSize : 0;
-  if (after >= before) return std::optional<ListPage>();
+  page.total = total;
+  if (before >= total) return std::optional<ListPage>(std::move(page));
   SortField sort =
       q_.sort == SortBy::kUpdated ? SortField::kUpdated : SortField::kCreated;
   bool desc = q_.order == SortOrder::kDesc;
-  FullScan scan(*this, sort, /*desc=*/!desc, std::nullopt, /*inclusive=*/true);
+  auto start = RankedPosition(sort, desc, before, total);
+  if (!start.ok()) return start.status();
+  if (!*start) return std::optional<ListPage>();
+  uint64_t on_page = std::min<uint64_t>(kPageSize, total - before);
+  FullScan scan(*this, sort, desc, **start, /*inclusive=*/true);
   std::vector<std::string> ids;
-  Position last;  // the page's last ticket in the query's order: read first
+  Position last;
   Position at;
   IndexRecord record;
-  uint64_t skip = after;
-  while (ids.size() < on_page && scan.Next(at, record, skip == 0)) {
-    if (skip > 0) {
-      --skip;
-      continue;
-    }
-    if (ids.empty()) last = at;
+  while (ids.size() < on_page && scan.Next(at, record, true)) {
     ids.push_back(record.ticket);
+    last = at;
   }
   TICKETLOG_RETURN_IF_ERROR(scan.status());
-  // The list ended before the page did: it holds fewer entries than the
-  // account's count, which views written by the engine never do (Run).
-  // The scan from the start answers, as it did before this path existed.
   if (ids.size() < on_page) return std::optional<ListPage>();
-  std::reverse(ids.begin(), ids.end());
-  page.total = total;
   auto views = Load(ids);
   if (!views.ok()) return views.status();
   page.items = std::move(*views);
-  // The forward scan gives a cursor when a ticket follows the page.
-  if (after > 0) {
+  if (before + on_page < total) {
     page.next_cursor = EncodeCursor(fingerprint, page.page + 1, last);
   }
   return std::optional<ListPage>(std::move(page));
@@ -835,13 +901,13 @@ StatusOr<ListPage> Lister::Run() {
   // one entry in each sort order's list whatever its status (merged
   // tickets included), and numbers run from 1 without gaps or repeats
   // (each opening takes the last number plus one, under the account's
-  // lock), so the last number counts the entries. A page by number in
-  // the list's far half is then read from its other end.
-  if (!filtered && !resume) {
-    auto from_end = PageFromEnd(
+  // lock), so the last number counts the entries. A page by number past
+  // the first then starts where the list days place it.
+  if (!filtered && !resume && page.page > 1) {
+    auto ranked = PageByRank(
         page, static_cast<uint64_t>(std::max<int64_t>(*all, 0)), fingerprint);
-    if (!from_end.ok()) return from_end.status();
-    if (*from_end) return std::move(**from_end);
+    if (!ranked.ok()) return ranked.status();
+    if (*ranked) return std::move(**ranked);
   }
 
   // The candidates: the account's whole list in the sort order, or the

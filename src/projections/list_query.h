@@ -8,8 +8,10 @@
 // filters (status, department, operator, channel, priority, awaiting; or a
 // lone customer or label), and counted by reading every candidate
 // otherwise. Pages are 50 tickets; a cursor resumes after the last ticket
-// of a page with one seek. An unfiltered page by number steps over the
-// entries before it, or, in the list's far half, those after it.
+// of a page with one seek. An unfiltered page by number finds its first
+// ticket through the account's tickets per day (ListDayKey): it sums the
+// days from the nearer end of the list and steps over at most half a day's
+// entries. A filtered page by number steps over the matches before it.
 #ifndef TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 #define TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 

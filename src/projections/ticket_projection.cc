@@ -190,11 +190,36 @@ void AddTicketCounters(const TicketView& v, Counters& out) {
   // ticket's department, so that a list of the breached tickets counts
   // them without reading each (list_query.cc).
   if (auto breach_at = domain::SlaMarksOf(v).breach_at_us) {
-    TimeUs day = BreachDay(*breach_at);
+    TimeUs day = UtcDay(*breach_at);
     out.scalars[BreachDayKey(v.account, nullptr, day)] += 1;
     out.scalars[BreachDayKey(v.account, &v.department, day)] += 1;
   }
+  // The list days, which a page by number sums to find its first ticket.
+  out.days[ListDayKey(v.account, UtcDay(v.updated_at_us))][kUpdatedDaySlot] +=
+      1;
+  out.days[ListDayKey(v.account, UtcDay(v.created_at_us))][kCreatedDaySlot] +=
+      1;
 }
+
+namespace {
+
+// Takes `old_counts` out of `into`, slot by slot, and drops the keys whose
+// slots all end at zero.
+template <typename Slots>
+void SubtractSlots(std::map<std::string, Slots>& into,
+                   const std::map<std::string, Slots>& old_counts) {
+  for (const auto& [key, slots] : old_counts) {
+    Slots& delta = into[key];
+    for (size_t slot = 0; slot < slots.size(); ++slot)
+      delta[slot] -= slots[slot];
+  }
+  std::erase_if(into, [](const auto& entry) {
+    return std::all_of(entry.second.begin(), entry.second.end(),
+                       [](int64_t n) { return n == 0; });
+  });
+}
+
+}  // namespace
 
 void DiffTicketEntries(const std::optional<TicketView>& before,
                        const TicketView& after,
@@ -248,30 +273,32 @@ Counters CounterDeltas(const std::optional<TicketView>& before,
     for (const auto& [key, count] : old_counts.scalars) {
       deltas.scalars[key] -= count;
     }
-    for (const auto& [key, slots] : old_counts.cells) {
-      CellSlots& cell = deltas.cells[key];
-      for (size_t slot = 0; slot < kCellSlots; ++slot) {
-        cell[slot] -= slots[slot];
-      }
-    }
+    SubtractSlots(deltas.cells, old_counts.cells);
+    SubtractSlots(deltas.days, old_counts.days);
   }
   std::erase_if(deltas.scalars,
                 [](const auto& entry) { return entry.second == 0; });
-  std::erase_if(deltas.cells, [](const auto& entry) {
-    return std::all_of(entry.second.begin(), entry.second.end(),
-                       [](int64_t n) { return n == 0; });
-  });
   return deltas;
 }
 
 Entries CounterEntries(const Counters& counters) {
   Entries out;
-  out.reserve(counters.scalars.size() + counters.cells.size());
+  out.reserve(counters.scalars.size() + counters.cells.size() +
+              counters.days.size());
   for (const auto& [key, count] : counters.scalars) {
     if (count != 0) out.emplace_back(key, EncodeCount(count));
   }
   for (const auto& [key, slots] : counters.cells) {
     std::string value = EncodeCellSlots(slots);
+    if (!value.empty()) out.emplace_back(key, std::move(value));
+  }
+  for (const auto& [key, slots] : counters.days) {
+    std::string value;
+    for (size_t slot = 0; slot < slots.size(); ++slot) {
+      if (slots[slot] != 0) {
+        store::PutSlotCount(value, static_cast<uint8_t>(slot), slots[slot]);
+      }
+    }
     if (!value.empty()) out.emplace_back(key, std::move(value));
   }
   return out;

@@ -6,6 +6,7 @@
 #ifndef TICKETLOG_PROJECTIONS_TICKET_PROJECTION_H_
 #define TICKETLOG_PROJECTIONS_TICKET_PROJECTION_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "projections/ticket_counts.h"
+#include "projections/view_keys.h"
 #include "store/event_store.h"
 #include "ticketlog/events.h"
 #include "ticketlog/views.h"
@@ -59,11 +61,12 @@ bool DecodeIndexRecord(std::string_view bytes, IndexRecord& record);
 using Entries = std::vector<std::pair<std::string, std::string>>;
 
 // Counts by key, or changes to them: the scalar counters (labels, the SLA
-// breach index per day; stored as be64) and the count cells
-// (ticket_counts.h; stored as slot vectors).
+// breach index per day; stored as be64), the count cells (ticket_counts.h)
+// and the list days (ListDayKey, view_keys.h), both stored as slot vectors.
 struct Counters {
   std::map<std::string, int64_t> scalars;
   std::map<std::string, CellSlots> cells;
+  std::map<std::string, std::array<int64_t, kDaySlots>> days;
 };
 
 // Appends every (key, value) the ticket contributes to the views, except its
@@ -76,9 +79,10 @@ void AppendTicketEntries(const TicketView& view, Entries& out);
 // Adds 1 to every counter the ticket counts in: the slots of its count
 // cell (ticket_counts.h: its status and awaiting, and whether it has a
 // first response and is resolved, which the medians are taken over), its
-// labels' tickets and its breach day's. (The account's tickets are its last
-// protocol number: tickets are never deleted. A customer's are the entries
-// of its short list.)
+// labels' tickets, its breach day's, and the list days of its updated and
+// created times (one key when both fall on the same day). (The account's
+// tickets are its last protocol number: tickets are never deleted. A customer's
+// are the entries of its short list.)
 void AddTicketCounters(const TicketView& view, Counters& out);
 
 // The (key, value) of every counter of `counters` that is not zero: be64 for
@@ -114,9 +118,11 @@ void DiffTicketEntries(const std::optional<TicketView>& before,
                        std::vector<store::ViewOp>& ops);
 
 // Counter changes from `before` to `after` (zero deltas omitted, and cells
-// whose slots all stay as they were). They are written as merges: no
-// counter is read on the command path. A ticket that stays in its cell
-// changes one cell key; one that changes cells, two.
+// and days whose slots all stay as they were). They are written as merges:
+// no counter is read on the command path. A ticket that stays in its cell
+// changes one cell key; one that changes cells, two. A command whose time
+// falls on the ticket's last updated day changes no list day; one on a
+// later day, two (an opening, one).
 Counters CounterDeltas(const std::optional<TicketView>& before,
                        const TicketView& after);
 

@@ -81,8 +81,36 @@ std::string BreachDayKey(std::string_view account,
   return key;
 }
 
-TimeUs BreachDay(TimeUs at_us) {
-  constexpr TimeUs kUsPerDay = 86400LL * 1000000;
+std::string ListDaysPrefix(std::string_view account) {
+  std::string key = AccountPrefix(Prefix::kCounter, account);
+  key.push_back(static_cast<char>(Dim::kListDays));
+  return key;
+}
+
+std::string ListDayKey(std::string_view account, TimeUs day_start_us) {
+  std::string key = ListDaysPrefix(account);
+  PutBigEndian64(key, static_cast<uint64_t>(day_start_us) ^ kSignBit);
+  return key;
+}
+
+TimeUs DecodeListDay(std::string_view key, size_t prefix_size) {
+  return static_cast<TimeUs>(store::GetBigEndian64(key.substr(prefix_size)) ^
+                             kSignBit);
+}
+
+bool IsSlotVectorKey(std::string_view key) {
+  if (key.size() < 3 || key[0] != static_cast<char>(Prefix::kCounter)) {
+    return false;
+  }
+  size_t account = static_cast<unsigned char>(key[1]) << 8 |
+                   static_cast<unsigned char>(key[2]);
+  if (key.size() <= 3 + account) return false;
+  char dim = key[3 + account];
+  return dim == static_cast<char>(Dim::kCells) ||
+         dim == static_cast<char>(Dim::kListDays);
+}
+
+TimeUs UtcDay(TimeUs at_us) {
   TimeUs day = at_us / kUsPerDay;
   if (at_us % kUsPerDay < 0) --day;
   return day * kUsPerDay;

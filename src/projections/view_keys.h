@@ -30,7 +30,10 @@ namespace ticketlog::projections {
 //    slot (status and awaiting, first responses, resolutions); no 'F' and
 //    'R' counters; no message keys: a ticket's messages are the payloads
 //    of its stream index entries (MessagesPayload, ticket_projection.h).
-inline constexpr uint32_t kViewsFormat = 5;
+// 6: the account's tickets counted per UTC day of their updated and of
+//    their created time (Dim::kListDays), so that a page by number finds
+//    its first ticket without stepping over the pages before it.
+inline constexpr uint32_t kViewsFormat = 6;
 
 enum class Prefix : char {
   kTicket = 'T',   // T acct ticket                          -> TicketViewRecord
@@ -79,6 +82,9 @@ enum class Dim : char {
   // breach time, of the account and of each department (BreachDayKey).
   kBreachDays = 'b',
   kDepartmentBreachDays = 'e',
+  // The account's tickets per UTC day of their updated time and of their
+  // created time, the two slots of a slot vector (ListDayKey).
+  kListDays = 'D',
 };
 
 // Sort field byte in index keys.
@@ -102,7 +108,7 @@ std::string SlaPrefix(std::string_view account, SlaIndex index);
 std::string CounterKey(std::string_view account, Dim dim,
                        std::string_view value);
 // The counter of the breach index entries whose breach time falls on the UTC
-// day that starts at `day_start_us` (BreachDay): of the whole account when
+// day that starts at `day_start_us` (UtcDay): of the whole account when
 // `department` is null, else of that department's tickets. Layout:
 // C comp(account) b be64(day ^ 2^63), or C comp(account) e comp(department)
 // be64(day ^ 2^63). BreachDaysPrefix is what every day's key of the same
@@ -112,7 +118,28 @@ std::string BreachDayKey(std::string_view account,
 std::string BreachDaysPrefix(std::string_view account,
                              const std::string* department);
 // The first µs of the UTC day holding `at_us` (floor, also before 1970).
-TimeUs BreachDay(TimeUs at_us);
+TimeUs UtcDay(TimeUs at_us);
+inline constexpr TimeUs kUsPerDay = 86400LL * 1000000;
+
+// The account's tickets whose updated time (slot kUpdatedDaySlot) and whose
+// created time (slot kCreatedDaySlot) fall on the UTC day that starts at
+// `day_start_us`: C comp(account) D be64(day ^ 2^63), a slot vector
+// (store/coding.h) merged like the count cells'. They are the lengths of
+// that day's stretch of the account's updated-time and created-time lists,
+// which a page by number sums to find where it starts (list_query.cc).
+// ListDaysPrefix is what every day's key starts with; they sort by day.
+std::string ListDayKey(std::string_view account, TimeUs day_start_us);
+std::string ListDaysPrefix(std::string_view account);
+// The day of a ListDayKey with a prefix of `prefix_size` bytes.
+TimeUs DecodeListDay(std::string_view key, size_t prefix_size);
+// Slots of a ListDayKey's value. Part of the on-disk format.
+inline constexpr uint8_t kUpdatedDaySlot = 0;
+inline constexpr uint8_t kCreatedDaySlot = 1;
+inline constexpr size_t kDaySlots = 2;
+
+// True for the counter keys whose values are slot vectors (count cells and
+// list days) rather than 8-byte counters.
+bool IsSlotVectorKey(std::string_view key);
 std::string DurationPrefix(std::string_view account, char kind);
 std::string DurationKey(std::string_view account, char kind,
                         int64_t duration_us, std::string_view ticket);

@@ -3,11 +3,16 @@
 // `ticketlog apply` (views format 1), tests/data/format4-store by the
 // `ticketlog apply tests/data/format4-store.jsonl` of views format 4 (count
 // cells keyed by status and awaiting, `C F` and `C R` counters; its search
-// index, lock and older options file left out). A reader refuses them and
+// index, lock and older options file left out), tests/data/format5-store
+// likewise from format5-store.jsonl by views format 5 (no list days: 120
+// tickets over a week, 43 replies, some on a later day than their ticket's
+// opening). A reader refuses them and
 // says how to upgrade; the first writer rebuilds the views in the current
 // format, leaving the log as it was.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "support/temp_dir.h"
 #include "ticketlog/ticketlog.h"
@@ -261,6 +266,119 @@ TEST_CASE(
   auto reader = Engine::Open(options);
   REQUIRE(reader.ok());
   CHECK((*reader)->GetStats("acme")->by_status[TicketStatus::kFinished] == 1);
+}
+
+namespace {
+
+constexpr char kFormat5HeadHash[] =
+    "3d595bb17969360847255b191285c664bcc6e2e896f0c4efbbfe4a787ce68527";
+
+// Every page by number of the unfiltered list of `tickets` tickets, in
+// both sorts and orders, is the page the walk by cursor gives.
+void CheckPagesByNumber(Engine& engine, uint64_t tickets) {
+  for (SortBy sort : {SortBy::kUpdated, SortBy::kCreated}) {
+    for (SortOrder order : {SortOrder::kDesc, SortOrder::kAsc}) {
+      INFO((sort == SortBy::kUpdated ? "updated " : "created ")
+           << (order == SortOrder::kDesc ? "desc" : "asc"));
+      ListQuery q;
+      q.account = "acme";
+      q.sort = sort;
+      q.order = order;
+      std::vector<ListPage> walk;
+      ListQuery next = q;
+      for (int guard = 0; guard < 10; ++guard) {
+        auto page = engine.List(next);
+        REQUIRE(page.ok());
+        walk.push_back(*page);
+        if (page->next_cursor.empty()) break;
+        next.cursor = page->next_cursor;
+      }
+      REQUIRE(walk.size() == (tickets + kPageSize - 1) / kPageSize);
+      for (uint32_t number = 2; number <= walk.size() + 1; ++number) {
+        INFO("page " << number);
+        q.page = number;
+        auto page = engine.List(q);
+        REQUIRE(page.ok());
+        CHECK(page->total == tickets);
+        std::vector<std::string> got;
+        for (const auto& v : page->items) got.push_back(v.ticket);
+        std::vector<std::string> want;
+        if (number <= walk.size()) {
+          for (const auto& v : walk[number - 1].items) {
+            want.push_back(v.ticket);
+          }
+          CHECK(page->next_cursor == walk[number - 1].next_cursor);
+        }
+        CHECK(got == want);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a writer adds the list days to a format 5 store, and pages by number are "
+    "the cursor walk's before and after later commands",
+    "[engine][upgrade]") {
+  TempDir dir;
+  Options options = CopyOfStore(dir, "format5-store");
+  options.read_only = true;
+  auto refused = Engine::Open(options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("are in format 5") !=
+        std::string::npos);
+  options.read_only = false;
+  {
+    auto engine = Engine::Open(options);
+    REQUIRE(engine.ok());
+    auto head = (*engine)->Head();
+    REQUIRE(head.ok());
+    CHECK(head->position == 163);
+    CHECK(head->hash == kFormat5HeadHash);
+    auto report = (*engine)->Verify(LogHead{163, kFormat5HeadHash});
+    REQUIRE(report.ok());
+    INFO((report->problems.empty() ? "" : report->problems.front()));
+    CHECK(report->ok());
+    CheckPagesByNumber(**engine, 120);
+
+    // Commands after the upgrade merge into the rebuilt days: a reply
+    // moves the oldest-updated ticket to a later day, a new ticket opens
+    // on one.
+    ListQuery oldest;
+    oldest.account = "acme";
+    oldest.order = SortOrder::kAsc;
+    auto first = (*engine)->List(oldest);
+    REQUIRE(first.ok());
+    REQUIRE(!first->items.empty());
+    Command reply;
+    reply.account = "acme";
+    reply.at_us = 1717200000LL * 1000000;  // 2024-06-01, after the log
+    reply.body =
+        Reply{first->items[0].ticket, ActorKind::kCustomer, "Still there?", {}};
+    REQUIRE((*engine)->Execute(reply).ok());
+    Command open;
+    open.account = "acme";
+    open.at_us = *reply.at_us + 3600LL * 1000000;
+    OpenTicket body;
+    body.ticket = "7d0a9a52-6a61-4c43-9a0e-2b8e5f0c1d21";
+    body.subject = "New";
+    body.department = "support";
+    body.customer.id = "c-new";
+    body.message = OpeningMessage{"Hello.", MessageKind::kIncoming, false, {}};
+    open.body = body;
+    REQUIRE((*engine)->Execute(open).ok());
+    CheckPagesByNumber(**engine, 121);
+    auto again = (*engine)->Verify(std::nullopt);
+    REQUIRE(again.ok());
+    INFO((again->problems.empty() ? "" : again->problems.front()));
+    CHECK(again->ok());
+  }
+  // Upgraded once: readers open it now.
+  options.read_only = true;
+  auto reader = Engine::Open(options);
+  REQUIRE(reader.ok());
+  CheckPagesByNumber(**reader, 121);
 }
 
 }  // namespace ticketlog::testing

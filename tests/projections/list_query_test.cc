@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -16,6 +17,7 @@
 #include "projections/contacts.h"
 #include "projections/ticket_projection.h"
 #include "projections/view_keys.h"
+#include "store/coding.h"
 #include "support/temp_dir.h"
 
 namespace ticketlog::projections {
@@ -23,6 +25,7 @@ namespace {
 
 constexpr TimeUs kT0 = 1704067200LL * 1000000;
 constexpr TimeUs kMinute = 60LL * 1000000;
+constexpr TimeUs kDay = 1440 * kMinute;
 
 struct Fixture {
   testing::TempDir dir;
@@ -30,8 +33,14 @@ struct Fixture {
   std::vector<TicketView> tickets;
 
   // `last_number`: the account's last ticket number (its ticket count),
-  // `count` unless given.
-  explicit Fixture(int count, std::optional<int64_t> last_number = {}) {
+  // `count` unless given. `spread`: times spread over months across the
+  // 1970 epoch, in bursts and gaps (busy days, days of one ticket, empty
+  // weeks), instead of about a day from 2024. `tamper` may change the
+  // view keys before they are written.
+  explicit Fixture(
+      int count, std::optional<int64_t> last_number = {}, bool spread = false,
+      const std::function<void(std::map<std::string, std::string>&)>& tamper =
+          {}) {
     Options options;
     options.path = dir.Sub("db");
     auto opened = store::EventStore::Open(options);
@@ -48,6 +57,7 @@ struct Fixture {
       if (it == entries.end()) return std::optional<std::string>();
       return std::optional<std::string>(it->second);
     };
+    TimeUs spread_at = -40 * kDay;
     for (int i = 0; i < count; ++i) {
       TicketView v;
       v.account = "acme";
@@ -74,6 +84,15 @@ struct Fixture {
       // Creation times mostly follow numbers, not always (imports).
       v.created_at_us = kT0 + (i + pick(5)) * kMinute;
       v.updated_at_us = v.created_at_us + pick(2000) * kMinute;
+      if (spread) {
+        int gap = pick(100);
+        spread_at += gap < 80   ? pick(3) * kMinute
+                     : gap < 97 ? pick(120) * kMinute
+                                : pick(10) * kDay;
+        v.created_at_us = spread_at;
+        v.updated_at_us =
+            spread_at + (pick(10) < 7 ? pick(90) * kMinute : pick(20) * kDay);
+      }
       v.version = 1;
       Entries out;
       AppendTicketEntries(v, out);
@@ -89,6 +108,7 @@ struct Fixture {
     }
     for (auto& [key, value] : CounterEntries(counters)) entries[key] = value;
     entries[NumberKey("acme")] = EncodeCount(last_number.value_or(count));
+    if (tamper) tamper(entries);
     REQUIRE(store->ReplaceViews({entries.begin(), entries.end()}, kViewsFormat)
                 .ok());
   }
@@ -316,13 +336,12 @@ TEST_CASE(
 
 namespace ticketlog::projections {
 
-TEST_CASE(
-    "every page by number of an unfiltered list, read from either end, is "
-    "the page the cursor walk gives: same tickets, total and cursor",
-    "[projections][list]") {
-  // Not a multiple of 50: the last page holds 34. Pages past the middle
-  // are read from the list's other end and put back in order.
-  Fixture f(1234);
+namespace {
+
+// Checks every page by number of the unfiltered lists of `f`'s 1,234
+// tickets, in both sorts and orders, against the walk by cursor and the
+// lists sorted in memory.
+void CheckEveryPageByNumber(const Fixture& f) {
   for (SortBy sort : {SortBy::kUpdated, SortBy::kCreated}) {
     for (SortOrder order : {SortOrder::kDesc, SortOrder::kAsc}) {
       ListQuery q;
@@ -379,13 +398,72 @@ TEST_CASE(
   }
 }
 
+// The list days of `entries` (ListDayKey), by day: the tickets updated and
+// created on it.
+std::map<TimeUs, std::pair<int64_t, int64_t>> ListDays(
+    const std::map<std::string, std::string>& entries) {
+  std::map<TimeUs, std::pair<int64_t, int64_t>> days;
+  std::string prefix = ListDaysPrefix("acme");
+  for (auto it = entries.lower_bound(prefix);
+       it != entries.end() && it->first.starts_with(prefix); ++it) {
+    auto& day = days[DecodeListDay(it->first, prefix.size())];
+    REQUIRE(store::ForEachSlotCount(it->second, [&](uint8_t slot, int64_t n) {
+      (slot == kUpdatedDaySlot ? day.first : day.second) = n;
+    }));
+  }
+  return days;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "every page by number of an unfiltered list, found through the list "
+    "days, is the page the cursor walk gives: same tickets, total and "
+    "cursor",
+    "[projections][list]") {
+  // Not a multiple of 50: the last page holds 34. Each page's first ticket
+  // is found by summing the tickets per day from the nearer end of the
+  // list, then stepping within its day from the day's nearer end.
+  SECTION("about three days of tickets, hundreds a day") {
+    Fixture f(1234);
+    CheckEveryPageByNumber(f);
+  }
+  SECTION("months of tickets across the 1970 epoch, in bursts and gaps") {
+    std::map<TimeUs, std::pair<int64_t, int64_t>> days;
+    Fixture f(1234, std::nullopt, /*spread=*/true,
+              [&](std::map<std::string, std::string>& entries) {
+                days = ListDays(entries);
+              });
+    // The spread this section is for: days before and after the epoch,
+    // days of one ticket and of many, and a day's two counts apart.
+    REQUIRE(days.begin()->first < 0);
+    REQUIRE(days.rbegin()->first > 0);
+    int64_t updated = 0, created = 0, single = 0, busy = 0, apart = 0;
+    for (const auto& [day, counts] : days) {
+      CHECK(day % kDay == 0);
+      updated += counts.first;
+      created += counts.second;
+      single += counts.first == 1;
+      busy += counts.first > 50;
+      apart += counts.first != counts.second;
+    }
+    CHECK(updated == 1234);
+    CHECK(created == 1234);
+    CHECK(single > 0);
+    CHECK(busy > 0);
+    CHECK(apart > 0);
+    CheckEveryPageByNumber(f);
+  }
+}
+
 TEST_CASE(
     "a page by number of a list shorter than the account's count lists "
     "what the scan from the start lists",
     "[projections][list]") {
   // Views the engine never writes: the last number says 5,000 tickets, the
-  // list holds 1,234. Read from the end, page 60 would run out of entries:
-  // the scan from the start answers, with no tickets and no cursor.
+  // list and its days hold 1,234. The days sum to fewer than page 60 needs
+  // to pass over: the scan from the start answers, with no tickets and no
+  // cursor.
   Fixture f(1234, 5000);
   ListQuery q;
   q.account = "acme";

@@ -1,10 +1,12 @@
 // Counter changes of one command: which keys a ticket's change merges.
 #include "projections/ticket_projection.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "projections/ticket_counts.h"
 #include "projections/view_keys.h"
+#include "store/coding.h"
 
 namespace ticketlog::projections {
 namespace {
@@ -125,6 +127,65 @@ TEST_CASE("labels and breach days stay 8-byte counters beside the cells",
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].first == CounterKey("acme", Dim::kLabel, "vip"));
   CHECK(entries[0].second == EncodeCount(1));
+}
+
+}  // namespace ticketlog::projections
+
+namespace ticketlog::projections {
+namespace {
+
+// The list day changes as text: a line per day key, its day number since
+// the epoch and its slot deltas.
+std::string PrintDays(const Counters& counters) {
+  std::string out;
+  size_t prefix = ListDaysPrefix("acme").size();
+  for (const auto& [key, slots] : counters.days) {
+    out += "day " + std::to_string(DecodeListDay(key, prefix) / kUsPerDay) +
+           ": updated " + std::to_string(slots[kUpdatedDaySlot]) +
+           ", created " + std::to_string(slots[kCreatedDaySlot]) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a ticket counts in the list days of its updated and created times, and "
+    "only a command on another day than its last moves it",
+    "[projections][cells]") {
+  TicketView opened = Ticket();  // 2023-11-14T22:13:20Z: day 19675
+  SECTION("an opening: one key, both slots") {
+    Counters deltas = CounterDeltas(std::nullopt, opened);
+    CHECK(PrintDays(deltas) == "day 19675: updated 1, created 1\n");
+    Entries merges = CounterEntries(deltas);
+    auto day = std::find_if(merges.begin(), merges.end(), [](const auto& e) {
+      return e.first == ListDayKey("acme", 19675 * kUsPerDay);
+    });
+    REQUIRE(day != merges.end());
+    std::string both;
+    store::PutSlotCount(both, kUpdatedDaySlot, 1);
+    store::PutSlotCount(both, kCreatedDaySlot, 1);
+    CHECK(day->second == both);
+  }
+  SECTION("a reply the same UTC day: no list day changes") {
+    TicketView after = opened;
+    after.updated_at_us += 100LL * 60 * 1000000;  // 23:53:20
+    CHECK(CounterDeltas(opened, after).days.empty());
+  }
+  SECTION("a reply after midnight UTC: out of one day, into the next") {
+    TicketView after = opened;
+    after.updated_at_us += 110LL * 60 * 1000000;  // 00:03:20 the next day
+    CHECK(PrintDays(CounterDeltas(opened, after)) ==
+          "day 19675: updated -1, created 0\n"
+          "day 19676: updated 1, created 0\n");
+  }
+  SECTION("before 1970, days are floored") {
+    TicketView old = opened;
+    old.created_at_us = -1;
+    old.updated_at_us = -1;
+    CHECK(PrintDays(CounterDeltas(std::nullopt, old)) ==
+          "day -1: updated 1, created 1\n");
+  }
 }
 
 }  // namespace ticketlog::projections
