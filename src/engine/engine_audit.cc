@@ -409,8 +409,7 @@ StatusOr<VerifyReport> EngineImpl::Verify(
       },
       [&] {
         if (compare_views) {
-          views_checked = CompareViews(views, views_over, facts.views, 0,
-                                       facts.views.sorted.size());
+          views_checked = CompareViews(views, views_over, facts.views);
         }
         if (views_checked.ok()) {
           walk_parts();
@@ -625,13 +624,14 @@ namespace {
 // the keys from expected[from] (the first key when from is 0) to before
 // expected[to] (the last key when to is the end): `same(key, value, want)`
 // names what is wrong with a stored entry (`want` is null when the log
-// implies none), and a key the log implies that the family lacks is
-// missing. from < to unless both are 0.
+// implies none; "" when nothing is), reported as `name`, the key,
+// `separator` and that text; a key the log implies that the family lacks
+// is missing. from < to unless both are 0.
 template <typename Expected, typename Same>
 Status WalkFamily(const store::EventStore& store, store::Family family,
-                  const char* name, const Expected& expected, size_t from,
-                  size_t to, VerifyReport& report, size_t& suppressed,
-                  Same&& same) {
+                  const char* name, const char* separator,
+                  const Expected& expected, size_t from, size_t to,
+                  VerifyReport& report, size_t& suppressed, Same&& same) {
   auto want = expected.begin() + static_cast<ptrdiff_t>(from);
   auto end = expected.begin() + static_cast<ptrdiff_t>(to);
   std::optional<std::string_view> stop;
@@ -648,13 +648,13 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
   while ((live() || want != end) && it->status().ok()) {
     int order = !live() ? 1 : want == end ? -1 : it->key().compare(want->first);
     auto where = [&] {
-      return std::string(name) + " key " +
+      return std::string(name) + " " +
              Printable(order > 0 ? std::string_view(want->first) : it->key());
     };
     if (order < 0) {
       std::string problem = same(it->key(), it->value(), nullptr);
       if (!problem.empty())
-        Report(report, suppressed, where() + ": " + problem);
+        Report(report, suppressed, where() + separator + problem);
       it->Next();
     } else if (order > 0) {
       Report(report, suppressed, where() + " is missing");
@@ -662,7 +662,7 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
     } else {
       std::string problem = same(it->key(), it->value(), &want->second);
       if (!problem.empty())
-        Report(report, suppressed, where() + ": " + problem);
+        Report(report, suppressed, where() + separator + problem);
       it->Next();
       ++want;
     }
@@ -676,8 +676,8 @@ Status EngineImpl::VerifyStreamIndex(VerifyReport& report, size_t& suppressed,
                                      const LogFacts& facts, size_t from,
                                      size_t to) {
   return WalkFamily(
-      *store_, store::Family::kStreams, "stream index", facts.streams, from, to,
-      report, suppressed,
+      *store_, store::Family::kStreams, "stream index key", ": ", facts.streams,
+      from, to, report, suppressed,
       [](std::string_view, std::string_view value,
          const std::string_view* want) {
         if (want == nullptr) return std::string("is not backed by the log");
@@ -699,18 +699,19 @@ Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
   // Format 2 keeps no stream heads (a stream's head is its last index
   // entry): the family must be empty.
   std::vector<std::pair<std::string, uint64_t>> no_heads;
-  TICKETLOG_RETURN_IF_ERROR(WalkFamily(
-      *store_, store::Family::kHeads, "stream head", no_heads, 0, 0, report,
-      suppressed, [](std::string_view, std::string_view, const uint64_t*) {
-        return std::string("is left over from format 1");
-      }));
+  TICKETLOG_RETURN_IF_ERROR(
+      WalkFamily(*store_, store::Family::kHeads, "stream head key", ": ",
+                 no_heads, 0, 0, report, suppressed,
+                 [](std::string_view, std::string_view, const uint64_t*) {
+                   return std::string("is left over from format 1");
+                 }));
   auto number_of = [&facts](const std::string& stream) -> uint64_t {
     auto it = facts.numbers.find(stream);
     return it == facts.numbers.end() ? 0 : it->second;
   };
   return WalkFamily(
-      *store_, store::Family::kIdempotency, "idempotency", facts.commands, 0,
-      facts.commands.size(), report, suppressed,
+      *store_, store::Family::kIdempotency, "idempotency key", ": ",
+      facts.commands, 0, facts.commands.size(), report, suppressed,
       [&](std::string_view key, std::string_view value,
           const LogFacts::Command* command) -> std::string {
         store::AppendResult stored;
@@ -764,60 +765,22 @@ Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
 }
 
 Status EngineImpl::CompareViews(VerifyReport& report, size_t& suppressed,
-                                const ViewEntries& expected, size_t from,
-                                size_t to) {
-  // Both sides are sorted by key: walk them side by side, over the keys
-  // from expected[from] (the first key when from is 0) to before
-  // expected[to] (the last key when to is the end). from < to unless both
-  // are 0.
-  const auto& wanted = expected.sorted;
-  auto want = wanted.begin() + static_cast<ptrdiff_t>(from);
-  auto end = wanted.begin() + static_cast<ptrdiff_t>(to);
-  std::optional<std::string_view> stop;
-  if (end != wanted.end()) stop = end->first;
-  auto it = store_->NewCursor(store::Family::kViews, /*scan=*/true);
-  if (from == 0) {
-    it->SeekToFirst();
-  } else {
-    it->Seek(want->first);
-  }
-  auto live = [&] { return it->Valid() && (!stop || it->key() < *stop); };
-  // A read that fails ends the walk: its error is returned.
-  while ((live() || want != end) && it->status().ok()) {
-    int order;
-    if (!live()) {
-      order = 1;
-    } else if (want == end) {
-      order = -1;
-    } else {
-      order = it->key().compare(want->first);
-    }
-    if (order < 0) {
-      // A counter merged down to zero (or to no slots) is as good as none.
-      if (!IsZeroCounter(it->key(), it->value())) {
-        ++report.view_keys_checked;
-        Report(
-            report, suppressed,
-            "view key " + Printable(it->key()) + " is not backed by the log");
-      }
-      it->Next();
-    } else if (order > 0) {
-      Report(report, suppressed,
-             "view key " + Printable(want->first) + " is missing");
-      ++want;
-    } else {
-      ++report.view_keys_checked;
-      if (it->value() != want->second) {
-        Report(
-            report, suppressed,
-            "view key " + Printable(want->first) + " differs from a rebuild");
-      }
-      it->Next();
-      ++want;
-    }
-  }
-  TICKETLOG_RETURN_IF_ERROR(it->status());
-  return Status::OK();
+                                const ViewEntries& expected) {
+  return WalkFamily(*store_, store::Family::kViews, "view key", " ",
+                    expected.sorted, 0, expected.sorted.size(), report,
+                    suppressed,
+                    [&report](std::string_view key, std::string_view value,
+                              const std::string_view* want) -> std::string {
+                      if (want == nullptr) {
+                        // A counter merged down to zero (or to no slots) is as
+                        // good as none.
+                        if (IsZeroCounter(key, value)) return "";
+                        ++report.view_keys_checked;
+                        return "is not backed by the log";
+                      }
+                      ++report.view_keys_checked;
+                      return value == *want ? "" : "differs from a rebuild";
+                    });
 }
 
 }  // namespace ticketlog::engine

@@ -192,10 +192,9 @@ class EngineImpl final : public Engine {
                            const LogFacts& facts, size_t from, size_t to);
   Status VerifyHeadsAndCommands(VerifyReport& report, size_t& suppressed,
                                 const LogFacts& facts);
-  // Compares the live views with expected.sorted[from, to) over that part
-  // of the key space (expected sorted by SortEntries).
+  // Compares the live views with expected.sorted (sorted by SortEntries).
   Status CompareViews(VerifyReport& report, size_t& suppressed,
-                      const ViewEntries& expected, size_t from, size_t to);
+                      const ViewEntries& expected);
   // Adds the search index's differences from a fresh build to `report`;
   // a check that cannot run is one problem more, never an error.
   Status VerifySearch(VerifyReport& report);
