@@ -168,12 +168,21 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
                                               uint32_t page) {
   if (page == 0)
     return Status::InvalidArgument("page", "pages are numbered from 1");
+  auto id = QueryTicket(account, ticket);
+  if (!id.ok()) return id.status();
   std::shared_lock lock(engine_mu_);
-  auto view = GetTicketLocked(account, ticket);
-  if (!view.ok()) return view.status();
+  // The ticket's record and its stream index entries at one snapshot, so
+  // that the total counts exactly the messages the page is taken from.
+  auto read = store_->NewReadView();
+  auto bytes =
+      read->Get(store::Family::kViews, projections::TicketKey(account, *id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return TicketNotFound(account, ticket);
+  TicketView view;
+  TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(**bytes, view));
   MessagePage result;
   result.page = page;
-  result.total = view->message_count;
+  result.total = view.message_count;
   uint64_t first = uint64_t{page - 1} * kPageSize + 1;
   if (first > UINT32_MAX) return result;
   // The messages are the payloads of the ticket's stream index entries, in
@@ -181,9 +190,9 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
   Status decoded;
   std::vector<Message> all;
   uint64_t seen = 0;
-  bool merged = !view->merged_from.empty();
+  bool merged = !view.merged_from.empty();
   TICKETLOG_RETURN_IF_ERROR(store_->ScanStreamIndex(
-      StreamName(account, view->ticket), 1,
+      StreamName(account, view.ticket), 1,
       [&](uint64_t, uint64_t, std::string_view payload) {
         if (payload.empty()) return true;
         std::vector<std::string_view> parts;
@@ -198,7 +207,8 @@ StatusOr<MessagePage> EngineImpl::GetMessages(const std::string& account,
           if (!merged && result.items.size() == kPageSize) return false;
         }
         return decoded.ok();
-      }));
+      },
+      read.get()));
   TICKETLOG_RETURN_IF_ERROR(decoded);
   if (merged) {
     // SPEC section 8: time order, ties in seq order.

@@ -1027,11 +1027,14 @@ StatusOr<StoredEvent> EventStore::ReadEvent(uint64_t position) {
 
 Status EventStore::ScanStreamIndex(
     std::string_view stream, uint64_t from_version,
-    const std::function<bool(uint64_t, uint64_t, std::string_view)>& fn) const {
+    const std::function<bool(uint64_t, uint64_t, std::string_view)>& fn,
+    const ReadView* at) const {
   std::string prefix;
   PutComponent(prefix, stream);
+  rocksdb::ReadOptions options = IteratorOptions(false);
+  if (at != nullptr) options.snapshot = at->snapshot_;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(IteratorOptions(false), handle(Family::kStreams)));
+      db_->NewIterator(options, handle(Family::kStreams)));
   for (it->Seek(StreamVersionKey(stream, std::max<uint64_t>(from_version, 1)));
        it->Valid() && it->key().starts_with(prefix); it->Next()) {
     uint64_t position = 0;

@@ -227,12 +227,14 @@ class EventStore {
   // Calls fn(version, position, payload) for each entry of `stream`'s index
   // from `from_version` on, in version order, until fn returns false; the
   // payload is the index payload given at the append (empty for none) and
-  // lives until fn returns. Reads the latest state, no log record.
+  // lives until fn returns. Reads at `at`'s snapshot (a view of this
+  // store), or the latest state when it is null; no log record.
   // corruption when an entry is malformed, io_error when it cannot be read.
   Status ScanStreamIndex(
       std::string_view stream, uint64_t from_version,
       const std::function<bool(uint64_t version, uint64_t position,
-                               std::string_view payload)>& fn) const;
+                               std::string_view payload)>& fn,
+      const ReadView* at = nullptr) const;
 
   // Calls fn for each event of `stream` from `from_version` on, until fn
   // returns false. corruption when a record fails verification.
