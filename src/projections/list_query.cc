@@ -231,22 +231,35 @@ class Lister {
   StatusOr<ListPage> RunByNumber(uint64_t number, uint32_t page_number);
   // An unfiltered page by number past the first, whose list has `total`
   // entries (every ticket of the account): its first ticket is found
-  // through the list days (ListDayKey), then the page is read from there.
-  // nullopt when the list days disagree with the list (the caller then
-  // steps over the earlier pages instead; `verify` reports the difference).
+  // through the list days (ListDayKey, RankedPosition), then the page is
+  // read from there. nullopt when RankedPosition finds no position or the
+  // list ends before the page does (the caller then steps over the earlier
+  // pages instead).
   StatusOr<std::optional<ListPage>> PageByRank(ListPage page, uint64_t total,
                                                uint64_t fingerprint);
   // The position of the entry `rank` entries (0-based) from the start of
   // the account's `sort` list in the `desc` order, which has `total`
-  // entries: the list days are summed from the end nearer to it, then the
-  // entries of its day are stepped over from that day's nearer end (at most
-  // half a day's tickets). nullopt when the counts disagree with the list.
+  // entries (rank < total): the list days are summed from the end nearer
+  // to it, then the entries of its day are stepped over from that day's
+  // nearer end (at most half a day's tickets). The days are trusted, as
+  // the count cells are for totals: nullopt only when they sum to no more
+  // than the rank, or the day holds fewer entries than it counts; days
+  // that differ from the list otherwise give another position, which
+  // `verify` reports. corruption when a day key or its value is
+  // malformed.
   StatusOr<std::optional<Position>> RankedPosition(SortField sort, bool desc,
                                                    uint64_t rank,
                                                    uint64_t total);
   // The exact number of tickets matching a query whose filters are all on
   // count-cell fields.
   StatusOr<uint64_t> CountByCells();
+  // The account's tickets: its last ticket number (tickets are never
+  // deleted, and numbers run from 1 without gaps).
+  StatusOr<uint64_t> TicketCount() {
+    auto all = Count(NumberKey(q_.account));
+    if (!all.ok()) return all.status();
+    return static_cast<uint64_t>(std::max<int64_t>(*all, 0));
+  }
 
  private:
   class FullScan;
@@ -1074,6 +1087,24 @@ StatusOr<ListPage> RunListQuery(store::EventStore& store,
                                 const ListQuery& query) {
   Lister lister(store, query);
   return lister.Run();
+}
+
+StatusOr<std::optional<std::pair<TimeUs, uint64_t>>> ListPositionOfRank(
+    store::EventStore& store, const std::string& account, SortBy sort,
+    SortOrder order, uint64_t rank) {
+  ListQuery query;
+  query.account = account;
+  Lister lister(store, query);
+  auto total = lister.TicketCount();
+  if (!total.ok()) return total.status();
+  using Found = std::optional<std::pair<TimeUs, uint64_t>>;
+  if (rank >= *total) return Found();
+  auto at = lister.RankedPosition(
+      sort == SortBy::kUpdated ? SortField::kUpdated : SortField::kCreated,
+      order == SortOrder::kDesc, rank, *total);
+  if (!at.ok()) return at.status();
+  if (!*at) return Found();
+  return Found(std::make_pair((*at)->time, (*at)->number));
 }
 
 StatusOr<std::vector<TicketView>> TicketsCreatedIn(

@@ -15,6 +15,9 @@
 #ifndef TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 #define TICKETLOG_PROJECTIONS_LIST_QUERY_H_
 
+#include <optional>
+#include <utility>
+
 #include "store/event_store.h"
 #include "ticketlog/status.h"
 #include "ticketlog/views.h"
@@ -31,6 +34,16 @@ StatusOr<ListPage> RunListQuery(store::EventStore& store,
 // label, time ranges). Its page, sort and cursor are ignored.
 StatusOr<uint64_t> CountTickets(store::EventStore& store,
                                 const ListQuery& query);
+
+// The sort position (time, number) of the entry `rank` (0-based) of the
+// account's unfiltered list in `sort` and `order`, found through the list
+// days (ListDayKey) the way a page by number finds its first ticket;
+// nullopt when rank is not below the account's ticket count, or the days
+// disagree with the list as Lister::RankedPosition (list_query.cc) detects.
+// corruption when a list day is malformed.
+StatusOr<std::optional<std::pair<TimeUs, uint64_t>>> ListPositionOfRank(
+    store::EventStore& store, const std::string& account, SortBy sort,
+    SortOrder order, uint64_t rank);
 
 // The views of the account's tickets created in [from_us, to_us) (an unset
 // bound is open), in created-time order, read at one snapshot from the

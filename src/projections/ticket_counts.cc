@@ -36,13 +36,7 @@ CellSlots CellSlotsOf(const TicketView& v) {
 }
 
 std::string EncodeCellSlots(const CellSlots& slots) {
-  std::string out;
-  for (size_t slot = 0; slot < kCellSlots; ++slot) {
-    if (slots[slot] != 0) {
-      store::PutSlotCount(out, static_cast<uint8_t>(slot), slots[slot]);
-    }
-  }
-  return out;
+  return store::EncodeSlotCounts(slots);
 }
 
 bool DecodeCell(std::string_view key, std::string_view value, size_t prefix,

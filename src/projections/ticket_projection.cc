@@ -293,12 +293,7 @@ Entries CounterEntries(const Counters& counters) {
     if (!value.empty()) out.emplace_back(key, std::move(value));
   }
   for (const auto& [key, slots] : counters.days) {
-    std::string value;
-    for (size_t slot = 0; slot < slots.size(); ++slot) {
-      if (slots[slot] != 0) {
-        store::PutSlotCount(value, static_cast<uint8_t>(slot), slots[slot]);
-      }
-    }
+    std::string value = store::EncodeSlotCounts(slots);
     if (!value.empty()) out.emplace_back(key, std::move(value));
   }
   return out;

@@ -86,8 +86,8 @@ void AppendTicketEntries(const TicketView& view, Entries& out);
 void AddTicketCounters(const TicketView& view, Counters& out);
 
 // The (key, value) of every counter of `counters` that is not zero: be64 for
-// scalars, the slot vector for cells. The same bytes are the values a rebuild
-// writes and, for changes, the operands of the merges that add them.
+// scalars, the slot vector for cells and days. The same bytes are the values a
+// rebuild writes and, for changes, the operands of the merges that add them.
 Entries CounterEntries(const Counters& counters);
 
 // The messages an event adds to its ticket's messages view: the opening

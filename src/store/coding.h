@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -65,6 +66,17 @@ inline constexpr size_t kSlotPairSize = 9;
 inline void PutSlotCount(std::string& out, uint8_t slot, int64_t count) {
   out.push_back(static_cast<char>(slot));
   PutBigEndian64(out, static_cast<uint64_t>(count));
+}
+
+// The slot vector of `counts`: count i at slot i, zero counts left out.
+inline std::string EncodeSlotCounts(std::span<const int64_t> counts) {
+  std::string out;
+  for (size_t slot = 0; slot < counts.size() && slot < 256; ++slot) {
+    if (counts[slot] != 0) {
+      PutSlotCount(out, static_cast<uint8_t>(slot), counts[slot]);
+    }
+  }
+  return out;
 }
 
 // Calls fn(slot, count) for each pair of `bytes` in order. False when

@@ -245,8 +245,8 @@ TEST_CASE(
     "replied-to tickets match the cursor walk in every sort and order",
     "[engine][list]") {
   // Merged and closed tickets stay in the account's lists, so the list
-  // holds as many entries as the account's last number: pages in the far
-  // half, read from the list's other end, are those of the walk.
+  // holds as many entries as the account's last number: pages found from
+  // either end of the list through its days are those of the walk.
   EngineFixture f;
   f.DefineDirectory("acme");
   f.DefineDirectory("other");
