@@ -242,11 +242,11 @@ class Lister {
   // entries (rank < total): the list days are summed from the end nearer
   // to it, then the entries of its day are stepped over from that day's
   // nearer end (at most half a day's tickets). The days are trusted, as
-  // the count cells are for totals: nullopt only when they sum to no more
-  // than the rank, or the day holds fewer entries than it counts; days
-  // that differ from the list otherwise give another position, which
-  // `verify` reports. corruption when a day key or its value is
-  // malformed.
+  // the count cells are for totals: nullopt when the days, summed from the
+  // nearer end, run out before the rank, or the day's stretch of the list
+  // runs out before the step within it reaches the rank; days that differ
+  // from the list otherwise give another position, which `verify` reports.
+  // corruption when a day key or its value is malformed.
   StatusOr<std::optional<Position>> RankedPosition(SortField sort, bool desc,
                                                    uint64_t rank,
                                                    uint64_t total);
@@ -855,8 +855,9 @@ StatusOr<ListPage> Lister::Run() {
   // The total: exact from counters when they cover the filters; otherwise
   // counted by reading every candidate.
   // Tickets are never deleted: the account has as many as its last number.
-  auto all = Count(NumberKey(q_.account));
-  if (!all.ok()) return all.status();
+  auto count = TicketCount();
+  if (!count.ok()) return count.status();
+  uint64_t all = *count;
   std::optional<int64_t> exact;
   std::vector<std::string> contacts;
   if (q_.customer) {
@@ -892,7 +893,7 @@ StatusOr<ListPage> Lister::Run() {
     // At risk: counted by the SLA source, which reads only what is at risk.
   } else if (CellsAnswer(q_)) {
     if (!cell_filters) {
-      exact = *all;
+      exact = static_cast<int64_t>(all);
     } else {
       auto total = CountByCells();
       if (!total.ok()) return total.status();
@@ -917,8 +918,7 @@ StatusOr<ListPage> Lister::Run() {
   // lock), so the last number counts the entries. A page by number past
   // the first then starts where the list days place it.
   if (!filtered && !resume && page.page > 1) {
-    auto ranked = PageByRank(
-        page, static_cast<uint64_t>(std::max<int64_t>(*all, 0)), fingerprint);
+    auto ranked = PageByRank(page, all, fingerprint);
     if (!ranked.ok()) return ranked.status();
     if (*ranked) return std::move(**ranked);
   }
@@ -951,7 +951,7 @@ StatusOr<ListPage> Lister::Run() {
   SortField sort =
       q_.sort == SortBy::kUpdated ? SortField::kUpdated : SortField::kCreated;
   uint64_t needed = uint64_t{page.page} * kPageSize + 1;
-  uint64_t all_count = static_cast<uint64_t>(std::max<int64_t>(*all, 0));
+  uint64_t all_count = all;
   // Candidates read before the page is full: all of them without an exact
   // total, else about `needed` over the share of the list that matches.
   auto reads = [&](uint64_t list) {

@@ -40,7 +40,8 @@ StatusOr<uint64_t> CountTickets(store::EventStore& store,
 // days (ListDayKey) the way a page by number finds its first ticket;
 // nullopt when rank is not below the account's ticket count, or the days
 // disagree with the list as Lister::RankedPosition (list_query.cc) detects.
-// corruption when a list day is malformed.
+// corruption when a list day is malformed. The tests check pages by number
+// against it.
 StatusOr<std::optional<std::pair<TimeUs, uint64_t>>> ListPositionOfRank(
     store::EventStore& store, const std::string& account, SortBy sort,
     SortOrder order, uint64_t rank);

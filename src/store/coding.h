@@ -69,6 +69,8 @@ inline void PutSlotCount(std::string& out, uint8_t slot, int64_t count) {
 }
 
 // The slot vector of `counts`: count i at slot i, zero counts left out.
+// Slots are one byte: counts past the 256th have no slot and are not
+// written (the views' slot vectors have at most 10).
 inline std::string EncodeSlotCounts(std::span<const int64_t> counts) {
   std::string out;
   for (size_t slot = 0; slot < counts.size() && slot < 256; ++slot) {

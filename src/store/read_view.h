@@ -54,6 +54,10 @@ class Cursor {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// Reads resolve the views family's live slot when each is made, not when
+// the view is taken: a caller holds the engine's shared lock (which a
+// rebuild's switch of slots excludes) for as long as it reads views through
+// one ReadView.
 class ReadView {
  public:
   ~ReadView();

@@ -5,8 +5,8 @@
 // cells keyed by status and awaiting, `C F` and `C R` counters; its search
 // index, lock and older options file left out), tests/data/format5-store
 // likewise from format5-store.jsonl by views format 5 (no list days: 120
-// tickets over 9 days, 41 replies, some on a later day than their ticket's
-// opening). A reader refuses them and
+// tickets opened over 8 days, 41 replies up to two days later, some on a
+// later day than their ticket's opening). A reader refuses them and
 // says how to upgrade; the first writer rebuilds the views in the current
 // format, leaving the log as it was.
 #include <catch2/catch.hpp>

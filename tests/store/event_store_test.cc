@@ -614,6 +614,32 @@ TEST_CASE("a stale version on any stream of an append writes nothing",
   CHECK(store->Head().position == 2);
 }
 
+TEST_CASE(
+    "a stream index scanned through a read view sees the entries of that "
+    "view's snapshot only",
+    "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("t1", 0, {"a"})).ok());
+  auto view = store->NewReadView();
+  REQUIRE(store->Append(Request("t1", 1, {"b"})).ok());
+  auto versions = [&](const store::ReadView* at) {
+    std::vector<uint64_t> seen;
+    REQUIRE(store
+                ->ScanStreamIndex(
+                    "t1", 1,
+                    [&](uint64_t version, uint64_t, std::string_view) {
+                      seen.push_back(version);
+                      return true;
+                    },
+                    at)
+                .ok());
+    return seen;
+  };
+  CHECK(versions(view.get()) == std::vector<uint64_t>{1});
+  CHECK(versions(nullptr) == std::vector<uint64_t>{1, 2});
+}
+
 TEST_CASE("a stream index entry keeps the payload given with its event",
           "[store]") {
   TempDir dir;
