@@ -284,8 +284,8 @@ Status PrintRebuildAndVerify(std::ostream& out, Engine& engine,
   double rebuild_s =
       std::chrono::duration<double>(Clock::now() - start).count();
   fmt::print(out,
-             "    rebuild: every view dropped and rebuilt from {} events in "
-             "{}\n",
+             "    rebuild: every view rebuilt from {} events beside the live "
+             "ones and switched in, in {}\n",
              head->position, FormatSeconds(rebuild_s));
   start = Clock::now();
   auto report = engine.Verify(*head);
