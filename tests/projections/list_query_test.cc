@@ -353,61 +353,69 @@ namespace ticketlog::projections {
 
 namespace {
 
+// The account's unfiltered list in both sorts and orders.
+std::vector<ListQuery> UnfilteredLists() {
+  std::vector<ListQuery> out;
+  for (SortBy sort : {SortBy::kUpdated, SortBy::kCreated}) {
+    for (SortOrder order : {SortOrder::kDesc, SortOrder::kAsc}) {
+      ListQuery& q = out.emplace_back();
+      q.account = "acme";
+      q.sort = sort;
+      q.order = order;
+    }
+  }
+  return out;
+}
+
 // Checks every page by number of the unfiltered lists of `f`'s 1,234
 // tickets, in both sorts and orders, against the walk by cursor and the
 // lists sorted in memory.
 void CheckEveryPageByNumber(const Fixture& f) {
-  for (SortBy sort : {SortBy::kUpdated, SortBy::kCreated}) {
-    for (SortOrder order : {SortOrder::kDesc, SortOrder::kAsc}) {
-      ListQuery q;
-      q.account = "acme";
-      q.sort = sort;
-      q.order = order;
-      INFO(Describe(q));
-      std::vector<std::string> want = f.Expected(q);
-      REQUIRE(want.size() == 1234);
-      // The walk by cursor: each page resumes after the one before it.
-      std::vector<ListPage> walk;
-      ListQuery next = q;
-      for (int guard = 0; guard < 100; ++guard) {
-        auto got = RunListQuery(*f.store, next);
-        REQUIRE(got.ok());
-        walk.push_back(*got);
-        if (got->next_cursor.empty()) break;
-        next.cursor = got->next_cursor;
+  for (ListQuery q : UnfilteredLists()) {
+    INFO(Describe(q));
+    std::vector<std::string> want = f.Expected(q);
+    REQUIRE(want.size() == 1234);
+    // The walk by cursor: each page resumes after the one before it.
+    std::vector<ListPage> walk;
+    ListQuery next = q;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto got = RunListQuery(*f.store, next);
+      REQUIRE(got.ok());
+      walk.push_back(*got);
+      if (got->next_cursor.empty()) break;
+      next.cursor = got->next_cursor;
+    }
+    REQUIRE(walk.size() == 25);
+    for (uint32_t page = 1; page <= 27; ++page) {
+      INFO("page " << page);
+      q.page = page;
+      auto got = RunListQuery(*f.store, q);
+      REQUIRE(got.ok());
+      CHECK(got->page == page);
+      CHECK(got->total == 1234);
+      std::vector<std::string> ids;
+      for (const auto& v : got->items) ids.push_back(v.ticket);
+      size_t first = std::min<size_t>((page - 1) * kPageSize, want.size());
+      size_t end = std::min<size_t>(first + kPageSize, want.size());
+      CHECK(ids ==
+            std::vector<std::string>(want.begin() + first, want.begin() + end));
+      CHECK(ids.size() == (page <= 24 ? 50 : page == 25 ? 34 : 0));
+      if (page <= walk.size()) {
+        std::vector<std::string> walked;
+        for (const auto& v : walk[page - 1].items) walked.push_back(v.ticket);
+        CHECK(ids == walked);
+        CHECK(got->next_cursor == walk[page - 1].next_cursor);
       }
-      REQUIRE(walk.size() == 25);
-      for (uint32_t page = 1; page <= 27; ++page) {
-        INFO("page " << page);
-        q.page = page;
-        auto got = RunListQuery(*f.store, q);
-        REQUIRE(got.ok());
-        CHECK(got->page == page);
-        CHECK(got->total == 1234);
-        std::vector<std::string> ids;
-        for (const auto& v : got->items) ids.push_back(v.ticket);
-        size_t first = std::min<size_t>((page - 1) * kPageSize, want.size());
-        size_t end = std::min<size_t>(first + kPageSize, want.size());
-        CHECK(ids == std::vector<std::string>(want.begin() + first,
-                                              want.begin() + end));
-        CHECK(ids.size() == (page <= 24 ? 50 : page == 25 ? 34 : 0));
-        if (page <= walk.size()) {
-          std::vector<std::string> walked;
-          for (const auto& v : walk[page - 1].items) walked.push_back(v.ticket);
-          CHECK(ids == walked);
-          CHECK(got->next_cursor == walk[page - 1].next_cursor);
-        }
-        CHECK(got->next_cursor.empty() == (page >= 25));
-        // The cursor resumes right after the page.
-        if (!got->next_cursor.empty()) {
-          ListQuery resumed = q;
-          resumed.cursor = got->next_cursor;
-          auto after = RunListQuery(*f.store, resumed);
-          REQUIRE(after.ok());
-          CHECK(after->page == page + 1);
-          REQUIRE(!after->items.empty());
-          CHECK(after->items.front().ticket == want[end]);
-        }
+      CHECK(got->next_cursor.empty() == (page >= 25));
+      // The cursor resumes right after the page.
+      if (!got->next_cursor.empty()) {
+        ListQuery resumed = q;
+        resumed.cursor = got->next_cursor;
+        auto after = RunListQuery(*f.store, resumed);
+        REQUIRE(after.ok());
+        CHECK(after->page == page + 1);
+        REQUIRE(!after->items.empty());
+        CHECK(after->items.front().ticket == want[end]);
       }
     }
   }
@@ -577,27 +585,21 @@ TEST_CASE(
                 auto days = ListDays(entries);
                 put_day(entries, days.rbegin()->first + kDay, 60, 60);
               });
-    for (SortBy sort : {SortBy::kUpdated, SortBy::kCreated}) {
-      for (SortOrder order : {SortOrder::kDesc, SortOrder::kAsc}) {
-        ListQuery q;
-        q.account = "acme";
-        q.sort = sort;
-        q.order = order;
-        INFO(Describe(q));
-        std::vector<std::string> want = f.Expected(q);
-        int checked = 0;
-        for (uint32_t page = 2; page <= 25; ++page) {
-          auto at = ListPositionOfRank(*f.store, "acme", sort, order,
-                                       uint64_t{page - 1} * kPageSize);
-          REQUIRE(at.ok());
-          if (at->has_value()) continue;
-          INFO("page " << page);
-          q.page = page;
-          CheckPage(f, q, want);
-          ++checked;
-        }
-        CHECK(checked == 1);
+    for (ListQuery q : UnfilteredLists()) {
+      INFO(Describe(q));
+      std::vector<std::string> want = f.Expected(q);
+      int checked = 0;
+      for (uint32_t page = 2; page <= 25; ++page) {
+        auto at = ListPositionOfRank(*f.store, "acme", q.sort, q.order,
+                                     uint64_t{page - 1} * kPageSize);
+        REQUIRE(at.ok());
+        if (at->has_value()) continue;
+        INFO("page " << page);
+        q.page = page;
+        CheckPage(f, q, want);
+        ++checked;
       }
+      CHECK(checked == 1);
     }
   }
 }
