@@ -94,7 +94,9 @@ TEST_CASE("a follower refuses a malformed account") {
   CHECK(follower.status().code() == Code::kInvalidArgument);
 }
 
-TEST_CASE("an attached follower is woken by an append well within a second") {
+// How long a wake-up takes is for the benchmarks; these tests tell a
+// wake-up from a waited-out timeout, five minutes long.
+TEST_CASE("an attached follower is woken by an append, not by its timeout") {
   EngineFixture db;
   auto follower = Follower::Attach(db.engine(), {});
   REQUIRE(follower.ok());
@@ -104,12 +106,12 @@ TEST_CASE("an attached follower is woken by an append well within a second") {
     db.Must("acme", DefineDepartment{"support", "Support"}, kT0);
     acknowledged = std::chrono::steady_clock::now();
   });
-  auto events = (*follower)->Next(1, 5000);
+  auto events = (*follower)->Next(1, 300000);
   auto received = std::chrono::steady_clock::now();
   writer.join();
   REQUIRE(events.ok());
   REQUIRE(events->size() == 1);
-  CHECK(received - acknowledged < std::chrono::milliseconds(100));
+  CHECK(received - acknowledged < std::chrono::minutes(2));
 }
 
 TEST_CASE("Interrupt makes a waiting Next return empty") {
@@ -121,11 +123,11 @@ TEST_CASE("Interrupt makes a waiting Next return empty") {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     (*follower)->Interrupt();
   });
-  auto events = (*follower)->Next(1, 10000);
+  auto events = (*follower)->Next(1, 300000);
   stopper.join();
   REQUIRE(events.ok());
   CHECK(events->empty());
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::minutes(2));
 }
 
 TEST_CASE("a follower opened on the path sees what a live writer appends") {
