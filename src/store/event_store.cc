@@ -67,6 +67,9 @@ constexpr size_t kHashBytes = 32;
 // At most this many appenders share one group commit, so that a leader does
 // not make the first of them wait for an unbounded batch.
 constexpr size_t kMaxGroup = 256;
+// Stream heads kept in memory (EventStore::stream_heads_), about 100 bytes
+// each.
+constexpr size_t kMaxCachedHeads = size_t{1} << 16;
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   std::string message(what);
@@ -740,12 +743,13 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
   }
   LogHead head = head_;
   rocksdb::WriteBatch batch;
+  std::unordered_map<std::string, StreamHead> heads;
   rocksdb::Status s;
   // Every member must be answered and woken whatever happens here: an
   // allocation that fails while the batch is built or written fails the
   // whole group instead of leaving the others waiting for ever.
   try {
-    BuildGroup(group, batch, head);
+    BuildGroup(group, batch, head, heads);
     // Appenders that arrive meanwhile queue behind the group; the lock is
     // not held during the write so they can.
     lock.unlock();
@@ -759,6 +763,12 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
 
   if (s.ok()) {
     head_ = head;
+    if (stream_heads_.size() + heads.size() > kMaxCachedHeads) {
+      stream_heads_.clear();
+    }
+    for (auto& [stream, stream_head] : heads) {
+      stream_heads_[stream] = stream_head;
+    }
     if (batch.Count() > 0) {
       ++written_.batches;
       written_.keys += batch.Count();
@@ -766,6 +776,7 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
     }
     head_cv_.notify_all();
   } else {
+    stream_heads_.clear();
     Status failed = FromRocks(s, "appending");
     for (Writer* member : group) {
       if (member->result.ok()) member->result = failed;
@@ -780,11 +791,11 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
   return std::move(w.result);
 }
 
-void EventStore::BuildGroup(std::vector<Writer*>& group,
-                            rocksdb::WriteBatch& batch, LogHead& head) {
+void EventStore::BuildGroup(
+    std::vector<Writer*>& group, rocksdb::WriteBatch& batch, LogHead& head,
+    std::unordered_map<std::string, StreamHead>& group_heads) {
   // Heads and command keys written earlier in this group are not in the
   // database yet: remember them here.
-  std::unordered_map<std::string, StreamHead> group_heads;
   std::unordered_map<std::string, AppendResult> group_commands;
 
   for (Writer* w : group) {
@@ -839,8 +850,13 @@ void EventStore::BuildGroup(std::vector<Writer*>& group,
         break;
       }
       auto in_group = group_heads.find(*segment.stream);
+      auto cached = in_group == group_heads.end()
+                        ? stream_heads_.find(*segment.stream)
+                        : stream_heads_.end();
       if (in_group != group_heads.end()) {
         segment.current = in_group->second;
+      } else if (cached != stream_heads_.end()) {
+        segment.current = cached->second;
       } else {
         auto stored =
             segment.expected_version != kAnyVersion
@@ -1346,6 +1362,11 @@ Status EventStore::WriteOps(const std::vector<FamilyOp>& ops) {
   rocksdb::WriteOptions options;
   options.sync = true;
   rocksdb::Status s = db_->Write(options, &batch);
+  {
+    // The ops may move stream heads (repair, an upgrade).
+    std::lock_guard lock(mu_);
+    stream_heads_.clear();
+  }
   if (!s.ok()) return FromRocks(s, "writing the store");
   return Status::OK();
 }

@@ -168,6 +168,47 @@ TEST_CASE("append refuses a stale expected version", "[store]") {
   CHECK(store->Append(Request("t1", store::kAnyVersion, {"c"})).ok());
 }
 
+TEST_CASE("a stream head the store keeps in memory follows every append",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("t1", 0, {"a"})).ok());
+  // Another stream appended beside it.
+  std::thread other(
+      [&] { CHECK(store->Append(Request("t2", 0, {"x"})).ok()); });
+  REQUIRE(store->Append(Request("t1", 1, {"b", "c"})).ok());
+  other.join();
+  auto stale = store->Append(Request("t1", 2, {"d"}));
+  REQUIRE(stale.status().code() == Code::kConflict);
+  CHECK(stale.status().current_version() == 3u);
+  auto next = store->Append(Request("t1", 3, {"d"}));
+  REQUIRE(next.ok());
+  CHECK(next->last_version == 4u);
+  CHECK(next->last_position == 5u);
+  // A refused request moves no head.
+  CHECK(store->Append(Request("t1", 9, {"e"})).status().code() ==
+        Code::kConflict);
+  CHECK(store->Append(Request("t1", 4, {"e"}))->last_version == 5u);
+}
+
+TEST_CASE("an entry written past Append moves the stream head appends check",
+          "[store]") {
+  TempDir dir;
+  auto store = OpenStore(StoreOptions(dir));
+  REQUIRE(store->Append(Request("t1", 0, {"a", "b"})).ok());
+  // What repair and the format upgrade do: write stream index entries
+  // directly. The head this process kept for t1 (version 2) is stale now.
+  REQUIRE(store
+              ->WriteOps({{store::Family::kStreams, store::ViewOp::Kind::kPut,
+                           EventStore::StreamVersionKey("t1", 3),
+                           EventStore::StreamEntryValue(3, "")}})
+              .ok());
+  auto stale = store->Append(Request("t1", 2, {"c"}));
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.status().code() == Code::kConflict);
+  CHECK(stale.status().current_version() == 3u);
+}
+
 TEST_CASE("a repeated command key appends nothing and returns the first result",
           "[store]") {
   TempDir dir;
