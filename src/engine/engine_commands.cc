@@ -51,8 +51,38 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
 
 namespace engine {
 
+size_t EngineImpl::AccountStripe(const std::string& account) {
+  return std::hash<std::string>{}(account) % kAccountStripes;
+}
+
 std::mutex& EngineImpl::AccountMutex(const std::string& account) {
-  return account_mu_[std::hash<std::string>{}(account) % kAccountStripes];
+  return account_mu_[AccountStripe(account)];
+}
+
+StatusOr<std::optional<TicketView>> EngineImpl::ReadTicketForCommand(
+    const std::string& account, const std::string& ticket) {
+  const TicketRecords& cache = ticket_records_[AccountStripe(account)];
+  auto it = cache.records.find(projections::TicketKey(account, ticket));
+  if (it == cache.records.end()) return ReadTicket(account, ticket);
+  TicketView view;
+  TICKETLOG_RETURN_IF_ERROR(schema::DecodeTicketView(it->second, view));
+  return std::optional<TicketView>(std::move(view));
+}
+
+void EngineImpl::RememberTicketRecords(
+    const std::string& account,
+    std::vector<std::pair<std::string, std::string>> records) {
+  TicketRecords& cache = ticket_records_[AccountStripe(account)];
+  for (auto& [key, bytes] : records) {
+    if (cache.bytes > TicketRecords::kMaxRecordBytes) {
+      cache.records.clear();
+      cache.bytes = 0;
+    }
+    auto [it, inserted] = cache.records.try_emplace(std::move(key));
+    if (!inserted) cache.bytes -= it->first.size() + it->second.size();
+    it->second = std::move(bytes);
+    cache.bytes += it->first.size() + it->second.size();
+  }
 }
 
 // The engine's side of the command handler: reads under the account's
@@ -63,7 +93,7 @@ class EngineImpl::Reads final : public domain::CommandReads {
 
   StatusOr<std::optional<TicketView>> Ticket(
       const std::string& account, const std::string& ticket) override {
-    return engine_.ReadTicket(account, ticket);
+    return engine_.ReadTicketForCommand(account, ticket);
   }
   StatusOr<std::vector<Message>> Messages(const std::string& account,
                                           const std::string& ticket) override {
@@ -326,9 +356,19 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
   for (const store::StreamAppend& other : request.other_streams) {
     appended += other.events.size();
   }
+  // The ticket records the write puts (the ticket's, a merge's source's),
+  // kept for the next command once the write is committed.
+  std::vector<std::pair<std::string, std::string>> records;
+  for (const store::ViewOp& op : request.view_ops) {
+    if (op.kind == store::ViewOp::Kind::kPut &&
+        projections::IsTicketKey(command.account, op.key)) {
+      records.emplace_back(op.key, op.value);
+    }
+  }
   auto result = store_->Append(std::move(request));
   if (!result.ok()) return result.status();
   if (result->duplicate) return RepeatedCommand(command, *result);
+  RememberTicketRecords(command.account, std::move(records));
   return CommandResult{ticket, number, result->last_version,
                        result->last_position, static_cast<uint32_t>(appended)};
 }

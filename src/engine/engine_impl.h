@@ -87,7 +87,18 @@ class EngineImpl final : public Engine {
  private:
   static constexpr size_t kAccountStripes = 64;
 
+  static size_t AccountStripe(const std::string& account);
   std::mutex& AccountMutex(const std::string& account);
+  // The command path's read of a ticket: from ticket_records_ when this
+  // engine wrote the ticket lately, else from the views. The account's
+  // stripe must be held.
+  StatusOr<std::optional<TicketView>> ReadTicketForCommand(
+      const std::string& account, const std::string& ticket);
+  // Keeps the ticket records (view key, bytes) a committed command wrote;
+  // the account's stripe must be held.
+  void RememberTicketRecords(
+      const std::string& account,
+      std::vector<std::pair<std::string, std::string>> records);
   // GetTicket for a caller that holds engine_mu_ (shared).
   StatusOr<TicketView> GetTicketLocked(const std::string& account,
                                        const std::string& ticket);
@@ -222,6 +233,19 @@ class EngineImpl final : public Engine {
   // Shared by commands and queries; exclusive for Rebuild and Verify.
   std::shared_mutex engine_mu_;
   std::array<std::mutex, kAccountStripes> account_mu_;
+  // Ticket records as this engine's commands last wrote them, by view key,
+  // one map per account stripe, guarded by the stripe's mutex: a command on
+  // a ticket written lately decodes it from here instead of reading the
+  // views (a point read, 7% of a command's time). Views change only through
+  // commands, which keep these maps, and Rebuild, which empties them under
+  // engine_mu_ held exclusively. A stripe's map is emptied when its records
+  // pass kMaxRecordBytes. Queries read the views.
+  struct TicketRecords {
+    static constexpr size_t kMaxRecordBytes = size_t{512} << 10;
+    std::unordered_map<std::string, std::string> records;
+    size_t bytes = 0;
+  };
+  std::array<TicketRecords, kAccountStripes> ticket_records_;
   std::mutex directory_mu_;
   // guarded by directory_mu_; an entry is only changed under its account's
   // stripe.

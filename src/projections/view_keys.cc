@@ -25,6 +25,11 @@ std::string TicketKey(std::string_view account, std::string_view ticket) {
   return key;
 }
 
+bool IsTicketKey(std::string_view account, std::string_view key) {
+  std::string prefix = AccountPrefix(Prefix::kTicket, account);
+  return key.size() > prefix.size() && key.starts_with(prefix);
+}
+
 std::string IndexPrefix(std::string_view account, Dim dim,
                         std::string_view value, SortField sort) {
   std::string key = AccountPrefix(Prefix::kIndex, account);
