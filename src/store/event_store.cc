@@ -348,13 +348,16 @@ namespace {
 
 // Block compression by level. Flushes and the compactions out of level 0
 // rewrite every byte a command writes, and they were the engine's largest
-// background cost (Snappy was 12% of a throughput run's samples): the two
-// upper levels, small and short-lived, stay uncompressed. Below them LZ4,
-// which compresses faster than Snappy at a like ratio; Snappy where this
-// build of RocksDB lacks LZ4. Each block records its own compression, so
-// stores written with other settings read as before. A rebuild's files
-// take the last level's compression (rocksdb::SstFileWriter).
-std::vector<rocksdb::CompressionType> LevelCompression(int levels) {
+// background cost (Snappy was 12% of a throughput run's samples): with
+// `uncompressed_top`, the two upper levels, small and short-lived, stay
+// uncompressed. The log, written once and the bulk of a store, is
+// compressed at every level. LZ4 compresses faster than Snappy at a like
+// ratio; Snappy where this build of RocksDB lacks LZ4. Each block records
+// its own compression, so stores written with other settings read as
+// before. A rebuild's files take the last level's compression
+// (rocksdb::SstFileWriter).
+std::vector<rocksdb::CompressionType> LevelCompression(int levels,
+                                                       bool uncompressed_top) {
   const std::vector<rocksdb::CompressionType> supported =
       rocksdb::GetSupportedCompressions();
   const bool lz4 = std::find(supported.begin(), supported.end(),
@@ -362,7 +365,8 @@ std::vector<rocksdb::CompressionType> LevelCompression(int levels) {
   std::vector<rocksdb::CompressionType> per_level(
       static_cast<size_t>(std::max(levels, 1)),
       lz4 ? rocksdb::kLZ4Compression : rocksdb::kSnappyCompression);
-  for (size_t level = 0; level < 2 && level < per_level.size(); ++level) {
+  for (size_t level = 0;
+       uncompressed_top && level < 2 && level < per_level.size(); ++level) {
     per_level[level] = rocksdb::kNoCompression;
   }
   return per_level;
@@ -432,14 +436,22 @@ Status EventStore::OpenDb(const Options& options, Recovery recovery) {
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   cf_options.memtable_whole_key_filtering = true;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf_options.compression_per_level = LevelCompression(cf_options.num_levels);
+  cf_options.compression_per_level =
+      LevelCompression(cf_options.num_levels, /*uncompressed_top=*/true);
   rocksdb::ColumnFamilyOptions views_options = cf_options;
   views_options.merge_operator = std::make_shared<AddMergeOperator>();
+
+  rocksdb::ColumnFamilyOptions log_options = cf_options;
+  log_options.compression_per_level =
+      LevelCompression(cf_options.num_levels, /*uncompressed_top=*/false);
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int i = 0; i < kFamilyCount; ++i) {
     bool views = i == kViewsSlot0 || i == kViewsSlot1;
-    families.emplace_back(kFamilyNames[i], views ? views_options : cf_options);
+    bool log = i == static_cast<int>(Family::kLog);
+    families.emplace_back(kFamilyNames[i], views ? views_options
+                                           : log ? log_options
+                                                 : cf_options);
   }
   // RocksDB requires the default family to be listed; it stays empty.
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
