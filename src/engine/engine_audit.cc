@@ -154,6 +154,10 @@ namespace {
 // Without a thread to be had (a process at its limit) both run here, one
 // item at a time. An exception on either side (out of memory) stops both
 // and is rethrown here once the producer has ended: never a terminate.
+// Consumed batches go back to the producer's thread to be freed there:
+// freed here, each of an item's allocations took the lock of the
+// producer's malloc arena, and the frees were 19% of verify's folding
+// thread.
 template <typename Item>
 Status Pipeline(const std::function<
                     Status(const std::function<bool(Item&&)>& emit)>& produce,
@@ -163,20 +167,27 @@ Status Pipeline(const std::function<
   constexpr size_t kQueued = 8;
   std::mutex mu;
   std::condition_variable changed;
-  std::deque<std::vector<Item>> queue;  // under mu
-  bool done = false;                    // under mu: produce has returned
-  bool stop = false;                    // under mu: consume has failed
-  Status produced;                      // under mu once done
-  std::exception_ptr thrown;            // under mu once done: by produce
+  std::deque<std::vector<Item>> queue;   // under mu
+  std::vector<std::vector<Item>> spent;  // under mu: consumed, to be freed
+  bool done = false;                     // under mu: produce has returned
+  bool stop = false;                     // under mu: consume has failed
+  Status produced;                       // under mu once done
+  std::exception_ptr thrown;             // under mu once done: by produce
   auto run = [&] {
     std::vector<Item> batch;
+    std::vector<std::vector<Item>> to_free;
     auto hand_over = [&]() -> bool {
-      std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
-      if (stop) return false;
-      queue.push_back(std::move(batch));
-      batch = {};
-      changed.notify_all();
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
+        if (stop) return false;
+        queue.push_back(std::move(batch));
+        batch = {};
+        to_free.swap(spent);
+        changed.notify_all();
+      }
+      to_free.clear();  // outside the lock
+      batch.reserve(kBatch);
       return true;
     };
     Status s;
@@ -224,6 +235,8 @@ Status Pipeline(const std::function<
         consumed = consume(item);
         if (!consumed.ok()) break;
       }
+      std::lock_guard lock(mu);
+      spent.push_back(std::move(batch));
     }
   } catch (...) {
     consumer_threw = std::current_exception();
