@@ -157,7 +157,8 @@ namespace {
 // Consumed batches go back to the producer's thread to be freed there:
 // freed here, each of an item's allocations took the lock of the
 // producer's malloc arena, and the frees were 19% of verify's folding
-// thread.
+// thread (docs/benchmarks.md, session 10). So up to kQueued more batches
+// wait to be freed.
 template <typename Item>
 Status Pipeline(const std::function<
                     Status(const std::function<bool(Item&&)>& emit)>& produce,

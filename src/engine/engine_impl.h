@@ -236,10 +236,12 @@ class EngineImpl final : public Engine {
   // Ticket records as this engine's commands last wrote them, by view key,
   // one map per account stripe, guarded by the stripe's mutex: a command on
   // a ticket written lately decodes it from here instead of reading the
-  // views (a point read, 7% of a command's time). Views change only through
+  // views (a point read, 7% of a buffered writer's time,
+  // docs/benchmarks.md, session 10). Views change only through
   // commands, which keep these maps, and Rebuild, which empties them under
-  // engine_mu_ held exclusively. A stripe's map is emptied when its records
-  // pass kMaxRecordBytes. Queries read the views.
+  // engine_mu_ held exclusively. A stripe's map is emptied when its keys
+  // and records pass kMaxRecordBytes (the map's nodes add about 100 bytes
+  // per ticket). Queries read the views.
   struct TicketRecords {
     static constexpr size_t kMaxRecordBytes = size_t{512} << 10;
     std::unordered_map<std::string, std::string> records;

@@ -67,8 +67,8 @@ constexpr size_t kHashBytes = 32;
 // At most this many appenders share one group commit, so that a leader does
 // not make the first of them wait for an unbounded batch.
 constexpr size_t kMaxGroup = 256;
-// Stream heads kept in memory (EventStore::stream_heads_), about 100 bytes
-// each.
+// Stream heads kept in memory (EventStore::stream_heads_), 100-150 bytes
+// each with the map's node.
 constexpr size_t kMaxCachedHeads = size_t{1} << 16;
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
@@ -348,7 +348,8 @@ namespace {
 
 // Block compression by level. Flushes and the compactions out of level 0
 // rewrite every byte a command writes, and they were the engine's largest
-// background cost (Snappy was 12% of a throughput run's samples): with
+// background cost (Snappy was 12% of a buffered throughput run's samples,
+// docs/benchmarks.md, session 10): with
 // `uncompressed_top`, the two upper levels, small and short-lived, stay
 // uncompressed. The log, written once and the bulk of a store, is
 // compressed at every level. LZ4 compresses faster than Snappy at a like
@@ -438,6 +439,9 @@ Status EventStore::OpenDb(const Options& options, Recovery recovery) {
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.compression_per_level =
       LevelCompression(cf_options.num_levels, /*uncompressed_top=*/true);
+  // Levels are counted from the top, so that the uncompressed levels are
+  // the two small upper ones (RocksDB 8.4 changed this default).
+  cf_options.level_compaction_dynamic_level_bytes = false;
   rocksdb::ColumnFamilyOptions views_options = cf_options;
   views_options.merge_operator = std::make_shared<AddMergeOperator>();
 
@@ -778,8 +782,14 @@ StatusOr<AppendResult> EventStore::Append(AppendRequest request) {
     if (stream_heads_.size() + heads.size() > kMaxCachedHeads) {
       stream_heads_.clear();
     }
-    for (auto& [stream, stream_head] : heads) {
-      stream_heads_[stream] = stream_head;
+    try {
+      for (auto& [stream, stream_head] : heads) {
+        stream_heads_.insert_or_assign(stream, stream_head);
+      }
+    } catch (const std::exception&) {
+      // The group is committed and must still be answered: without memory
+      // for a head, keep none (they are read from the stream index).
+      stream_heads_.clear();
     }
     if (batch.Count() > 0) {
       ++written_.batches;

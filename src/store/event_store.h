@@ -398,10 +398,11 @@ class EventStore {
   LogHead head_;                 // guarded by mu_; last committed
   // The heads of streams this process appended to, as committed: a command
   // on a ticket written lately finds its stream's head here instead of
-  // reading it (two point reads, 11% of a command's time). This process is
-  // the store's only writer (RocksDB's lock), and the heads move only in
-  // Append, so an entry stays true; it is emptied when it reaches
-  // kMaxCachedHeads entries, after a failed write and by WriteOps.
+  // reading it (two point reads, 11% of a buffered writer's time,
+  // docs/benchmarks.md, session 10). This process is the store's only
+  // writer (RocksDB's lock), and heads move only in Append and WriteOps, so
+  // an entry stays true; it is emptied when it reaches kMaxCachedHeads
+  // entries, after a failed write and by WriteOps.
   std::unordered_map<std::string, StreamHead> stream_heads_;  // guarded by mu_
   WriteCounts written_;                                       // guarded by mu_
 
