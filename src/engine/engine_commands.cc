@@ -73,15 +73,22 @@ void EngineImpl::RememberTicketRecords(
     const std::string& account,
     std::vector<std::pair<std::string, std::string>> records) {
   TicketRecords& cache = ticket_records_[AccountStripe(account)];
-  for (auto& [key, bytes] : records) {
-    if (cache.bytes > TicketRecords::kMaxRecordBytes) {
-      cache.records.clear();
-      cache.bytes = 0;
+  try {
+    for (auto& [key, bytes] : records) {
+      if (cache.bytes > TicketRecords::kMaxRecordBytes) {
+        cache.records.clear();
+        cache.bytes = 0;
+      }
+      auto [it, inserted] = cache.records.try_emplace(std::move(key));
+      if (!inserted) cache.bytes -= it->first.size() + it->second.size();
+      it->second = std::move(bytes);
+      cache.bytes += it->first.size() + it->second.size();
     }
-    auto [it, inserted] = cache.records.try_emplace(std::move(key));
-    if (!inserted) cache.bytes -= it->first.size() + it->second.size();
-    it->second = std::move(bytes);
-    cache.bytes += it->first.size() + it->second.size();
+  } catch (const std::exception&) {
+    // The command is committed: without memory for its records, keep none
+    // of the stripe's (they are read from the views).
+    cache.records.clear();
+    cache.bytes = 0;
   }
 }
 

@@ -95,7 +95,8 @@ class EngineImpl final : public Engine {
   StatusOr<std::optional<TicketView>> ReadTicketForCommand(
       const std::string& account, const std::string& ticket);
   // Keeps the ticket records (view key, bytes) a committed command wrote;
-  // the account's stripe must be held.
+  // the account's stripe must be held. Never throws: without memory, the
+  // stripe keeps none.
   void RememberTicketRecords(
       const std::string& account,
       std::vector<std::pair<std::string, std::string>> records);
