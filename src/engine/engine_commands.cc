@@ -363,12 +363,13 @@ StatusOr<CommandResult> EngineImpl::AppendTicket(
   for (const store::StreamAppend& other : request.other_streams) {
     appended += other.events.size();
   }
-  // The ticket records the write puts (the ticket's, a merge's source's),
-  // kept for the next command once the write is committed.
+  // The ticket records the write puts (the ticket's, a merge's source's;
+  // every view op is of the command's account), kept for the next command
+  // once the write is committed.
   std::vector<std::pair<std::string, std::string>> records;
   for (const store::ViewOp& op : request.view_ops) {
     if (op.kind == store::ViewOp::Kind::kPut &&
-        projections::IsTicketKey(command.account, op.key)) {
+        projections::IsTicketKey(op.key)) {
       records.emplace_back(op.key, op.value);
     }
   }

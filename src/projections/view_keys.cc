@@ -25,9 +25,8 @@ std::string TicketKey(std::string_view account, std::string_view ticket) {
   return key;
 }
 
-bool IsTicketKey(std::string_view account, std::string_view key) {
-  std::string prefix = AccountPrefix(Prefix::kTicket, account);
-  return key.size() > prefix.size() && key.starts_with(prefix);
+bool IsTicketKey(std::string_view key) {
+  return !key.empty() && key[0] == static_cast<char>(Prefix::kTicket);
 }
 
 std::string IndexPrefix(std::string_view account, Dim dim,

@@ -95,8 +95,8 @@ enum class ContactField : char { kId = 'i', kEmail = 'e', kPhone = 'p' };
 
 std::string AccountPrefix(Prefix prefix, std::string_view account);
 std::string TicketKey(std::string_view account, std::string_view ticket);
-// Whether `key` is a ticket record key (TicketKey) of `account`.
-bool IsTicketKey(std::string_view account, std::string_view key);
+// Whether `key` is a ticket record key (TicketKey), by its prefix byte.
+bool IsTicketKey(std::string_view key);
 // Prefix of one index list: everything before the sort key.
 std::string IndexPrefix(std::string_view account, Dim dim,
                         std::string_view value, SortField sort);
