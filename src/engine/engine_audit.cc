@@ -321,10 +321,7 @@ StatusOr<EngineImpl::ViewEntries> EngineImpl::ExpectedViews() {
 Status EngineImpl::Rebuild() {
   std::unique_lock lock(engine_mu_);
   // No command runs meanwhile; the records they kept are of the old views.
-  for (TicketRecords& cache : ticket_records_) {
-    cache.records.clear();
-    cache.bytes = 0;
-  }
+  for (TicketRecords& cache : ticket_records_) cache.Clear();
   auto entries = ExpectedViews();
   if (!entries.ok()) return entries.status();
   TICKETLOG_RETURN_IF_ERROR(

@@ -75,10 +75,7 @@ void EngineImpl::RememberTicketRecords(
   TicketRecords& cache = ticket_records_[AccountStripe(account)];
   try {
     for (auto& [key, bytes] : records) {
-      if (cache.bytes > TicketRecords::kMaxRecordBytes) {
-        cache.records.clear();
-        cache.bytes = 0;
-      }
+      if (cache.bytes > TicketRecords::kMaxRecordBytes) cache.Clear();
       auto [it, inserted] = cache.records.try_emplace(std::move(key));
       if (!inserted) cache.bytes -= it->first.size() + it->second.size();
       it->second = std::move(bytes);
@@ -87,8 +84,7 @@ void EngineImpl::RememberTicketRecords(
   } catch (const std::exception&) {
     // The command is committed: without memory for its records, keep none
     // of the stripe's (they are read from the views).
-    cache.records.clear();
-    cache.bytes = 0;
+    cache.Clear();
   }
 }
 

@@ -247,6 +247,10 @@ class EngineImpl final : public Engine {
     static constexpr size_t kMaxRecordBytes = size_t{512} << 10;
     std::unordered_map<std::string, std::string> records;
     size_t bytes = 0;
+    void Clear() noexcept {
+      records.clear();
+      bytes = 0;
+    }
   };
   std::array<TicketRecords, kAccountStripes> ticket_records_;
   std::mutex directory_mu_;
