@@ -188,4 +188,34 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "of every key a ticket's command writes, only its record is a ticket key",
+    "[projections]") {
+  // The engine keeps the records a command puts by this test of the key
+  // (engine_commands.cc): list entries, counters and the number index
+  // must not pass for records.
+  TicketView before = Ticket();
+  TicketView after = before;
+  after.operator_id = "ana";
+  after.customer.contact = "c-1";
+  after.labels = {"vip"};
+  after.updated_at_us += 86'400'000'000;
+  std::vector<store::ViewOp> ops;
+  DiffTicketEntries(std::nullopt, before, ops);
+  DiffTicketEntries(before, after, ops);
+  for (const auto& [key, value] : CounterEntries(CounterDeltas(before, after)))
+    ops.push_back({store::ViewOp::Kind::kPut, key, value});
+  std::vector<std::string> ticket_keys;
+  for (const store::ViewOp& op : ops) {
+    if (IsTicketKey(op.key)) ticket_keys.push_back(op.key);
+  }
+  std::string record = TicketKey(before.account, before.ticket);
+  CHECK(ticket_keys == std::vector<std::string>{record, record});
+  CHECK(ops.size() > ticket_keys.size() + 4);
+  CHECK_FALSE(IsTicketKey(""));
+  CHECK_FALSE(IsTicketKey(TicketByNumberKey(before.account, before.number)));
+  CHECK_FALSE(IsTicketKey(ContactKey(before.account, "c-1")));
+  CHECK_FALSE(IsTicketKey(NumberKey(before.account)));
+}
+
 }  // namespace ticketlog::projections
