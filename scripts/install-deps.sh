@@ -16,7 +16,7 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost-dev libhowardhinnant-date-dev
   libssl-dev nlohmann-json3-dev
-  libcli11-dev libfmt-dev libcsv-dev
+  libcli11-dev libfmt-dev libcsv-dev libxxhash-dev
   catch2 libbenchmark-dev libsqlite3-dev
   libcurl4-openssl-dev libcpp-httplib-dev libnats-dev nats-server
   libxapian-dev

@@ -8,11 +8,17 @@
 #include <map>
 #include <memory_resource>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
+
+// Header-only: Debian's libxxhash-dev, no link dependency.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "base/text.h"
 #include "engine/engine_impl.h"
@@ -376,30 +382,25 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   TICKETLOG_RETURN_IF_ERROR(VerifyLog(report, facts));
   // Then the families and the views are checked on two threads, each
   // reporting on its own; their problems join the report in the order and
-  // under the cap that a check of one after the other gives. First both
-  // sides are sorted by key: the views here, the families' facts beside.
-  bool compare_views = facts.readable && facts.views_status.ok();
-  TwoThreads(
-      [&] {
-        if (facts.readable) SortFamilyFacts(facts);
-      },
-      [&] {
-        if (compare_views) SortEntries(facts.views);
-      });
-  // The stream index holds every event's messages, as many bytes as the
-  // log: it is walked in parts, which both threads take in turn once done
-  // with their own check (this one the views, that one the heads and
-  // idempotency records), so that neither waits for the other.
-  const size_t streams = facts.readable ? facts.streams.size() : 0;
+  // under the cap that a check of one after the other gives. This thread
+  // finishes the views, sorts them by key and compares them; the other
+  // sorts the families' facts and checks the idempotency records. The
+  // stream index holds every event's messages, as many bytes as the log:
+  // it is walked in parts, which both threads take in turn once done with
+  // their own check, so that neither waits for the other.
+  //
   // Part i covers facts.streams[streams * i / parts, streams * (i + 1) /
   // parts), never empty (no more parts than entries); an index the log
-  // implies nothing of is walked whole, as one part [0, 0).
-  const size_t parts =
-      facts.readable ? std::min(kStreamIndexParts, std::max<size_t>(streams, 1))
-                     : 0;
-  std::vector<VerifyReport> part_reports(parts);
-  std::vector<size_t> part_over(parts, 0);
-  std::vector<Status> part_checked(parts);
+  // implies nothing of is walked whole, as one part [0, 0). All set by the
+  // other thread once it has sorted the facts (sorting keeps one entry of
+  // each key), before `facts_sorted`; until then this thread leaves the
+  // parts to it (and so when both run here, one after the other).
+  size_t streams = 0;
+  size_t parts = 0;
+  std::vector<VerifyReport> part_reports;
+  std::vector<size_t> part_over;
+  std::vector<Status> part_checked;
+  std::atomic<bool> facts_sorted{false};
   std::atomic<size_t> next_part{0};
   std::atomic<bool> failed{false};  // a check failed: its error is returned
   auto walk_parts = [&] {
@@ -416,6 +417,13 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   TwoThreads(
       [&] {
         if (!facts.readable) return;
+        SortFamilyFacts(facts);
+        streams = facts.streams.size();
+        parts = std::min(kStreamIndexParts, std::max<size_t>(streams, 1));
+        part_reports.resize(parts);
+        part_over.resize(parts, 0);
+        part_checked.resize(parts);
+        facts_sorted = true;
         others_checked = VerifyHeadsAndCommands(others, others_over, facts);
         if (others_checked.ok()) {
           walk_parts();
@@ -424,13 +432,19 @@ StatusOr<VerifyReport> EngineImpl::Verify(
         }
       },
       [&] {
-        if (compare_views) {
-          views_checked = CompareViews(views, views_over, facts.views);
+        if (facts.readable && facts.views_status.ok()) {
+          facts.views_status = facts.builder->Finish(CollectInto(facts.views));
         }
-        if (views_checked.ok()) {
-          walk_parts();
-        } else {
+        facts.builder.reset();  // freed here, beside the other thread's work
+        if (facts.readable && facts.views_status.ok()) {
+          SortEntries(facts.views);
+          views_checked = CompareViews(views, views_over, facts.views);
+          facts.views = ViewEntries();
+        }
+        if (!views_checked.ok()) {
           failed = true;
+        } else if (facts_sorted) {
+          walk_parts();
         }
       });
   size_t families_over = others_over;
@@ -485,9 +499,6 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
   size_t suppressed = 0;
   std::string prev = store::kZeroHash;
   uint64_t expected_position = 1;
-  std::unordered_map<std::string, uint64_t> versions;
-  projections::EntrySink collect = CollectInto(facts.views);
-  projections::ViewBuilder builder;
   Status read = Pipeline<Record>(
       [&](const std::function<bool(Record &&)>& emit) -> Status {
         return store_->ScanLog(
@@ -543,14 +554,21 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
           return Status::OK();
         }
         std::string stream = StreamName(event->account, event->stream);
-        uint64_t& version = versions[stream];
-        if (stored.version != version + 1) {
+        auto [id, added] = facts.stream_ids.try_emplace(
+            stream, static_cast<uint32_t>(facts.stream_list.size()));
+        if (added) {
+          facts.stream_list.push_back(
+              {event->stream == kDirectoryStream ? "" : event->stream, 0, 0});
+        }
+        LogFacts::Stream& seen = facts.stream_list[id->second];
+        if (stored.version != seen.version + 1) {
           Report(report, suppressed,
                  where() + ": stream " + event->account + "/" + event->stream +
-                     " jumps from version " + std::to_string(version) + " to " +
-                     std::to_string(stored.version));
+                     " jumps from version " + std::to_string(seen.version) +
+                     " to " + std::to_string(stored.version));
         }
-        version = stored.version;
+        if (stored.version <= seen.version) facts.versions_rise = false;
+        seen.version = stored.version;
         // What the other families must hold.
         auto keep = [&facts](const std::string& text) {
           char* at =
@@ -560,31 +578,25 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
         };
         facts.streams.emplace_back(
             keep(store::EventStore::StreamVersionKey(stream, stored.version)),
-            keep(store::EventStore::StreamEntryValue(
-                stored.position,
-                projections::MessagesPayload(event->payload))));
+            StreamEntryOf(stored.position,
+                          projections::MessagesPayload(event->payload)));
+        facts.entry_streams.push_back(id->second);
         if (const auto* opened = std::get_if<TicketOpened>(&event->payload)) {
-          facts.numbers[stream] = opened->number;
+          seen.number = opened->number;
         }
         if (!event->command_id.empty()) {
           facts.commands.emplace_back(
-              CommandKey(event->account, event->command_id),
-              LogFacts::Command{
-                  stored.version, stored.position, stream,
-                  event->stream == kDirectoryStream ? "" : event->stream});
+              keep(CommandKey(event->account, event->command_id)),
+              LogFacts::Command{stored.version, stored.position, id->second});
         }
         // The views, until the first event that cannot be folded (or the
         // first record that cannot be read: then nothing is compared).
         if (facts.readable && facts.views_status.ok()) {
-          facts.views_status = builder.Apply(*event);
+          facts.views_status = facts.builder->Apply(*event);
         }
         return Status::OK();
       });
   TICKETLOG_RETURN_IF_ERROR(read);
-  // Sorted by Verify.
-  if (facts.readable && facts.views_status.ok()) {
-    facts.views_status = builder.Finish(collect);
-  }
   store::EventStore::LogHead head = store_->Head();
   if (head.position != expected_position - 1 ||
       (head.position > 0 && head.hash != prev)) {
@@ -617,21 +629,59 @@ std::string ShowHead(uint64_t version, uint64_t position) {
 
 }  // namespace
 
+EngineImpl::LogFacts::StreamEntry EngineImpl::StreamEntryOf(
+    uint64_t position, std::string_view payload) {
+  XXH128_hash_t digest = XXH3_128bits(payload.data(), payload.size());
+  return {position, digest.low64, digest.high64};
+}
+
 void EngineImpl::SortFamilyFacts(LogFacts& facts) {
   auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
-  std::stable_sort(facts.streams.begin(), facts.streams.end(), by_key);
-  std::stable_sort(facts.commands.begin(), facts.commands.end(), by_key);
   auto same_key = [](const auto& a, const auto& b) {
     return a.first == b.first;
   };
   auto keep_last = [&](auto& sorted) {
+    if (std::adjacent_find(sorted.begin(), sorted.end(), same_key) ==
+        sorted.end()) {
+      return;
+    }
     std::reverse(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end(), same_key),
                  sorted.end());
     std::reverse(sorted.begin(), sorted.end());
   };
-  keep_last(facts.streams);
+  std::stable_sort(facts.commands.begin(), facts.commands.end(), by_key);
   keep_last(facts.commands);
+  auto& entries = facts.streams;
+  if (!facts.versions_rise || facts.entry_streams.size() != entries.size()) {
+    std::stable_sort(entries.begin(), entries.end(), by_key);
+    keep_last(entries);
+    return;
+  }
+  // Every stream's entries come in version order, so in key order, and a
+  // stream's keys are one range of the index (its key is a length-prefixed
+  // component): ordering the streams by their first key and laying out
+  // each one's entries in turn sorts them all.
+  const size_t count = facts.stream_list.size();
+  std::vector<size_t> first(count, entries.size()), start(count, 0);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    uint32_t id = facts.entry_streams[i];
+    if (first[id] == entries.size()) first[id] = i;
+    ++start[id];
+  }
+  std::vector<uint32_t> order(count);
+  std::iota(order.begin(), order.end(), uint32_t{0});
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return entries[first[a]].first < entries[first[b]].first;
+  });
+  size_t at = 0;
+  for (uint32_t id : order) at += std::exchange(start[id], at);
+  std::vector<std::pair<std::string_view, LogFacts::StreamEntry>> sorted(
+      entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    sorted[start[facts.entry_streams[i]]++] = entries[i];
+  }
+  entries.swap(sorted);
 }
 
 namespace {
@@ -691,22 +741,29 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
 Status EngineImpl::VerifyStreamIndex(VerifyReport& report, size_t& suppressed,
                                      const LogFacts& facts, size_t from,
                                      size_t to) {
-  return WalkFamily(
-      *store_, store::Family::kStreams, "stream index key", ": ", facts.streams,
-      from, to, report, suppressed,
-      [](std::string_view, std::string_view value,
-         const std::string_view* want) {
-        if (want == nullptr) return std::string("is not backed by the log");
-        uint64_t position = store::GetBigEndian64(*want);
-        if (value.size() < 8 || store::GetBigEndian64(value) != position) {
-          return "points elsewhere than position " + std::to_string(position);
-        }
-        if (value != *want) {
-          return "does not hold the messages of position " +
-                 std::to_string(position);
-        }
-        return std::string();
-      });
+  return WalkFamily(*store_, store::Family::kStreams, "stream index key", ": ",
+                    facts.streams, from, to, report, suppressed,
+                    [](std::string_view, std::string_view value,
+                       const LogFacts::StreamEntry* want) {
+                      if (want == nullptr)
+                        return std::string("is not backed by the log");
+                      uint64_t position = 0;
+                      std::string_view payload;
+                      if (!store::EventStore::ParseStreamEntryValue(
+                              value, position, payload) ||
+                          position != want->position) {
+                        return "points elsewhere than position " +
+                               std::to_string(want->position);
+                      }
+                      LogFacts::StreamEntry held =
+                          StreamEntryOf(position, payload);
+                      if (held.digest_low != want->digest_low ||
+                          held.digest_high != want->digest_high) {
+                        return "does not hold the messages of position " +
+                               std::to_string(position);
+                      }
+                      return std::string();
+                    });
 }
 
 Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
@@ -721,10 +778,6 @@ Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
                  [](std::string_view, std::string_view, const uint64_t*) {
                    return std::string("is left over from format 1");
                  }));
-  auto number_of = [&facts](const std::string& stream) -> uint64_t {
-    auto it = facts.numbers.find(stream);
-    return it == facts.numbers.end() ? 0 : it->second;
-  };
   return WalkFamily(
       *store_, store::Family::kIdempotency, "idempotency key", ": ",
       facts.commands, 0, facts.commands.size(), report, suppressed,
@@ -740,17 +793,16 @@ Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
         auto result = DecodeCommandResult(stored);
         if (value.size() < 16 || !result.ok()) return "is malformed";
         if (command != nullptr) {
-          uint64_t number =
-              command->ticket.empty() ? 0 : number_of(command->stream);
+          const LogFacts::Stream& stream = facts.stream_list[command->stream];
+          uint64_t number = stream.ticket.empty() ? 0 : stream.number;
           if (result->position != command->position ||
               result->version != command->version ||
-              result->ticket != command->ticket || result->number != number) {
+              result->ticket != stream.ticket || result->number != number) {
             return "answers ticket \"" + result->ticket + "\" " +
                    ShowHead(result->version, result->position) +
                    ", but the log has that command's events end at " +
                    ShowHead(command->version, command->position) +
-                   (command->ticket.empty() ? ""
-                                            : " of ticket " + command->ticket);
+                   (stream.ticket.empty() ? "" : " of ticket " + stream.ticket);
           }
           return "";
         }
@@ -770,8 +822,8 @@ Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
             (directory
                  ? !result->ticket.empty()
                  : decoded->stream != result->ticket ||
-                       result->number !=
-                           number_of(StreamName(account, decoded->stream)))) {
+                       result->number != facts.NumberOf(StreamName(
+                                             account, decoded->stream)))) {
           return "answers " + ShowHead(result->version, result->position) +
                  " of ticket \"" + result->ticket +
                  "\", which does not match the log";

@@ -166,33 +166,73 @@ class EngineImpl final : public Engine {
   // problems: what the stream index and the idempotency records must hold,
   // and the views the log implies.
   struct LogFacts {
+    // A stream of the log, by its store stream key (StreamName).
+    struct Stream {
+      std::string ticket;    // the event's stream: "" for the directory
+      uint64_t version = 0;  // of its last event so far
+      uint64_t number = 0;   // the ticket's, from its TicketOpened
+    };
     struct Command {
       uint64_t version = 0;
       uint64_t position = 0;
-      std::string stream;  // store stream key
-      std::string ticket;  // "" for directory commands
+      uint32_t stream = 0;  // index into `stream_list`
     };
     // False when a record failed to verify: the other checks then have no
     // log to compare with (the chain's problems say why).
     bool readable = true;
-    // The stream index entries: key, value (be64(position) and the event's
-    // messages), held in `stream_bytes` (one allocation per entry had
-    // cost verify a tenth of its time in malloc and sorting).
-    std::vector<std::pair<std::string_view, std::string_view>> streams;
+    // The log's streams, in the order of their first event, and their
+    // indexes by store stream key.
+    std::vector<Stream> stream_list;
+    std::unordered_map<std::string, uint32_t> stream_ids;
+    // What a stream index entry must hold: the event's position and a
+    // digest of its messages (MessagesPayload). The digest is XXH3's 128
+    // bits: kept whole, the messages were a third of verify's memory and
+    // the page faults of copying them a tenth of its folding thread, and
+    // XXH3 hashes at memory speed where SHA-256 would double the log's
+    // hashing. The index is derived data: what matters is telling an entry
+    // that differs from the log, which 128 bits do but by a 2^-128 chance;
+    // the log's own hash chain stays SHA-256.
+    struct StreamEntry {
+      uint64_t position = 0;
+      uint64_t digest_low = 0;
+      uint64_t digest_high = 0;
+    };
+    // The stream index entries by key (held in `stream_bytes`: one
+    // allocation per entry had cost verify a tenth of its time in malloc
+    // and sorting), with the index of each one's stream in
+    // `entry_streams`. True while every stream's versions rise in log
+    // order: then SortFamilyFacts groups the entries by stream instead of
+    // sorting them (a stable sort of all entries was a quarter of verify's
+    // time, docs/benchmarks.md).
+    std::vector<std::pair<std::string_view, StreamEntry>> streams;
+    std::vector<uint32_t> entry_streams;
+    bool versions_rise = true;
     std::unique_ptr<std::pmr::monotonic_buffer_resource> stream_bytes =
         std::make_unique<std::pmr::monotonic_buffer_resource>();
-    std::vector<std::pair<std::string, Command>> commands;  // by command key
-    std::unordered_map<std::string, uint64_t> numbers;      // stream -> number
+    // By command key (held in `stream_bytes`).
+    std::vector<std::pair<std::string_view, Command>> commands;
+    // The number of the ticket a store stream key names; 0 for none.
+    uint64_t NumberOf(const std::string& stream) const {
+      auto it = stream_ids.find(stream);
+      return it == stream_ids.end() ? 0 : stream_list[it->second].number;
+    }
     Status views_status;  // of folding the views; corruption: not compared
+    // The views folded from the log (until the first event that cannot be
+    // folded); Verify finishes them into `views` beside its other checks.
+    std::unique_ptr<projections::ViewBuilder> builder =
+        std::make_unique<projections::ViewBuilder>();
     ViewEntries views;
   };
   // Walks the log once: checks the hash chain, positions and stream
-  // versions into `report`, and gathers `facts`.
+  // versions into `report`, and gathers `facts` (all but `views`).
   Status VerifyLog(VerifyReport& report, LogFacts& facts);
   // Sorts `facts.streams` and `facts.commands` by key and keeps, of each
   // key, its last entry in log order (of the events of one command, the
   // last one's record answers the command).
   static void SortFamilyFacts(LogFacts& facts);
+  // The digest of a stream index entry's messages (LogFacts::StreamEntry).
+  static LogFacts::StreamEntry StreamEntryOf(uint64_t position,
+                                             std::string_view payload);
   // Check the stream index over the part of its key space that
   // facts.streams[from, to) covers, the stream heads and the idempotency
   // records, and the views, against what the log implies (`facts` sorted by

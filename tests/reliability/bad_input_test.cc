@@ -31,6 +31,7 @@
 #include "projections/ticket_counts.h"
 #include "projections/view_keys.h"
 #include "reliability/subprocess.h"
+#include "schema/codec.h"
 #include "store/coding.h"
 #include "store/event_store.h"
 #include "support/engine_fixture.h"
@@ -875,6 +876,47 @@ TEST_CASE(
     CHECK(count(report, "does not hold the messages of position " + changed) ==
           1);
     CHECK(count(report, "does not hold the messages of position") == 2);
+  }
+
+  SECTION(
+      "a record rewritten to an earlier version of its stream: the stream "
+      "index and idempotency record are checked against the last event of "
+      "each version") {
+    // The versions no longer rise in log order, so verify cannot lay the
+    // stream index entries out stream by stream: it sorts them, and the
+    // rewritten event, the later one of its version, is what the index
+    // must hold.
+    uint64_t version = 0;
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      auto stored = s.ReadEvent(damaged);
+      REQUIRE(stored.ok());
+      version = stored->version;
+      REQUIRE(version > 3);
+      RawPut(s, store::Family::kLog, store::BigEndian64(damaged),
+             schema::EncodeEnvelope(stored->position, version - 2,
+                                    stored->prev_hash, stored->hash,
+                                    stored->body));
+    });
+    VerifyReport report = verify();
+    for (const auto& p : report.problems) UNSCOPED_INFO(p);
+    CHECK(report.events_checked == head);
+    CHECK(count(report, at_damaged + " content does not match its hash") == 1);
+    CHECK(count(report, at_damaged + " stream acme/" + kOpenT +
+                            " jumps from version " +
+                            std::to_string(version - 1) + " to " +
+                            std::to_string(version - 2)) == 1);
+    CHECK(count(report, after_damaged + " stream acme/" + kOpenT +
+                            " jumps from version " +
+                            std::to_string(version - 2) + " to " +
+                            std::to_string(version + 1)) == 1);
+    // Version - 2 must now point at the rewritten record; version names
+    // no event of the log.
+    CHECK(count(report, "points elsewhere than position " +
+                            std::to_string(damaged)) == 1);
+    CHECK(count(report, "is not backed by the log") == 1);
+    // The reply's idempotency record answers the version it was stored at.
+    CHECK(count(report, "answers ticket") == 1);
+    CHECK(count(report, "stream index key") == 2);
   }
 
   SECTION("past 100 problems, the rest are counted, family by family") {
