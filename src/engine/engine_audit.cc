@@ -32,9 +32,9 @@ namespace {
 
 // Verify lists at most this many differences, then counts the rest.
 constexpr size_t kMaxProblems = 100;
-// The stream index is checked in this many parts (fewer when it has fewer
-// entries), taken in turn by two threads.
-constexpr size_t kStreamIndexParts = 16;
+// The stream index and the views are each checked in this many parts
+// (fewer when they have fewer entries), taken in turn by two threads.
+constexpr size_t kCheckParts = 16;
 // Fewer view entries than this are sorted on one thread.
 constexpr size_t kParallelSortMin = 1 << 16;
 
@@ -78,6 +78,58 @@ void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
     ++suppressed;
   }
 }
+
+// A check of one family against its expected entries (sorted by key), in
+// parts that two threads take in turn. Part i covers entries
+// [n * i / parts, n * (i + 1) / parts) of n, never empty (no more parts
+// than entries); a family the log implies nothing of is walked whole, as
+// one part [0, 0). Until Prepare has run (on either thread, once its
+// entries are sorted), Take walks nothing: the thread that prepares it
+// takes the parts left.
+class PartedCheck {
+ public:
+  void Prepare(size_t entries) {
+    entries_ = entries;
+    count_ = std::min(kCheckParts, std::max<size_t>(entries, 1));
+    reports_.resize(count_);
+    over_.resize(count_, 0);
+    checked_.resize(count_);
+    ready_ = true;
+  }
+
+  // Walks parts, `walk(report, over, from, to)` each, until none is left or
+  // `failed` is set; sets it when a walk fails.
+  template <typename Walk>
+  void Take(std::atomic<bool>& failed, const Walk& walk) {
+    if (!ready_) return;
+    for (size_t i; !failed && (i = next_.fetch_add(1)) < count_;) {
+      checked_[i] = walk(reports_[i], over_[i], entries_ * i / count_,
+                         entries_ * (i + 1) / count_);
+      if (!checked_[i].ok()) failed = true;
+    }
+  }
+
+  // Once both threads are done: the first error of a part, or each part's
+  // report appended to `parts` in order and their counts beyond the cap
+  // added to `over`.
+  Status Collect(std::vector<VerifyReport*>& parts, size_t& over) {
+    for (size_t i = 0; i < count_; ++i) {
+      TICKETLOG_RETURN_IF_ERROR(checked_[i]);
+      parts.push_back(&reports_[i]);
+      over += over_[i];
+    }
+    return Status::OK();
+  }
+
+ private:
+  size_t entries_ = 0;
+  size_t count_ = 0;  // 0 until prepared
+  std::vector<VerifyReport> reports_;
+  std::vector<size_t> over_;
+  std::vector<Status> checked_;
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> ready_{false};  // set after the fields above
+};
 
 // Adds the problems that one check reported in parts, each on its own
 // (with `over` more beyond their caps in all), to `report`, as if reported
@@ -383,53 +435,33 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   // Then the families and the views are checked on two threads, each
   // reporting on its own; their problems join the report in the order and
   // under the cap that a check of one after the other gives. This thread
-  // finishes the views, sorts them by key and compares them; the other
-  // sorts the families' facts and checks the idempotency records. The
-  // stream index holds every event's messages, as many bytes as the log:
-  // it is walked in parts, which both threads take in turn once done with
-  // their own check, so that neither waits for the other.
-  //
-  // Part i covers facts.streams[streams * i / parts, streams * (i + 1) /
-  // parts), never empty (no more parts than entries); an index the log
-  // implies nothing of is walked whole, as one part [0, 0). All set by the
-  // other thread once it has sorted the facts (sorting keeps one entry of
-  // each key), before `facts_sorted`; until then this thread leaves the
-  // parts to it (and so when both run here, one after the other).
-  size_t streams = 0;
-  size_t parts = 0;
-  std::vector<VerifyReport> part_reports;
-  std::vector<size_t> part_over;
-  std::vector<Status> part_checked;
-  std::atomic<bool> facts_sorted{false};
-  std::atomic<size_t> next_part{0};
+  // finishes the views and sorts them by key; the other sorts the
+  // families' facts and checks the idempotency records. The stream index
+  // (it holds every event's messages, as many bytes as the log) and the
+  // views are then walked in parts, which both threads take in turn, so
+  // that neither waits for the other.
   std::atomic<bool> failed{false};  // a check failed: its error is returned
-  auto walk_parts = [&] {
-    for (size_t i; !failed && (i = next_part.fetch_add(1)) < parts;) {
-      part_checked[i] =
-          VerifyStreamIndex(part_reports[i], part_over[i], facts,
-                            streams * i / parts, streams * (i + 1) / parts);
-      if (!part_checked[i].ok()) failed = true;
-    }
+  PartedCheck stream_index, views;
+  VerifyReport others;
+  size_t others_over = 0;
+  Status others_checked;
+  auto walk_stream_index = [&](VerifyReport& part, size_t& over, size_t from,
+                               size_t to) {
+    return VerifyStreamIndex(part, over, facts, from, to);
   };
-  VerifyReport others, views;
-  size_t others_over = 0, views_over = 0;
-  Status others_checked, views_checked;
+  auto walk_views = [&](VerifyReport& part, size_t& over, size_t from,
+                        size_t to) {
+    return CompareViews(part, over, facts.views, from, to);
+  };
   TwoThreads(
       [&] {
         if (!facts.readable) return;
         SortFamilyFacts(facts);
-        streams = facts.streams.size();
-        parts = std::min(kStreamIndexParts, std::max<size_t>(streams, 1));
-        part_reports.resize(parts);
-        part_over.resize(parts, 0);
-        part_checked.resize(parts);
-        facts_sorted = true;
+        stream_index.Prepare(facts.streams.size());
         others_checked = VerifyHeadsAndCommands(others, others_over, facts);
-        if (others_checked.ok()) {
-          walk_parts();
-        } else {
-          failed = true;
-        }
+        if (!others_checked.ok()) failed = true;
+        stream_index.Take(failed, walk_stream_index);
+        views.Take(failed, walk_views);
       },
       [&] {
         if (facts.readable && facts.views_status.ok()) {
@@ -438,22 +470,14 @@ StatusOr<VerifyReport> EngineImpl::Verify(
         facts.builder.reset();  // freed here, beside the other thread's work
         if (facts.readable && facts.views_status.ok()) {
           SortEntries(facts.views);
-          views_checked = CompareViews(views, views_over, facts.views);
-          facts.views = ViewEntries();
+          views.Prepare(facts.views.sorted.size());
         }
-        if (!views_checked.ok()) {
-          failed = true;
-        } else if (facts_sorted) {
-          walk_parts();
-        }
+        views.Take(failed, walk_views);
+        stream_index.Take(failed, walk_stream_index);
       });
-  size_t families_over = others_over;
   std::vector<VerifyReport*> families;
-  for (size_t i = 0; i < parts; ++i) {
-    TICKETLOG_RETURN_IF_ERROR(part_checked[i]);
-    families.push_back(&part_reports[i]);
-    families_over += part_over[i];
-  }
+  size_t families_over = others_over;
+  TICKETLOG_RETURN_IF_ERROR(stream_index.Collect(families, families_over));
   TICKETLOG_RETURN_IF_ERROR(others_checked);
   families.push_back(&others);
   Merge(report, families, families_over,
@@ -478,9 +502,13 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   if (facts.readable && facts.views_status.code() != Code::kCorruption) {
     TICKETLOG_RETURN_IF_ERROR(facts.views_status);
   }
-  TICKETLOG_RETURN_IF_ERROR(views_checked);
-  report.view_keys_checked += views.view_keys_checked;
-  Merge(report, {&views}, views_over, "differences in the views");
+  std::vector<VerifyReport*> view_parts;
+  size_t views_over = 0;
+  TICKETLOG_RETURN_IF_ERROR(views.Collect(view_parts, views_over));
+  for (VerifyReport* part : view_parts) {
+    report.view_keys_checked += part->view_keys_checked;
+  }
+  Merge(report, view_parts, views_over, "differences in the views");
   TICKETLOG_RETURN_IF_ERROR(VerifySearch(report));
   return report;
 }
@@ -833,10 +861,10 @@ Status EngineImpl::VerifyHeadsAndCommands(VerifyReport& report,
 }
 
 Status EngineImpl::CompareViews(VerifyReport& report, size_t& suppressed,
-                                const ViewEntries& expected) {
+                                const ViewEntries& expected, size_t from,
+                                size_t to) {
   return WalkFamily(*store_, store::Family::kViews, "view key", " ",
-                    expected.sorted, 0, expected.sorted.size(), report,
-                    suppressed,
+                    expected.sorted, from, to, report, suppressed,
                     [&report](std::string_view key, std::string_view value,
                               const std::string_view* want) -> std::string {
                       if (want == nullptr) {

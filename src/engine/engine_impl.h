@@ -244,9 +244,10 @@ class EngineImpl final : public Engine {
                            const LogFacts& facts, size_t from, size_t to);
   Status VerifyHeadsAndCommands(VerifyReport& report, size_t& suppressed,
                                 const LogFacts& facts);
-  // Compares the live views with expected.sorted (sorted by SortEntries).
+  // Compares the live views over the part of their key space that
+  // expected.sorted[from, to) covers (sorted by SortEntries) with it.
   Status CompareViews(VerifyReport& report, size_t& suppressed,
-                      const ViewEntries& expected);
+                      const ViewEntries& expected, size_t from, size_t to);
   // Adds the search index's differences from a fresh build to `report`;
   // a check that cannot run is one problem more, never an error.
   Status VerifySearch(VerifyReport& report);

@@ -1050,9 +1050,42 @@ TEST_CASE(
               "records");
   }
 
+  SECTION(
+      "past 100 view differences spread over every part, the rest are "
+      "counted") {
+    // The views are compared in parts too, which both threads take in
+    // turn: one key the log does not back after each view key puts
+    // problems in every part, and the cap, the key order and the count of
+    // the rest hold across them.
+    std::vector<std::string> keys;
+    EditStore(world.fixture().options(), [&](store::EventStore& s) {
+      auto it = s.NewCursor(store::Family::kViews);
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        keys.push_back(std::string(it->key()));
+      }
+      REQUIRE(keys.size() > 16);
+      for (const std::string& key : keys)
+        RawPut(s, store::Family::kViews, key + '\xff', "x");
+    });
+    VerifyReport report = verify();
+    REQUIRE(report.problems.size() ==
+            std::min<size_t>(keys.size(), 100) + (keys.size() > 100 ? 1 : 0));
+    for (size_t i = 0; i < std::min<size_t>(keys.size(), 100); ++i) {
+      INFO(report.problems[i]);
+      CHECK(report.problems[i].starts_with("view key "));
+      CHECK(report.problems[i].ends_with(" is not backed by the log"));
+    }
+    if (keys.size() > 100) {
+      CHECK(report.problems[100] == "... and " +
+                                        std::to_string(keys.size() - 100) +
+                                        " more differences in the views");
+    }
+    CHECK(report.view_keys_checked == 2 * keys.size());
+  }
+
   SECTION("problems come family by family, views in key order") {
-    // The views are compared in two parts on two threads: "A..." sorts
-    // before every view key, "Z..." after.
+    // The views are compared in parts on two threads: "A..." sorts before
+    // every view key, "Z..." after.
     EditStore(world.fixture().options(), [&](store::EventStore& s) {
       RawPut(s, store::Family::kViews, "Zmade-up", "x");
       RawPut(s, store::Family::kViews, "Amade-up", "x");
