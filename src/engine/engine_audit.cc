@@ -205,58 +205,85 @@ WriteStats EngineImpl::GetWriteStats() {
 
 namespace {
 
+// The producer's side of a Pipeline: items are written into slots, which
+// come back once consumed, so that their buffers serve again.
+template <typename Item>
+class Batches {
+ public:
+  // The slot for the next item: one consumed before (as it was left), or
+  // a new one. Valid until Push.
+  Item& Next() {
+    if (filled_ == batch_.size()) batch_.emplace_back();
+    return batch_[filled_];
+  }
+  // Emits the slot Next returned. False once the consumer has failed: the
+  // producer should stop.
+  bool Push() { return ++filled_ < kBatch || hand_over_(); }
+  // Emits `item`.
+  bool Emit(Item&& item) {
+    Next() = std::move(item);
+    return Push();
+  }
+
+  // Pipeline's own: the batch being filled, how many of its slots are,
+  // and what hands a full one over.
+  static constexpr size_t kBatch = 256;
+  std::vector<Item> batch_;
+  size_t filled_ = 0;
+  std::function<bool()> hand_over_;
+};
+
 // Runs `produce` on a second thread and hands the items it emits, in
 // batches and in order, to `consume` on the calling thread: reading the log
-// on one core while the other folds it. `emit` returns false once `consume`
-// has failed; then `produce` should stop. Returns the first error of either.
-// Without a thread to be had (a process at its limit) both run here, one
-// item at a time. An exception on either side (out of memory) stops both
-// and is rethrown here once the producer has ended: never a terminate.
-// Consumed batches go back to the producer's thread to be freed there:
-// freed here, each of an item's allocations took the lock of the
-// producer's malloc arena, and the frees were 19% of verify's folding
-// thread (docs/benchmarks.md, session 10). So up to kQueued more batches
-// wait to be freed.
+// on one core while the other folds it. Once the consumer has failed, Push
+// returns false; then `produce` should stop. Returns the first error of
+// either. Without a thread to be had (a process at its limit) both run
+// here, a batch at a time. An exception on either side (out of memory)
+// stops both and is rethrown here once the producer has ended: never a
+// terminate. Consumed batches go back to the producer's thread, whose next
+// batches reuse their slots: freed here, each of an item's allocations took
+// the lock of the producer's malloc arena, and the frees were 19% of
+// verify's folding thread (docs/benchmarks.md, session 10); freed there,
+// they were still a quarter of the reading thread (session 12).
 template <typename Item>
-Status Pipeline(const std::function<
-                    Status(const std::function<bool(Item&&)>& emit)>& produce,
+Status Pipeline(const std::function<Status(Batches<Item>&)>& produce,
                 const std::function<Status(Item&)>& consume) {
-  // At most kQueued batches of kBatch items waiting: a few MiB ahead.
-  constexpr size_t kBatch = 256;
+  // At most kQueued batches of Batches::kBatch items waiting: a few MiB
+  // ahead.
   constexpr size_t kQueued = 8;
+  struct Batch {
+    std::vector<Item> items;
+    size_t filled = 0;
+  };
   std::mutex mu;
   std::condition_variable changed;
-  std::deque<std::vector<Item>> queue;   // under mu
-  std::vector<std::vector<Item>> spent;  // under mu: consumed, to be freed
+  std::deque<Batch> queue;               // under mu
+  std::vector<std::vector<Item>> spent;  // under mu: consumed, to be reused
   bool done = false;                     // under mu: produce has returned
   bool stop = false;                     // under mu: consume has failed
   Status produced;                       // under mu once done
   std::exception_ptr thrown;             // under mu once done: by produce
   auto run = [&] {
-    std::vector<Item> batch;
-    std::vector<std::vector<Item>> to_free;
-    auto hand_over = [&]() -> bool {
-      {
-        std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
-        if (stop) return false;
-        queue.push_back(std::move(batch));
-        batch = {};
-        to_free.swap(spent);
-        changed.notify_all();
+    Batches<Item> out;
+    out.hand_over_ = [&]() -> bool {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
+      if (stop) return false;
+      queue.push_back({std::move(out.batch_), out.filled_});
+      out.batch_.clear();
+      if (!spent.empty()) {
+        out.batch_ = std::move(spent.back());
+        spent.pop_back();
       }
-      to_free.clear();  // outside the lock
-      batch.reserve(kBatch);
+      out.filled_ = 0;
+      changed.notify_all();
       return true;
     };
     Status s;
     std::exception_ptr threw;
     try {
-      s = produce([&](Item&& item) {
-        batch.push_back(std::move(item));
-        return batch.size() < kBatch || hand_over();
-      });
-      if (s.ok() && !batch.empty()) hand_over();
+      s = produce(out);
+      if (s.ok() && out.filled_ > 0) out.hand_over_();
     } catch (...) {
       threw = std::current_exception();
     }
@@ -270,18 +297,25 @@ Status Pipeline(const std::function<
   try {
     producer = std::thread(run);
   } catch (const std::system_error&) {
+    Batches<Item> out;
     Status consumed;
-    TICKETLOG_RETURN_IF_ERROR(produce([&](Item&& item) {
-      consumed = consume(item);
+    out.hand_over_ = [&] {
+      for (size_t i = 0; i < out.filled_ && consumed.ok(); ++i) {
+        consumed = consume(out.batch_[i]);
+      }
+      out.filled_ = 0;
       return consumed.ok();
-    }));
+    };
+    Status s = produce(out);
+    if (s.ok() && out.filled_ > 0) out.hand_over_();
+    TICKETLOG_RETURN_IF_ERROR(s);
     return consumed;
   }
   Status consumed;
   std::exception_ptr consumer_threw;
   try {
     while (consumed.ok()) {
-      std::vector<Item> batch;
+      Batch batch;
       {
         std::unique_lock lock(mu);
         changed.wait(lock, [&] { return !queue.empty() || done; });
@@ -290,12 +324,12 @@ Status Pipeline(const std::function<
         queue.pop_front();
         changed.notify_all();
       }
-      for (Item& item : batch) {
-        consumed = consume(item);
+      for (size_t i = 0; i < batch.filled; ++i) {
+        consumed = consume(batch.items[i]);
         if (!consumed.ok()) break;
       }
       std::lock_guard lock(mu);
-      spent.push_back(std::move(batch));
+      spent.push_back(std::move(batch.items));
     }
   } catch (...) {
     consumer_threw = std::current_exception();
@@ -320,9 +354,14 @@ Status EngineImpl::FoldLog(const std::function<Status(const Event&)>& apply) {
   // the reader had it the bottleneck, the folder waiting a third of the
   // time).
   return Pipeline<store::StoredEvent>(
-      [&](const std::function<bool(store::StoredEvent &&)>& emit) {
+      [&](Batches<store::StoredEvent>& out) {
         // A move keeps `body` pointing into `record` (ReadLog).
-        return store_->ReadLog(1, emit, /*scan=*/true);
+        return store_->ReadLog(
+            1,
+            [&](store::StoredEvent&& event) {
+              return out.Emit(std::move(event));
+            },
+            /*scan=*/true);
       },
       [&](store::StoredEvent& stored) {
         auto event = ToEvent(stored, /*with_hashes=*/false);
@@ -521,23 +560,33 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
   // 0.07-0.1x a raw scan of the log.)
   struct Record {
     uint64_t position = 0;
-    StatusOr<store::StoredEvent> stored = Status::OK();
-    std::string hash;  // computed from the record's contents
+    Status checked;             // of reading the record: OK or corruption
+    store::StoredEvent stored;  // when checked
+    std::string hash;           // computed from the record's contents
   };
   size_t suppressed = 0;
+  std::string stream_key, entry_key;  // reused by each event
   std::string prev = store::kZeroHash;
   uint64_t expected_position = 1;
   Status read = Pipeline<Record>(
-      [&](const std::function<bool(Record &&)>& emit) -> Status {
+      [&](Batches<Record>& out) -> Status {
+        Record* record = nullptr;  // the slot ScanLog fills
         return store_->ScanLog(
-            [&](uint64_t position, StatusOr<store::StoredEvent>&& stored) {
-              Record record{position, std::move(stored), {}};
-              if (record.stored.ok()) {
-                const store::StoredEvent& event = *record.stored;
-                record.hash = store::ChainHash(event.prev_hash, event.position,
-                                               event.version, event.body);
+            [&](uint64_t) -> store::StoredEvent& {
+              record = &out.Next();
+              return record->stored;
+            },
+            [&](uint64_t position, const Status& checked) {
+              if (record == nullptr) record = &out.Next();
+              record->position = position;
+              record->checked = checked;
+              if (checked.ok()) {
+                const store::StoredEvent& event = record->stored;
+                store::ChainHash(record->hash, event.prev_hash, event.position,
+                                 event.version, event.body);
               }
-              return emit(std::move(record));
+              record = nullptr;
+              return out.Push();
             });
       },
       [&](Record& record) -> Status {
@@ -546,15 +595,15 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
           return "position " + std::to_string(position);
         };
         ++report.events_checked;
-        if (!record.stored.ok()) {
+        if (!record.checked.ok()) {
           Report(report, suppressed,
-                 where() + ": " + record.stored.status().ToString());
+                 where() + ": " + record.checked.ToString());
           prev.clear();
           expected_position = position + 1;
           facts.readable = false;
           return Status::OK();
         }
-        const store::StoredEvent& stored = *record.stored;
+        const store::StoredEvent& stored = record.stored;
         if (position != expected_position) {
           Report(report, suppressed,
                  where() + ": expected position " +
@@ -581,9 +630,17 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
           if (facts.views_status.ok()) facts.views_status = event.status();
           return Status::OK();
         }
-        std::string stream = StreamName(event->account, event->stream);
-        auto [id, added] = facts.stream_ids.try_emplace(
-            stream, static_cast<uint32_t>(facts.stream_list.size()));
+        // The keys are built in buffers kept across events: an allocation
+        // each had been a tenth of this thread.
+        std::string& stream = stream_key;
+        stream.clear();
+        PutStreamName(stream, event->account, event->stream);
+        auto found = facts.stream_ids.find(stream);
+        auto [id, added] =
+            found != facts.stream_ids.end()
+                ? std::pair(found, false)
+                : facts.stream_ids.emplace(
+                      stream, static_cast<uint32_t>(facts.stream_list.size()));
         if (added) {
           facts.stream_list.push_back(
               {event->stream == kDirectoryStream ? "" : event->stream, 0, 0});
@@ -604,8 +661,11 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
           std::copy(text.begin(), text.end(), at);
           return std::string_view(at, text.size());
         };
+        entry_key.clear();
+        store::EventStore::PutStreamVersionKey(entry_key, stream,
+                                               stored.version);
         facts.streams.emplace_back(
-            keep(store::EventStore::StreamVersionKey(stream, stored.version)),
+            keep(entry_key),
             StreamEntryOf(stored.position,
                           projections::MessagesPayload(event->payload)));
         facts.entry_streams.push_back(id->second);
@@ -613,8 +673,10 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
           seen.number = opened->number;
         }
         if (!event->command_id.empty()) {
+          entry_key.clear();
+          PutCommandKey(entry_key, event->account, event->command_id);
           facts.commands.emplace_back(
-              keep(CommandKey(event->account, event->command_id)),
+              keep(entry_key),
               LogFacts::Command{stored.version, stored.position, id->second});
         }
         // The views, until the first event that cannot be folded (or the

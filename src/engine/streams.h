@@ -16,21 +16,30 @@
 namespace ticketlog::engine {
 
 // The name of a stream in the store: component(account) + the stream id, a
-// ticket UUID or "directory". Part of the on-disk format.
+// ticket UUID or "directory". Part of the on-disk format. The Put form
+// appends it to `out` (a buffer kept across calls allocates nothing).
+inline void PutStreamName(std::string& out, std::string_view account,
+                          std::string_view stream) {
+  store::PutComponent(out, account);
+  out.append(stream);
+}
 inline std::string StreamName(std::string_view account,
                               std::string_view stream) {
   std::string key;
-  store::PutComponent(key, account);
-  key.append(stream);
+  PutStreamName(key, account, stream);
   return key;
 }
 
 // component(account) + command id. Part of the on-disk format.
+inline void PutCommandKey(std::string& out, std::string_view account,
+                          std::string_view command_id) {
+  store::PutComponent(out, account);
+  out.append(command_id);
+}
 inline std::string CommandKey(std::string_view account,
                               std::string_view command_id) {
   std::string key;
-  store::PutComponent(key, account);
-  key.append(command_id);
+  PutCommandKey(key, account, command_id);
   return key;
 }
 

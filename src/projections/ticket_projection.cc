@@ -313,10 +313,20 @@ std::vector<const Message*> MessagesOf(const EventPayload& payload) {
 
 std::string MessagesPayload(const EventPayload& payload) {
   std::string out;
-  for (const Message* message : MessagesOf(payload)) {
-    std::string bytes = schema::EncodeMessage(*message);
-    store::PutBigEndian32(out, static_cast<uint32_t>(bytes.size()));
-    out += bytes;
+  auto add = [&out](const Message& message) {
+    // be32(length), then the bytes: the length is filled in once known.
+    size_t at = out.size();
+    out.append(4, '\0');
+    schema::AppendEncodedMessage(message, out);
+    uint32_t length = static_cast<uint32_t>(out.size() - at - 4);
+    for (int i = 0; i < 4; ++i) {
+      out[at + i] = static_cast<char>(length >> (24 - 8 * i));
+    }
+  };
+  if (const Message* own = schema::OwnMessage(payload)) {
+    add(*own);
+  } else if (const auto* merged = std::get_if<TicketMergedFrom>(&payload)) {
+    for (const Message& message : merged->messages) add(message);
   }
   return out;
 }

@@ -1083,10 +1083,22 @@ Status DecodeTicketView(std::string_view input, TicketView& view) {
 }
 
 std::string EncodeMessage(const Message& message) {
-  Builder b(kInitialBuilderSize);
+  std::string out;
+  AppendEncodedMessage(message, out);
+  return out;
+}
+
+void AppendEncodedMessage(const Message& message, std::string& out) {
+  // One builder per thread, cleared (its buffer kept) for each message: a
+  // builder's allocations had been most of the cost of encoding a message
+  // (MessagesPayload, on every append and every verify). The bytes are
+  // those of a fresh builder: they depend on the calls made, not on the
+  // buffer's capacity.
+  thread_local Builder b(kInitialBuilderSize);
+  b.Clear();
   b.ForceDefaults(false);
   b.Finish(EncodeMessageTable(b, message));
-  return ToBytes(b);
+  out.append(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
 
 Status DecodeMessage(std::string_view input, Message& message) {

@@ -65,6 +65,9 @@ Status DecodeTicketView(std::string_view bytes, TicketView& view);
 
 // Stored form of a message (fb::Message in events.fbs, as a root).
 std::string EncodeMessage(const Message& message);
+// Appends EncodeMessage(message) to `out`. Thread-safe (one builder per
+// thread).
+void AppendEncodedMessage(const Message& message, std::string& out);
 Status DecodeMessage(std::string_view bytes, Message& message);
 
 }  // namespace ticketlog::schema

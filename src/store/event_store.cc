@@ -290,23 +290,32 @@ const EVP_MD* Sha256Digest() {
 
 }  // namespace
 
-std::string ChainHash(std::string_view prev_hash, uint64_t position,
-                      uint64_t version, std::string_view body) {
+void ChainHash(std::string& out, std::string_view prev_hash, uint64_t position,
+               uint64_t version, std::string_view body) {
   // One context per thread: EVP_MD_CTX allocation costs more than hashing a
   // small event.
   thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
       EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  std::string numbers;
-  PutBigEndian64(numbers, position);
-  PutBigEndian64(numbers, version);
+  unsigned char numbers[16];
+  for (int i = 0; i < 8; ++i) {
+    numbers[i] = static_cast<unsigned char>(position >> (56 - 8 * i));
+    numbers[8 + i] = static_cast<unsigned char>(version >> (56 - 8 * i));
+  }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestInit_ex(ctx.get(), Sha256Digest(), nullptr);
   EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size());
-  EVP_DigestUpdate(ctx.get(), numbers.data(), numbers.size());
+  EVP_DigestUpdate(ctx.get(), numbers, sizeof numbers);
   EVP_DigestUpdate(ctx.get(), body.data(), body.size());
   EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  return std::string(reinterpret_cast<const char*>(digest), length);
+  out.assign(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string ChainHash(std::string_view prev_hash, uint64_t position,
+                      uint64_t version, std::string_view body) {
+  std::string out;
+  ChainHash(out, prev_hash, position, version, body);
+  return out;
 }
 
 std::string Sha256(std::string_view bytes) {
@@ -321,9 +330,14 @@ std::string EventStore::StreamVersionKey(std::string_view stream,
                                          uint64_t version) {
   std::string key;
   key.reserve(stream.size() + 10);
-  PutComponent(key, stream);
-  PutBigEndian64(key, version);
+  PutStreamVersionKey(key, stream, version);
   return key;
+}
+
+void EventStore::PutStreamVersionKey(std::string& out, std::string_view stream,
+                                     uint64_t version) {
+  PutComponent(out, stream);
+  PutBigEndian64(out, version);
 }
 
 std::string EventStore::StreamEntryValue(uint64_t position,
@@ -1022,6 +1036,13 @@ StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
                                            std::string record) {
   StoredEvent event;
   event.record = std::move(record);
+  TICKETLOG_RETURN_IF_ERROR(Parse(key, event));
+  return event;
+}
+
+Status EventStore::Parse(std::string_view key, StoredEvent& event) {
+  event.body = {};
+  event.body_verified = false;
   auto envelope = schema::DecodeEnvelope(event.record);
   if (!envelope.ok()) {
     return Status::Corruption("log record at key " +
@@ -1036,11 +1057,11 @@ StatusOr<StoredEvent> EventStore::Verified(std::string_view key,
   }
   event.position = envelope->position;
   event.version = envelope->version;
-  event.prev_hash = std::string(envelope->prev_hash);
-  event.hash = std::string(envelope->hash);
+  event.prev_hash.assign(envelope->prev_hash);
+  event.hash.assign(envelope->hash);
   event.body = envelope->body;
   event.body_verified = true;
-  return event;
+  return Status::OK();
 }
 
 Status EventStore::ReadLog(uint64_t from_position,
@@ -1062,17 +1083,23 @@ Status EventStore::ReadLog(uint64_t from_position,
 }
 
 Status EventStore::ScanLog(
-    const std::function<bool(uint64_t, StatusOr<StoredEvent>&&)>& fn) {
+    const std::function<StoredEvent&(uint64_t position)>& slot,
+    const std::function<bool(uint64_t position, const Status& checked)>& fn) {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(IteratorOptions(/*scan=*/true), handle(Family::kLog)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = it->key().ToStringView();
-    bool stop =
-        key.size() == 8
-            ? !fn(GetBigEndian64(key), Verified(key, it->value().ToString()))
-            : !fn(0, Status::Corruption("log key of " +
-                                        std::to_string(key.size()) + " bytes"));
-    if (stop) break;
+    uint64_t position = key.size() == 8 ? GetBigEndian64(key) : 0;
+    Status checked;
+    if (key.size() == 8) {
+      StoredEvent& event = slot(position);
+      event.record.assign(it->value().ToStringView());
+      checked = Parse(key, event);
+    } else {
+      checked = Status::Corruption("log key of " + std::to_string(key.size()) +
+                                   " bytes");
+    }
+    if (!fn(position, checked)) break;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the log");
   return Status::OK();

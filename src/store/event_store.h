@@ -164,6 +164,10 @@ struct StoredEvent {
 
 // SHA-256(prev_hash || be64(position) || be64(version) || body): the hash
 // every stored event carries.
+// The same into `out` (its buffer reused: no allocation once it holds a
+// hash).
+void ChainHash(std::string& out, std::string_view prev_hash, uint64_t position,
+               uint64_t version, std::string_view body);
 std::string ChainHash(std::string_view prev_hash, uint64_t position,
                       uint64_t version, std::string_view body);
 
@@ -252,14 +256,19 @@ class EventStore {
                  const std::function<bool(StoredEvent&&)>& fn,
                  bool scan = false);
 
-  // Calls fn for every record of the log in key order, until fn returns
-  // false: with the verified event, or with corruption for a record that
-  // fails verification (`position` is then its key's, 0 for a malformed
-  // key). For audits, which report each damaged record instead of stopping
-  // at the first. Reads around the block cache, as ReadLog's `scan`.
-  // io_error or corruption when the log cannot be read.
-  Status ScanLog(const std::function<bool(uint64_t position,
-                                          StatusOr<StoredEvent>&&)>& fn);
+  // Calls `fn` for every record of the log in key order, until it returns
+  // false: `slot(position)` names where the record goes, which ScanLog
+  // fills with the verified event (reusing the slot's buffers: verify
+  // hands the same slots round, and a fresh allocation per record and its
+  // free had been a quarter of its reading thread) and then calls
+  // `fn(position, checked)`: OK, or corruption for a record that fails
+  // verification (the slot's contents are then unspecified). `position` is
+  // the key's, 0 for a malformed key. For audits, which report each damaged
+  // record instead of stopping at the first. Reads around the block cache,
+  // as ReadLog's `scan`. io_error or corruption when the log cannot be read.
+  Status ScanLog(
+      const std::function<StoredEvent&(uint64_t position)>& slot,
+      const std::function<bool(uint64_t position, const Status& checked)>& fn);
 
   // Reads one event; not_found past the end.
   StatusOr<StoredEvent> ReadEvent(uint64_t position);
@@ -341,9 +350,12 @@ class EventStore {
   // the block cache, where they would only evict what point reads need.
   std::unique_ptr<Cursor> NewCursor(Family family, bool scan = false) const;
 
-  // The key of `stream`'s event `version` in the streams family.
+  // The key of `stream`'s event `version` in the streams family; the Put
+  // form appends it to `out`.
   static std::string StreamVersionKey(std::string_view stream,
                                       uint64_t version);
+  static void PutStreamVersionKey(std::string& out, std::string_view stream,
+                                  uint64_t version);
   // A streams family value: be64(position), then the event's index payload.
   static std::string StreamEntryValue(uint64_t position,
                                       std::string_view payload);
@@ -371,6 +383,9 @@ class EventStore {
   // Empties the views slot `slot` (a family index).
   Status ClearViewsSlot(int slot);
   StatusOr<StoredEvent> Verified(std::string_view key, std::string record);
+  // Checks event.record, the log record stored under `key`, and sets the
+  // other fields of `event` from it.
+  static Status Parse(std::string_view key, StoredEvent& event);
   // Leader only: checks, assigns positions and hashes, builds the batch.
   // `heads` receives the head each stream written will have.
   void BuildGroup(std::vector<Writer*>& group, rocksdb::WriteBatch& batch,
