@@ -772,6 +772,12 @@ void EngineImpl::SortFamilyFacts(LogFacts& facts) {
     sorted[start[facts.entry_streams[i]]++] = entries[i];
   }
   entries.swap(sorted);
+  // A component's length prefix holds 16 bits: streams named by 64 KiB or
+  // more (a damaged log) could interleave. One pass tells.
+  if (!std::is_sorted(entries.begin(), entries.end(), by_key)) {
+    std::stable_sort(entries.begin(), entries.end(), by_key);
+    keep_last(entries);
+  }
 }
 
 namespace {
