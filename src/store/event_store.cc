@@ -63,7 +63,6 @@ constexpr std::string_view kViewsEnd("\xff", 1);
 // A reader retries its catch-up with the writer at most this often when the
 // writer's flushes or compactions keep racing it.
 constexpr int kMaxCatchUps = 50;
-constexpr size_t kHashBytes = 32;
 // At most this many appenders share one group commit, so that a leader does
 // not make the first of them wait for an unbounded batch.
 constexpr size_t kMaxGroup = 256;
