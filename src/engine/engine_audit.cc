@@ -635,12 +635,8 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
         std::string& stream = stream_key;
         stream.clear();
         PutStreamName(stream, event->account, event->stream);
-        auto found = facts.stream_ids.find(stream);
-        auto [id, added] =
-            found != facts.stream_ids.end()
-                ? std::pair(found, false)
-                : facts.stream_ids.emplace(
-                      stream, static_cast<uint32_t>(facts.stream_list.size()));
+        auto [id, added] = facts.stream_ids.try_emplace(
+            stream, static_cast<uint32_t>(facts.stream_list.size()));
         if (added) {
           facts.stream_list.push_back(
               {event->stream == kDirectoryStream ? "" : event->stream, 0, 0});
