@@ -931,7 +931,10 @@ Status DecodeViewTable(const fb::TicketViewRecord& in, TicketView& out) {
   ReadStatusDurations(in.status_durations_us(), out.status_durations_us);
   out.status_started_at_us = in.status_started_at_us();
   out.version = in.version();
-  if (in.sla_policy() == nullptr) {
+  // The domain's rule (ApplySla): an empty policy is no policy. The encoder
+  // writes an empty name as no name, so only damage stores one; reading it
+  // as "no policy" keeps a decoded view one the encoder gives back.
+  if (in.sla_policy() == nullptr || in.sla_policy()->size() == 0) {
     out.sla.reset();
   } else {
     SlaTargets& sla = out.sla.emplace();
