@@ -318,10 +318,8 @@ std::string MessagesPayload(const EventPayload& payload) {
     size_t at = out.size();
     out.append(4, '\0');
     schema::AppendEncodedMessage(message, out);
-    uint32_t length = static_cast<uint32_t>(out.size() - at - 4);
-    for (int i = 0; i < 4; ++i) {
-      out[at + i] = static_cast<char>(length >> (24 - 8 * i));
-    }
+    store::WriteBigEndian32(&out[at],
+                            static_cast<uint32_t>(out.size() - at - 4));
   };
   if (const Message* own = schema::OwnMessage(payload)) {
     add(*own);

@@ -12,16 +12,30 @@
 
 namespace ticketlog::store {
 
-inline void PutBigEndian64(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xFF));
+// Writes v as 8 (4) big-endian bytes at `at`, which must have room for
+// them: for a length filled in once known, or a fixed buffer.
+inline void WriteBigEndian64(char* at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) {
+    at[i] = static_cast<char>((v >> (56 - 8 * i)) & 0xFF);
   }
 }
 
-inline void PutBigEndian32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xFF));
+inline void WriteBigEndian32(char* at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) {
+    at[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xFF);
   }
+}
+
+inline void PutBigEndian64(std::string& out, uint64_t v) {
+  char bytes[8];
+  WriteBigEndian64(bytes, v);
+  out.append(bytes, sizeof bytes);
+}
+
+inline void PutBigEndian32(std::string& out, uint32_t v) {
+  char bytes[4];
+  WriteBigEndian32(bytes, v);
+  out.append(bytes, sizeof bytes);
 }
 
 // Requires bytes.size() >= 8.

@@ -295,11 +295,9 @@ void ChainHash(std::string& out, std::string_view prev_hash, uint64_t position,
   // small event.
   thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
       EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  unsigned char numbers[16];
-  for (int i = 0; i < 8; ++i) {
-    numbers[i] = static_cast<unsigned char>(position >> (56 - 8 * i));
-    numbers[8 + i] = static_cast<unsigned char>(version >> (56 - 8 * i));
-  }
+  char numbers[16];
+  WriteBigEndian64(numbers, position);
+  WriteBigEndian64(numbers + 8, version);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestInit_ex(ctx.get(), Sha256Digest(), nullptr);
