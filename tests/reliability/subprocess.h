@@ -129,6 +129,18 @@ class Child {
 
   void Kill(int sig) { ::kill(pid_, sig); }
 
+  // True once the child's program has installed a handler for `sig` (the
+  // SigCgt mask of /proc/PID/status), waiting up to `timeout_ms` for it.
+  // Tests send a signal only after this, instead of guessing how long
+  // start-up takes. (The constructor returns after the execve.)
+  bool WaitUntilCatching(int sig, int timeout_ms) {
+    for (int waited = 0;; waited += 10) {
+      if (Catches(sig)) return true;
+      if (waited >= timeout_ms) return false;
+      ::usleep(10 * 1000);
+    }
+  }
+
   // Feeds `input` (when stdin is a pipe), then reads stdout and stderr to
   // their end and waits for the child.
   ProcessResult Communicate(std::string_view input = {}) {
@@ -177,6 +189,21 @@ class Child {
   }
 
  private:
+  bool Catches(int sig) const {
+    std::string path = "/proc/" + std::to_string(pid_) + "/status";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char buf[4096];
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0) return false;
+    buf[n] = '\0';
+    const char* at = std::strstr(buf, "SigCgt:");
+    if (at == nullptr) return false;
+    unsigned long long caught = std::strtoull(at + 7, nullptr, 16);
+    return (caught >> (sig - 1)) & 1ULL;
+  }
+
   static void CloseFd(int& fd) {
     if (fd >= 0) ::close(fd);
     fd = -1;
@@ -222,6 +249,13 @@ class Child {
     const rlimit address_space = {options.address_space_bytes,
                                   options.address_space_bytes};
     int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    // Closed in the child by execve: its end of file tells this process
+    // that the child runs the program (and no longer the handlers it
+    // inherited from this one).
+    int exec_pipe[2];
+    if (::pipe2(exec_pipe, O_CLOEXEC) != 0) {
+      throw std::runtime_error("pipe failed");
+    }
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -243,6 +277,11 @@ class Child {
       ::_exit(127);
     }
     ::close(dev_null);
+    ::close(exec_pipe[1]);
+    char ignored;
+    while (::read(exec_pipe[0], &ignored, 1) < 0 && errno == EINTR) {
+    }
+    ::close(exec_pipe[0]);
     if (options.pipe_stdin) {
       ::close(in_pipe[0]);
       in_ = in_pipe[1];

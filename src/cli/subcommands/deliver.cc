@@ -97,6 +97,9 @@ int RunDeliver(Context& ctx, const DeliverFlags& flags) {
     return jetstream->Publish(event, body);
   };
 
+  // From here on a signal ends the command with exit 0, even while the
+  // store is still being opened (Deliver then stops before its first event).
+  StopOnSignals signals;
   if (!StoreExists(ctx)) return kExitUsage;
   int failed = kExitOk;
   std::unique_ptr<Subscription> subscription =
@@ -113,7 +116,6 @@ int RunDeliver(Context& ctx, const DeliverFlags& flags) {
     return ReportFailure(ctx, follower.status());
   }
 
-  StopOnSignals signals;
   DeliveryOptions options;
   options.batch_events = kFeedBatchEvents;
   options.wait_ms = kFeedWaitMs;

@@ -29,6 +29,9 @@ int RunFollow(Context& ctx, const FollowFlags& flags) {
   auto limit = UnsignedFlag(flags.limit, 1, kMaxJsonInteger);
   if (!limit.ok()) return UsageError(ctx, limit.status().message());
   auto name = flags.subscription.get();
+  // From here on a signal ends the command with exit 0, even while the
+  // store is still being opened (the loop below then never starts).
+  StopOnSignals signals;
   if (!StoreExists(ctx)) return kExitUsage;
 
   std::unique_ptr<Subscription> subscription;
@@ -49,7 +52,6 @@ int RunFollow(Context& ctx, const FollowFlags& flags) {
     return ReportFailure(ctx, follower.status());
   }
 
-  StopOnSignals signals;
   uint64_t printed = 0;
   while (!g_stop && (!*limit || printed < **limit)) {
     size_t want = kFeedBatchEvents;
