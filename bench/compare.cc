@@ -811,36 +811,50 @@ void RunAudit(const std::string& engine_path) {
   // (a rebuild with Options::search, as the tool runs it by default).
   for (const char* op : {"rebuild", "verify", "rebuild with search"}) {
     bool with_search = std::string(op) == "rebuild with search";
-    ChildResult child = RunInChild([&]() -> std::string {
-      Options o;
-      o.path = engine_path;
-      o.sync = false;
-      o.search = with_search;
-      auto engine = Engine::Open(o);
-      if (!engine.ok()) return "fatal=" + engine.status().ToString() + "\n";
-      auto head = (*engine)->Head();
-      if (!head.ok()) return "fatal=" + head.status().ToString() + "\n";
-      // Earlier steps (a rebuild's files, a search index) leave the kernel
-      // writing back hundreds of MiB: a rebuild's syncs then wait for it,
-      // which varied the rebuild 2x from run to run. Start from a clean
-      // page cache, as the raw scan does.
-      ::sync();
-      ResetPeakRss();
-      Stopwatch watch;
-      std::string problems;
-      if (std::string(op) != "verify") {
-        Status s = (*engine)->Rebuild();
-        if (!s.ok()) return "fatal=" + s.ToString() + "\n";
-      } else {
-        auto report = (*engine)->Verify();
-        if (!report.ok()) return "fatal=" + report.status().ToString() + "\n";
-        if (!report->ok()) problems = report->problems.front();
+    auto run = [&] {
+      return RunInChild([&]() -> std::string {
+        Options o;
+        o.path = engine_path;
+        o.sync = false;
+        o.search = with_search;
+        auto engine = Engine::Open(o);
+        if (!engine.ok()) return "fatal=" + engine.status().ToString() + "\n";
+        auto head = (*engine)->Head();
+        if (!head.ok()) return "fatal=" + head.status().ToString() + "\n";
+        // Earlier steps (a rebuild's files, a search index) leave the kernel
+        // writing back hundreds of MiB: a rebuild's syncs then wait for it,
+        // which varied the rebuild 2x from run to run. Start from a clean
+        // page cache, as the raw scan does.
+        ::sync();
+        ResetPeakRss();
+        Stopwatch watch;
+        std::string problems;
+        if (std::string(op) != "verify") {
+          Status s = (*engine)->Rebuild();
+          if (!s.ok()) return "fatal=" + s.ToString() + "\n";
+        } else {
+          auto report = (*engine)->Verify();
+          if (!report.ok()) return "fatal=" + report.status().ToString() + "\n";
+          if (!report->ok()) problems = report->problems.front();
+        }
+        std::ostringstream out;
+        out << "seconds=" << watch.Seconds() << "\nevents=" << head->position
+            << "\nproblems=" << problems << "\n";
+        return out.str();
+      });
+    };
+    // Rebuild and verify as the raw scan is measured: the fastest of three
+    // (each in a process of its own, as a user's `ticketlog verify` is), so
+    // that a moment of a shared machine's noise does not decide a ratio.
+    // The rebuild with search, 20-40 s, runs once.
+    ChildResult child = run();
+    for (int i = 1; i < (with_search ? 1 : 3) && child.ok; ++i) {
+      ChildResult again = run();
+      if (!again.ok || Num(ParseFields(again.output), "seconds") <
+                           Num(ParseFields(child.output), "seconds")) {
+        child = std::move(again);
       }
-      std::ostringstream out;
-      out << "seconds=" << watch.Seconds() << "\nevents=" << head->position
-          << "\nproblems=" << problems << "\n";
-      return out.str();
-    });
+    }
     auto f = ParseFields(child.output);
     if (!child.ok || !Str(f, "fatal").empty()) {
       std::printf("| %s | failed: %s | | | | |\n", op,
