@@ -565,7 +565,7 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
     std::string hash;           // computed from the record's contents
   };
   size_t suppressed = 0;
-  std::string stream_key, entry_key;  // reused by each event
+  std::string stream_key, entry_key, messages;  // reused by each event
   std::string prev = store::kZeroHash;
   uint64_t expected_position = 1;
   Status read = Pipeline<Record>(
@@ -660,10 +660,10 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
         entry_key.clear();
         store::EventStore::PutStreamVersionKey(entry_key, stream,
                                                stored.version);
-        facts.streams.emplace_back(
-            keep(entry_key),
-            StreamEntryOf(stored.position,
-                          projections::MessagesPayload(event->payload)));
+        messages.clear();
+        projections::AppendMessagesPayload(event->payload, messages);
+        facts.streams.emplace_back(keep(entry_key),
+                                   StreamEntryOf(stored.position, messages));
         facts.entry_streams.push_back(id->second);
         if (const auto* opened = std::get_if<TicketOpened>(&event->payload)) {
           seen.number = opened->number;

@@ -313,6 +313,11 @@ std::vector<const Message*> MessagesOf(const EventPayload& payload) {
 
 std::string MessagesPayload(const EventPayload& payload) {
   std::string out;
+  AppendMessagesPayload(payload, out);
+  return out;
+}
+
+void AppendMessagesPayload(const EventPayload& payload, std::string& out) {
   auto add = [&out](const Message& message) {
     // be32(length), then the bytes: the length is filled in once known.
     size_t at = out.size();
@@ -326,7 +331,6 @@ std::string MessagesPayload(const EventPayload& payload) {
   } else if (const auto* merged = std::get_if<TicketMergedFrom>(&payload)) {
     for (const Message& message : merged->messages) add(message);
   }
-  return out;
 }
 
 Status SplitMessagesPayload(std::string_view payload,

@@ -103,6 +103,9 @@ std::vector<const Message*> MessagesOf(const EventPayload& payload);
 // be32(length) and its stored form (schema::EncodeMessage); empty when the
 // event adds none.
 std::string MessagesPayload(const EventPayload& payload);
+// The same, appended to `out`: a caller that keeps `out` across events
+// (verify, once per event of the log) reuses its capacity.
+void AppendMessagesPayload(const EventPayload& payload, std::string& out);
 // The stored forms of the messages of an index payload, appended to `out`
 // (pointing into `payload`). corruption when it is malformed.
 Status SplitMessagesPayload(std::string_view payload,
