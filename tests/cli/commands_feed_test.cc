@@ -94,15 +94,28 @@ TEST_CASE("follow ends with exit 0 on SIGTERM and on SIGINT") {
   ToolRunner tool;
   Append(tool, "acme", 1);
   for (int sig : {SIGTERM, SIGINT}) {
-    auto follow = StartTool(tool, {"follow"});
-    // Sent once the tool handles it: a loaded machine may take longer than
-    // any fixed sleep to start the process.
-    REQUIRE(follow->WaitUntilCatching(sig, 30000));
-    follow->Kill(sig);
-    ProcessResult result = follow->Communicate();
+    INFO("signal " << sig);
+    // While it starts: sent once the tool handles it (a loaded machine may
+    // take longer than any fixed sleep to start the process), which is
+    // before the store is open.
+    auto starting = StartTool(tool, {"follow"});
+    REQUIRE(starting->WaitUntilCatching(sig, 30000));
+    starting->Kill(sig);
+    ProcessResult result = starting->Communicate();
     CHECK(result.exit_code == 0);
     CHECK(result.signal == 0);
     CHECK(result.out.empty());
+
+    // While it waits for events: after it printed one.
+    auto waiting = StartTool(tool, {"follow", "--from", "1"});
+    std::string line;
+    REQUIRE(waiting->ReadLine(line, 30000));
+    CHECK(nlohmann::json::parse(line)["position"] == 1);
+    waiting->Kill(sig);
+    result = waiting->Communicate();
+    CHECK(result.exit_code == 0);
+    CHECK(result.signal == 0);
+    CHECK(result.out.empty());  // nothing more than the line read above
   }
 }
 
@@ -258,6 +271,36 @@ TEST_CASE("deliver --account posts only that account's events") {
   REQUIRE(run.status == 0);
   CHECK(receiver.AcceptedPositions() == std::vector<uint64_t>{3, 4});
   CHECK(run.Json()["position"] == 5);
+}
+
+TEST_CASE(
+    "deliver ends on SIGTERM with exit 0, its summary and its checkpoint "
+    "saved") {
+  ToolRunner tool;
+  HttpReceiver receiver;
+  Append(tool, "acme", 3);
+  auto deliverer = StartTool(
+      tool, {"deliver", "--subscription", "crm", "--webhook", receiver.url()});
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (receiver.AcceptedPositions().size() < 3 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(receiver.AcceptedPositions() == Range(1, 3));
+  deliverer->Kill(SIGTERM);
+  ProcessResult result = deliverer->Communicate();
+  INFO(result.out);
+  CHECK(result.exit_code == 0);
+  CHECK(result.signal == 0);
+  auto summary = nlohmann::json::parse(result.out);
+  CHECK(summary["ok"] == true);
+  CHECK(summary["delivered"] == 3);
+  CHECK(summary["position"] == 3);
+  // The checkpoint holds: a later run has nothing to send.
+  ToolRun again = tool.Run({"deliver", "--subscription", "crm", "--webhook",
+                            receiver.url(), "--once"});
+  REQUIRE(again.status == 0);
+  CHECK(again.Json()["delivered"] == 0);
+  CHECK(receiver.AcceptedPositions() == Range(1, 3));
 }
 
 TEST_CASE("a deliverer killed mid-way skips nothing when started again") {

@@ -133,10 +133,17 @@ class Child {
   // SigCgt mask of /proc/PID/status), waiting up to `timeout_ms` for it.
   // Tests send a signal only after this, instead of guessing how long
   // start-up takes. (The constructor returns after the execve.)
+  // False at once when the child has exited.
   bool WaitUntilCatching(int sig, int timeout_ms) {
     for (int waited = 0;; waited += 10) {
       if (Catches(sig)) return true;
-      if (waited >= timeout_ms) return false;
+      siginfo_t info = {};
+      if (waited >= timeout_ms ||
+          (::waitid(P_PID, static_cast<id_t>(pid_), &info,
+                    WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid_)) {
+        return false;
+      }
       ::usleep(10 * 1000);
     }
   }
@@ -236,28 +243,36 @@ class Child {
     bool drop = options.as_nobody && ::geteuid() == 0;
 
     int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+    // The exec pipe is closed in the child by execve: its end of file tells
+    // this process that the child runs the program (and no longer the
+    // handlers it inherited from this one).
+    int exec_pipe[2] = {-1, -1};
+    int dev_null = -1;
+    auto fail = [&](const char* what) {
+      for (int* fd :
+           {&in_pipe[0], &in_pipe[1], &out_pipe[0], &out_pipe[1], &err_pipe[0],
+            &err_pipe[1], &exec_pipe[0], &exec_pipe[1], &dev_null}) {
+        CloseFd(*fd);
+      }
+      throw std::runtime_error(what);
+    };
     bool pipe_stdout = options.stdout_path.empty();
     if ((options.pipe_stdin && ::pipe2(in_pipe, O_CLOEXEC) != 0) ||
         (pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) ||
-        (options.capture_stderr && ::pipe2(err_pipe, O_CLOEXEC) != 0)) {
-      throw std::runtime_error("pipe2 failed");
+        (options.capture_stderr && ::pipe2(err_pipe, O_CLOEXEC) != 0) ||
+        ::pipe2(exec_pipe, O_CLOEXEC) != 0) {
+      fail("pipe2 failed");
     }
     if (!pipe_stdout) {
       out_pipe[1] = ::open(options.stdout_path.c_str(), O_WRONLY | O_CLOEXEC);
-      if (out_pipe[1] < 0) throw std::runtime_error("cannot open stdout file");
+      if (out_pipe[1] < 0) fail("cannot open stdout file");
     }
     const rlimit address_space = {options.address_space_bytes,
                                   options.address_space_bytes};
-    int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    // Closed in the child by execve: its end of file tells this process
-    // that the child runs the program (and no longer the handlers it
-    // inherited from this one).
-    int exec_pipe[2];
-    if (::pipe2(exec_pipe, O_CLOEXEC) != 0) {
-      throw std::runtime_error("pipe failed");
-    }
+    dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (dev_null < 0) fail("cannot open /dev/null");
     pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ < 0) fail("fork failed");
     if (pid_ == 0) {
       // The child: async-signal-safe calls only.
       ::dup2(options.pipe_stdin ? in_pipe[0] : dev_null, 0);

@@ -40,6 +40,7 @@ int RunFollow(Context& ctx, const FollowFlags& flags) {
     subscription = OpenSubscription(ctx, *name, failed);
     if (subscription == nullptr) return failed;
   }
+  if (g_stop) return kExitOk;  // signalled while the subscription opened
   FollowOptions options;
   options.from_position =
       subscription ? subscription->position() + 1 : from->value_or(0);
