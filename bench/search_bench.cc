@@ -246,7 +246,7 @@ class TextMaker {
 }
 
 std::string TicketId(size_t t) {
-  char id[40];
+  char id[48];  // 24 characters of prefix and up to 20 digits
   std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012zu", t);
   return id;
 }

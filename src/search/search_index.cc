@@ -49,6 +49,15 @@ std::string IdTerm(const std::string& account, const std::string& ticket) {
   return kIdPrefix + account + "/" + ticket;
 }
 
+// The boolean term of a status. Appended, not `kStatusPrefix +
+// std::string(...)`: GCC 12 warns falsely (-Wrestrict) about that
+// temporary at -O3.
+std::string StatusTerm(TicketStatus status) {
+  std::string term = kStatusPrefix;
+  term.append(Name(status));
+  return term;
+}
+
 // Removes every term of `doc` that starts with `prefix`.
 void RemovePrefixed(Xapian::Document& doc, const std::string& prefix) {
   std::vector<std::string> terms;
@@ -93,14 +102,14 @@ void IndexEvent(Xapian::Document& doc, bool exists, const Event& event) {
   }
   if (!exists || opened || view.status != old_status) {
     if (exists) {
-      std::string old_term = kStatusPrefix + std::string(Name(old_status));
+      std::string old_term = StatusTerm(old_status);
       try {
         doc.remove_term(old_term);
       } catch (const Xapian::InvalidArgumentError&) {
         // Not there: nothing to remove.
       }
     }
-    doc.add_boolean_term(kStatusPrefix + std::string(Name(view.status)));
+    doc.add_boolean_term(StatusTerm(view.status));
     doc.add_value(kStatusSlot, std::string(Name(view.status)));
   }
 }
@@ -109,10 +118,12 @@ std::string Describe(const Xapian::Document& doc) {
   std::string out;
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
     if (*it == kOverlayTerm) continue;
-    out += *it + ":" + std::to_string(it.get_wdf()) + " ";
+    out.append(*it).append(":").append(std::to_string(it.get_wdf()));
+    out += ' ';
   }
   for (auto it = doc.values_begin(); it != doc.values_end(); ++it) {
-    out += "[" + std::to_string(it.get_valueno()) + "]=" + *it + " ";
+    out.append("[").append(std::to_string(it.get_valueno())).append("]=");
+    out.append(*it).append(" ");
   }
   out += "data=" + doc.get_data();
   return out;
@@ -272,7 +283,7 @@ class IndexBase : public SearchIndex {
     if (!statuses.empty()) {
       std::vector<Xapian::Query> any;
       for (TicketStatus status : statuses) {
-        any.emplace_back(kStatusPrefix + std::string(Name(status)));
+        any.emplace_back(StatusTerm(status));
       }
       filter = Xapian::Query(
           Xapian::Query::OP_AND, filter,
