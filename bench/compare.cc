@@ -843,12 +843,13 @@ void RunAudit(const std::string& engine_path) {
         return out.str();
       });
     };
-    // Rebuild and verify as the raw scan is measured: the fastest of three
-    // (each in a process of its own, as a user's `ticketlog verify` is), so
-    // that a moment of a shared machine's noise does not decide a ratio.
-    // The rebuild with search, 20-40 s, runs once.
-    // A run that failed, or a verify that found problems, is the one
-    // reported, and ends the repeats.
+    // Rebuild and verify count the fastest of three, as the raw scan does,
+    // so that a moment of a shared machine's noise does not decide a ratio.
+    // Each run is a process of its own, as a user's `ticketlog verify` is:
+    // unlike the scan's warmed runs, every one pays a first run's costs
+    // (docs/benchmarks.md, session 13). The rebuild with search, 20-40 s,
+    // runs once. A run that failed, or a verify that found problems, is the
+    // one reported, and ends the repeats.
     auto reportable = [](const ChildResult& r) {
       if (!r.ok) return true;
       auto f = ParseFields(r.output);
