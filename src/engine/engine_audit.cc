@@ -37,6 +37,9 @@ constexpr size_t kMaxProblems = 100;
 constexpr size_t kCheckParts = 16;
 // Fewer view entries than this are sorted on one thread.
 constexpr size_t kParallelSortMin = 1 << 16;
+// While fewer full batches than this wait for verify's folding thread, the
+// reading thread leaves the records' hashes to it (Batches::Waiting).
+constexpr size_t kHashWaiting = 2;
 
 // Runs `second` on a thread of its own (or after `here` when no thread can
 // be had: a process at its limit) and `here` on this one, and returns when
@@ -85,7 +88,9 @@ void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
 // than entries); a family the log implies nothing of is walked whole, as
 // one part [0, 0). Until Prepare has run (on either thread, once its
 // entries are sorted), Take walks nothing: the thread that prepares it
-// takes the parts left.
+// takes the parts left. A thread with nothing else to do can instead wait
+// for Prepare, or for Settle: the other thread's word that it will not
+// prepare the check (it failed, or the check has nothing to compare).
 class PartedCheck {
  public:
   void Prepare(size_t entries) {
@@ -94,14 +99,22 @@ class PartedCheck {
     reports_.resize(count_);
     over_.resize(count_, 0);
     checked_.resize(count_);
-    ready_ = true;
+    state_ = kReady;
+    state_.notify_all();
   }
+  // Once Prepare has run, nothing; else no Prepare will come.
+  void Settle() {
+    uint8_t pending = kPending;
+    if (state_.compare_exchange_strong(pending, kNever)) state_.notify_all();
+  }
+  // Returns once Prepare or Settle has run.
+  void AwaitSettled() const { state_.wait(kPending); }
 
   // Walks parts, `walk(report, over, from, to)` each, until none is left or
   // `failed` is set; sets it when a walk fails.
   template <typename Walk>
   void Take(std::atomic<bool>& failed, const Walk& walk) {
-    if (!ready_) return;
+    if (state_ != kReady) return;
     for (size_t i; !failed && (i = next_.fetch_add(1)) < count_;) {
       checked_[i] = walk(reports_[i], over_[i], entries_ * i / count_,
                          entries_ * (i + 1) / count_);
@@ -128,7 +141,21 @@ class PartedCheck {
   std::vector<size_t> over_;
   std::vector<Status> checked_;
   std::atomic<size_t> next_{0};
-  std::atomic<bool> ready_{false};  // set after the fields above
+  static constexpr uint8_t kPending = 0, kReady = 1, kNever = 2;
+  std::atomic<uint8_t> state_{kPending};  // kReady set after the fields above
+};
+
+// Runs `fn` when the scope ends, however it ends.
+template <typename Fn>
+class AtScopeExit {
+ public:
+  explicit AtScopeExit(Fn fn) : fn_(std::move(fn)) {}
+  AtScopeExit(const AtScopeExit&) = delete;
+  AtScopeExit& operator=(const AtScopeExit&) = delete;
+  ~AtScopeExit() { fn_(); }
+
+ private:
+  Fn fn_;
 };
 
 // Adds the problems that one check reported in parts, each on its own
@@ -224,12 +251,18 @@ class Batches {
     Next() = std::move(item);
     return Push();
   }
+  // How many full batches waited for the consumer after the last one was
+  // handed over. Work that either side can do is best left to the
+  // consumer while few do (it is waiting for the producer), and done here
+  // while many do.
+  size_t Waiting() const { return waiting_; }
 
   // Pipeline's own: the batch being filled, how many of its slots are,
   // and what hands a full one over.
   static constexpr size_t kBatch = 256;
   std::vector<Item> batch_;
   size_t filled_ = 0;
+  size_t waiting_ = 0;
   std::function<bool()> hand_over_;
 };
 
@@ -270,6 +303,7 @@ Status Pipeline(const std::function<Status(Batches<Item>&)>& produce,
       changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
       if (stop) return false;
       queue.push_back({std::move(out.batch_), out.filled_});
+      out.waiting_ = queue.size();
       out.batch_.clear();
       if (!spent.empty()) {
         out.batch_ = std::move(spent.back());
@@ -477,8 +511,11 @@ StatusOr<VerifyReport> EngineImpl::Verify(
   // finishes the views and sorts them by key; the other sorts the
   // families' facts and checks the idempotency records. The stream index
   // (it holds every event's messages, as many bytes as the log) and the
-  // views are then walked in parts, which both threads take in turn, so
-  // that neither waits for the other.
+  // views are then walked in parts, which both threads take in turn. The
+  // other thread, out of stream index parts before this one has sorted the
+  // views, waits for them: ending instead, it had left this one to walk
+  // every part of the views alone in some runs (docs/benchmarks.md,
+  // session 14).
   std::atomic<bool> failed{false};  // a check failed: its error is returned
   PartedCheck stream_index, views;
   VerifyReport others;
@@ -500,16 +537,23 @@ StatusOr<VerifyReport> EngineImpl::Verify(
         others_checked = VerifyHeadsAndCommands(others, others_over, facts);
         if (!others_checked.ok()) failed = true;
         stream_index.Take(failed, walk_stream_index);
+        // Out of parts of its own: the views' are next, once sorted.
+        views.AwaitSettled();
         views.Take(failed, walk_views);
       },
       [&] {
-        if (facts.readable && facts.views_status.ok()) {
-          facts.views_status = facts.builder->Finish(CollectInto(facts.views));
-        }
-        facts.builder.reset();  // freed here, beside the other thread's work
-        if (facts.readable && facts.views_status.ok()) {
-          SortEntries(facts.views);
-          views.Prepare(facts.views.sorted.size());
+        {
+          // However this ends (an exception), the other thread is told.
+          AtScopeExit settle([&] { views.Settle(); });
+          if (facts.readable && facts.views_status.ok()) {
+            facts.views_status =
+                facts.builder->Finish(CollectInto(facts.views));
+          }
+          facts.builder.reset();  // freed here, beside the other's work
+          if (facts.readable && facts.views_status.ok()) {
+            SortEntries(facts.views);
+            views.Prepare(facts.views.sorted.size());
+          }
         }
         views.Take(failed, walk_views);
         stream_index.Take(failed, walk_stream_index);
@@ -554,15 +598,18 @@ StatusOr<VerifyReport> EngineImpl::Verify(
 
 Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
   // One pass on two threads: the reader checks each record's envelope and
-  // recomputes its hash; this thread decodes it, checks the chain, folds the
-  // views and notes what the stream index and the idempotency records must
-  // hold. (Three passes, one of them a point read per event, had made verify
-  // 0.07-0.1x a raw scan of the log.)
+  // recomputes its hash (or leaves that to this thread while it waits for
+  // the reader: the reader's share had been the larger, session 14); this
+  // thread decodes it, checks the chain, folds the views and notes what the
+  // stream index and the idempotency records must hold. (Three passes, one of
+  // them a point read per event, had made verify 0.07-0.1x a raw scan of the
+  // log.)
   struct Record {
     uint64_t position = 0;
     Status checked;             // of reading the record: OK or corruption
     store::StoredEvent stored;  // when checked
     std::string hash;           // computed from the record's contents
+    bool hashed = false;        // by the reader: else by the folder
   };
   size_t suppressed = 0;
   std::string stream_key, entry_key, messages;  // reused by each event
@@ -580,7 +627,10 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
               if (record == nullptr) record = &out.Next();
               record->position = position;
               record->checked = checked;
-              if (checked.ok()) {
+              // The reader's share of the work is the larger: it leaves
+              // the hashes to the folder while the folder waits for it.
+              record->hashed = checked.ok() && out.Waiting() >= kHashWaiting;
+              if (record->hashed) {
                 const store::StoredEvent& event = record->stored;
                 store::ChainHash(record->hash, event.prev_hash, event.position,
                                  event.version, event.body);
@@ -604,6 +654,10 @@ Status EngineImpl::VerifyLog(VerifyReport& report, LogFacts& facts) {
           return Status::OK();
         }
         const store::StoredEvent& stored = record.stored;
+        if (!record.hashed) {
+          store::ChainHash(record.hash, stored.prev_hash, stored.position,
+                           stored.version, stored.body);
+        }
         if (position != expected_position) {
           Report(report, suppressed,
                  where() + ": expected position " +
