@@ -1,5 +1,6 @@
 #include "bench/measure.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace ticketlog::bench {
@@ -52,43 +54,21 @@ void ResetPeakRss() {
   g_base_rss_kb = CurrentRssKb();
 }
 
-ChildResult RunInChild(const std::function<std::string()>& fn) {
+namespace {
+
+// The parent's side of a child writing `peak base\n` then its output to
+// `fd`: reads it all, reaps the child, and parses what it sent.
+ChildResult Collect(pid_t pid, int fd) {
   ChildResult result;
-  int fds[2];
-  if (pipe(fds) != 0) {
-    result.error = std::string("pipe: ") + std::strerror(errno);
-    return result;
-  }
-  std::fflush(stdout);
-  std::fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    result.error = std::string("fork: ") + std::strerror(errno);
-    close(fds[0]);
-    close(fds[1]);
-    return result;
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    ResetPeakRss();
-    std::string output = fn();
-    std::ostringstream header;
-    header << PeakRssKb() << ' ' << g_base_rss_kb << '\n';
-    bool ok = WriteAll(fds[1], header.str() + output);
-    close(fds[1]);
-    std::fflush(stdout);
-    _exit(ok ? 0 : 3);
-  }
-  close(fds[1]);
   std::string data;
   char buf[65536];
   while (true) {
-    ssize_t n = read(fds[0], buf, sizeof buf);
+    ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     data.append(buf, static_cast<size_t>(n));
   }
-  close(fds[0]);
+  close(fd);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -109,6 +89,108 @@ ChildResult RunInChild(const std::function<std::string()>& fn) {
   result.output = data.substr(eol + 1);
   result.ok = true;
   return result;
+}
+
+// The child's side: sends its memory figures and `output` to `fd`.
+bool Send(int fd, const std::string& output) {
+  std::ostringstream header;
+  header << PeakRssKb() << ' ' << g_base_rss_kb << '\n';
+  bool ok = WriteAll(fd, header.str() + output);
+  close(fd);
+  return ok;
+}
+
+std::map<std::string, FreshFn>& FreshFns() {
+  static std::map<std::string, FreshFn> fns;
+  return fns;
+}
+
+constexpr const char* kFreshFlag = "--fresh-child";
+
+}  // namespace
+
+ChildResult RunInChild(const std::function<std::string()>& fn) {
+  ChildResult result;
+  int fds[2];
+  if (pipe(fds) != 0) {
+    result.error = std::string("pipe: ") + std::strerror(errno);
+    return result;
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    result.error = std::string("fork: ") + std::strerror(errno);
+    close(fds[0]);
+    close(fds[1]);
+    return result;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    ResetPeakRss();
+    std::string output = fn();
+    bool ok = Send(fds[1], output);
+    std::fflush(stdout);
+    _exit(ok ? 0 : 3);
+  }
+  close(fds[1]);
+  return Collect(pid, fds[0]);
+}
+
+void RegisterFresh(const std::string& name, FreshFn fn) {
+  FreshFns()[name] = std::move(fn);
+}
+
+std::optional<int> MaybeRunFresh(int argc, char** argv) {
+  if (argc < 4 || std::strcmp(argv[1], kFreshFlag) != 0) return std::nullopt;
+  auto it = FreshFns().find(argv[2]);
+  int fd = std::atoi(argv[3]);
+  if (it == FreshFns().end() || fd <= 2) return 4;
+  ResetPeakRss();
+  std::string output =
+      it->second(std::vector<std::string>(argv + 4, argv + argc));
+  bool ok = Send(fd, output);
+  std::fflush(stdout);
+  return ok ? 0 : 3;
+}
+
+ChildResult RunFresh(const std::string& name,
+                     const std::vector<std::string>& args) {
+  ChildResult result;
+  int fds[2];
+  // Only the write end outlives the exec (the child learns its number).
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    result.error = std::string("pipe: ") + std::strerror(errno);
+    return result;
+  }
+  int write_fd = fcntl(fds[1], F_DUPFD, 3);  // without FD_CLOEXEC
+  close(fds[1]);
+  if (write_fd < 0) {
+    result.error = std::string("fcntl: ") + std::strerror(errno);
+    close(fds[0]);
+    return result;
+  }
+  std::vector<std::string> argv_text = {"ticketlog_bench_child", kFreshFlag,
+                                        name, std::to_string(write_fd)};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> child_argv;
+  for (auto& a : argv_text) child_argv.push_back(a.data());
+  child_argv.push_back(nullptr);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    result.error = std::string("fork: ") + std::strerror(errno);
+    close(fds[0]);
+    close(write_fd);
+    return result;
+  }
+  if (pid == 0) {
+    execv("/proc/self/exe", child_argv.data());
+    _exit(127);
+  }
+  close(write_fd);
+  return Collect(pid, fds[0]);
 }
 
 Latency Summarise(std::vector<double> samples_us) {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,22 @@ struct ChildResult {
 // ready; it returns its result as text (the parent parses it). A child that
 // crashes or exits early is reported as !ok.
 ChildResult RunInChild(const std::function<std::string()>& fn);
+
+// A run in a fresh process of this program (fork and exec), for figures
+// that a process of their own should give as a user's would: a forked
+// child starts on the parent's heap, as the parent left it (a verify
+// forked from a process that had used the engine took 10-20% more CPU,
+// docs/benchmarks.md, session 14). The program registers its functions by
+// name before it does anything else, and its main calls MaybeRunFresh
+// first. `fn` gets the arguments RunFresh was given and returns its result
+// as text, as RunInChild's function does (ResetPeakRss runs before it).
+using FreshFn = std::function<std::string(const std::vector<std::string>&)>;
+void RegisterFresh(const std::string& name, FreshFn fn);
+// When this process is such a child: runs its function, sends the result
+// to the parent, and returns the exit status main should return.
+std::optional<int> MaybeRunFresh(int argc, char** argv);
+ChildResult RunFresh(const std::string& name,
+                     const std::vector<std::string>& args);
 
 // Summary of a set of latencies, in microseconds.
 struct Latency {
