@@ -38,7 +38,9 @@ constexpr size_t kCheckParts = 16;
 // Fewer view entries than this are sorted on one thread.
 constexpr size_t kParallelSortMin = 1 << 16;
 // While fewer full batches than this wait for verify's folding thread, the
-// reading thread leaves the records' hashes to it (Batches::Waiting).
+// reading thread leaves the records' hashes to it (Batches::Waiting): one
+// is the batch just handed over, so two is the first sign of the folder
+// falling behind.
 constexpr size_t kHashWaiting = 2;
 
 // Runs `second` on a thread of its own (or after `here` when no thread can
@@ -90,7 +92,10 @@ void Report(VerifyReport& report, size_t& suppressed, std::string problem) {
 // entries are sorted), Take walks nothing: the thread that prepares it
 // takes the parts left. A thread with nothing else to do can instead wait
 // for Prepare, or for Settle: the other thread's word that it will not
-// prepare the check (it failed, or the check has nothing to compare).
+// prepare the check (it failed, or the check has nothing to compare). The
+// preparing thread must settle on every path, exceptions included, and
+// only TwoThreads' `second` may wait: without a second thread it runs
+// after `here`, which has settled by then.
 class PartedCheck {
  public:
   void Prepare(size_t entries) {
@@ -104,7 +109,7 @@ class PartedCheck {
   }
   // Once Prepare has run, nothing; else no Prepare will come.
   void Settle() {
-    uint8_t pending = kPending;
+    uint32_t pending = kPending;
     if (state_.compare_exchange_strong(pending, kNever)) state_.notify_all();
   }
   // Returns once Prepare or Settle has run.
@@ -141,8 +146,8 @@ class PartedCheck {
   std::vector<size_t> over_;
   std::vector<Status> checked_;
   std::atomic<size_t> next_{0};
-  static constexpr uint8_t kPending = 0, kReady = 1, kNever = 2;
-  std::atomic<uint8_t> state_{kPending};  // kReady set after the fields above
+  static constexpr uint32_t kPending = 0, kReady = 1, kNever = 2;
+  std::atomic<uint32_t> state_{kPending};  // kReady set after the fields above
 };
 
 // Runs `fn` when the scope ends, however it ends.
@@ -537,7 +542,8 @@ StatusOr<VerifyReport> EngineImpl::Verify(
         others_checked = VerifyHeadsAndCommands(others, others_over, facts);
         if (!others_checked.ok()) failed = true;
         stream_index.Take(failed, walk_stream_index);
-        // Out of parts of its own: the views' are next, once sorted.
+        // Out of parts of its own: the views' are next, once sorted. (This
+        // is TwoThreads' `second`: see PartedCheck.)
         views.AwaitSettled();
         views.Take(failed, walk_views);
       },
