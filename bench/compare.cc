@@ -11,7 +11,9 @@
 //          [--tickets N] [--list-sizes N,M] [--csv INCIDENT_LOG.csv] [--keep]
 //          [--search on|off]
 //
-// Every run is a forked child (measure.h) that reports its own peak RSS.
+// Every run is a child process (measure.h) that reports its own peak RSS:
+// forked, or for the audit's scan, rebuild and verify a fresh process of
+// this program (RunFresh).
 // Output is Markdown: tables first, then the ratios and the targets of the
 // benchmark issue with their verdicts. docs/benchmarks.md explains each
 // figure and what bounds it.
@@ -846,10 +848,8 @@ void RunAudit(const std::string& engine_path) {
   // processes, so that a moment of a shared machine's noise does not
   // decide a ratio; and they take turns, a round of each at a time, so
   // that a slow spell of the machine lasting seconds falls on all three
-  // alike. (Run as three
-  // blocks, the verify's fresh-process runs took 1.0-1.3 s where 20
-  // alternating runs of the same build took 0.89 s at the median,
-  // session 14.)
+  // alike. A scan that fails in a later round ends the section: what the
+  // earlier rounds measured is not reported without its baseline.
   std::optional<ChildResult> scan;
   std::map<std::string, ChildResult> best;
   const std::vector<std::string> timed = {"rebuild", "verify"};

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -106,6 +107,10 @@ std::map<std::string, FreshFn>& FreshFns() {
 }
 
 constexpr const char* kFreshFlag = "--fresh-child";
+// A fresh child's exit statuses besides 0 (ChildResult::error names them).
+constexpr int kFreshSendFailed = 3;  // its result could not be sent
+constexpr int kFreshBadCall = 4;     // no such function, or a bad fd
+constexpr int kFreshExecFailed = 127;
 
 }  // namespace
 
@@ -145,31 +150,32 @@ std::optional<int> MaybeRunFresh(int argc, char** argv) {
   if (argc < 4 || std::strcmp(argv[1], kFreshFlag) != 0) return std::nullopt;
   auto it = FreshFns().find(argv[2]);
   int fd = std::atoi(argv[3]);
-  if (it == FreshFns().end() || fd <= 2) return 4;
+  if (it == FreshFns().end() || fd <= 2) return kFreshBadCall;
+  // Nothing this process starts holds the parent's pipe open.
+  if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return kFreshBadCall;
   ResetPeakRss();
-  std::string output =
-      it->second(std::vector<std::string>(argv + 4, argv + argc));
+  std::string output;
+  try {
+    output = it->second(std::vector<std::string>(argv + 4, argv + argc));
+  } catch (const std::exception& e) {
+    output = std::string("fatal=") + e.what() + "\n";
+  }
   bool ok = Send(fd, output);
   std::fflush(stdout);
-  return ok ? 0 : 3;
+  return ok ? 0 : kFreshSendFailed;
 }
 
 ChildResult RunFresh(const std::string& name,
                      const std::vector<std::string>& args) {
   ChildResult result;
   int fds[2];
-  // Only the write end outlives the exec (the child learns its number).
+  // Both ends close on exec; the child clears that flag of the write end
+  // alone, and learns its number from its arguments.
   if (pipe2(fds, O_CLOEXEC) != 0) {
     result.error = std::string("pipe: ") + std::strerror(errno);
     return result;
   }
-  int write_fd = fcntl(fds[1], F_DUPFD, 3);  // without FD_CLOEXEC
-  close(fds[1]);
-  if (write_fd < 0) {
-    result.error = std::string("fcntl: ") + std::strerror(errno);
-    close(fds[0]);
-    return result;
-  }
+  const int write_fd = fds[1];
   std::vector<std::string> argv_text = {"ticketlog_bench_child", kFreshFlag,
                                         name, std::to_string(write_fd)};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -186,8 +192,10 @@ ChildResult RunFresh(const std::string& name,
     return result;
   }
   if (pid == 0) {
-    execv("/proc/self/exe", child_argv.data());
-    _exit(127);
+    if (fcntl(write_fd, F_SETFD, 0) == 0) {
+      execv("/proc/self/exe", child_argv.data());
+    }
+    _exit(kFreshExecFailed);
   }
   close(write_fd);
   return Collect(pid, fds[0]);

@@ -58,12 +58,19 @@ ChildResult RunInChild(const std::function<std::string()>& fn);
 // docs/benchmarks.md, session 14). The program registers its functions by
 // name before it does anything else, and its main calls MaybeRunFresh
 // first. `fn` gets the arguments RunFresh was given and returns its result
-// as text, as RunInChild's function does (ResetPeakRss runs before it).
+// as text, as RunInChild's function does (ResetPeakRss runs before it; it
+// may reset again once its inputs are ready). Not thread-safe: register
+// before starting threads.
 using FreshFn = std::function<std::string(const std::vector<std::string>&)>;
 void RegisterFresh(const std::string& name, FreshFn fn);
-// When this process is such a child: runs its function, sends the result
-// to the parent, and returns the exit status main should return.
+// When this process is such a child: runs its function (an exception
+// becomes a "fatal=" result), sends the result to the parent, and returns
+// the exit status main should return: 0, 3 when the result could not be
+// sent, 4 for an unknown function or a bad pipe. nullopt otherwise.
 std::optional<int> MaybeRunFresh(int argc, char** argv);
+// Runs the function registered as `name` in a fresh process with `args`
+// and blocks until it has ended; a child that could not exec exits 127.
+// Failures are reported in the result (!ok, with `error`), never thrown.
 ChildResult RunFresh(const std::string& name,
                      const std::vector<std::string>& args);
 
