@@ -106,10 +106,32 @@ std::map<std::string, FreshFn>& FreshFns() {
   return fns;
 }
 
+// A pipe whose ends both close on exec; false, with `error`, when none
+// could be had.
+bool OpenPipe(int fds[2], std::string& error) {
+  if (pipe2(fds, O_CLOEXEC) == 0) return true;
+  error = std::string("pipe: ") + std::strerror(errno);
+  return false;
+}
+
+// Forks once stdio's buffers are out (else both processes would write
+// them). When the fork fails: -1, with `error`, and `fds` closed.
+pid_t ForkWithPipe(const int fds[2], std::string& error) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    error = std::string("fork: ") + std::strerror(errno);
+    close(fds[0]);
+    close(fds[1]);
+  }
+  return pid;
+}
+
 constexpr const char* kFreshFlag = "--fresh-child";
-// A fresh child's exit statuses besides 0 (ChildResult::error names them).
-constexpr int kFreshSendFailed = 3;  // its result could not be sent
-constexpr int kFreshBadCall = 4;     // no such function, or a bad fd
+// A child's exit statuses besides 0 (ChildResult::error names them).
+constexpr int kSendFailed = 3;    // its result could not be sent
+constexpr int kFreshBadCall = 4;  // no such function, or a bad fd
 constexpr int kFreshExecFailed = 127;
 
 }  // namespace
@@ -117,26 +139,16 @@ constexpr int kFreshExecFailed = 127;
 ChildResult RunInChild(const std::function<std::string()>& fn) {
   ChildResult result;
   int fds[2];
-  if (pipe(fds) != 0) {
-    result.error = std::string("pipe: ") + std::strerror(errno);
-    return result;
-  }
-  std::fflush(stdout);
-  std::fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    result.error = std::string("fork: ") + std::strerror(errno);
-    close(fds[0]);
-    close(fds[1]);
-    return result;
-  }
+  if (!OpenPipe(fds, result.error)) return result;
+  pid_t pid = ForkWithPipe(fds, result.error);
+  if (pid < 0) return result;
   if (pid == 0) {
     close(fds[0]);
     ResetPeakRss();
     std::string output = fn();
     bool ok = Send(fds[1], output);
     std::fflush(stdout);
-    _exit(ok ? 0 : 3);
+    _exit(ok ? 0 : kSendFailed);
   }
   close(fds[1]);
   return Collect(pid, fds[0]);
@@ -162,19 +174,16 @@ std::optional<int> MaybeRunFresh(int argc, char** argv) {
   }
   bool ok = Send(fd, output);
   std::fflush(stdout);
-  return ok ? 0 : kFreshSendFailed;
+  return ok ? 0 : kSendFailed;
 }
 
 ChildResult RunFresh(const std::string& name,
                      const std::vector<std::string>& args) {
   ChildResult result;
   int fds[2];
-  // Both ends close on exec; the child clears that flag of the write end
-  // alone, and learns its number from its arguments.
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    result.error = std::string("pipe: ") + std::strerror(errno);
-    return result;
-  }
+  // The child clears the write end's close-on-exec flag alone, and learns
+  // its number from its arguments.
+  if (!OpenPipe(fds, result.error)) return result;
   const int write_fd = fds[1];
   std::vector<std::string> argv_text = {"ticketlog_bench_child", kFreshFlag,
                                         name, std::to_string(write_fd)};
@@ -182,15 +191,8 @@ ChildResult RunFresh(const std::string& name,
   std::vector<char*> child_argv;
   for (auto& a : argv_text) child_argv.push_back(a.data());
   child_argv.push_back(nullptr);
-  std::fflush(stdout);
-  std::fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    result.error = std::string("fork: ") + std::strerror(errno);
-    close(fds[0]);
-    close(write_fd);
-    return result;
-  }
+  pid_t pid = ForkWithPipe(fds, result.error);
+  if (pid < 0) return result;
   if (pid == 0) {
     if (fcntl(write_fd, F_SETFD, 0) == 0) {
       execv("/proc/self/exe", child_argv.data());
