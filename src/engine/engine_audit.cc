@@ -12,6 +12,7 @@
 #include <optional>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -838,6 +839,20 @@ void EngineImpl::SortFamilyFacts(LogFacts& facts) {
 
 namespace {
 
+// How many expected entries ahead WalkFamily asks for their bytes.
+constexpr ptrdiff_t kPrefetchAhead = 16;
+
+// Asks the cache for an expected entry's key (and value, when it is held
+// elsewhere too): the entries are in key order, their bytes in log order.
+template <typename Entry>
+void Prefetch(const Entry& entry) {
+  __builtin_prefetch(entry.first.data());
+  if constexpr (std::is_same_v<std::decay_t<decltype(entry.second)>,
+                               std::string_view>) {
+    __builtin_prefetch(entry.second.data());
+  }
+}
+
 // Walks `family` side by side with expected[from, to) (sorted by key, each
 // key once), over the keys from expected[from] (the first key when from is
 // 0) to before expected[to] (the last key when to is the end):
@@ -876,6 +891,10 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
       if (!it->Valid() || (stop && !(it->key() < *stop))) break;
       order = -1;
     } else if (it->Valid()) {
+      // Held in arenas in log order, not key order: without asking ahead,
+      // reading each entry's key missed the cache, most of the walks'
+      // comparing time (session 15).
+      if (end - want > kPrefetchAhead) Prefetch(want[kPrefetchAhead]);
       order = std::max(it->key().compare(want->first), -1);
       order = std::min(order, 1);
     }
