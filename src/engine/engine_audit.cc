@@ -843,7 +843,8 @@ namespace {
 constexpr ptrdiff_t kPrefetchAhead = 16;
 
 // Asks the cache for an expected entry's key (and value, when it is held
-// elsewhere too): the entries are in key order, their bytes in log order.
+// elsewhere too): the entries are in key order, their bytes in the order
+// they were gathered (the log's, or the view builder's).
 template <typename Entry>
 void Prefetch(const Entry& entry) {
   __builtin_prefetch(entry.first.data());
@@ -853,13 +854,20 @@ void Prefetch(const Entry& entry) {
   }
 }
 
-// Walks `family` side by side with expected[from, to) (sorted by key, each
-// key once), over the keys from expected[from] (the first key when from is
-// 0) to before expected[to] (the last key when to is the end):
-// `same(key, value, want)` names what is wrong with a stored entry (`want`
-// is null when the log implies none; "" when nothing is), reported as
-// `name`, the key, `separator` and that text; a key the log implies that
-// the family lacks is missing. from < to unless both are 0.
+// Walks `family` side by side with expected[from, to) (sorted by key), over
+// the keys from expected[from] (the first key when from is 0) to before
+// expected[to] (the last key when to is the end): `same(key, value, want)`
+// names what is wrong with a stored entry (`want` is null when the log
+// implies none; "" when nothing is), reported as `name`, the key,
+// `separator` and that text; a key the log implies that the family lacks
+// is missing. from < to unless both are 0.
+//
+// An expected key equal to the one before it is a repeat: only a damaged
+// log implies a key twice (two tickets given one number: ViewBuilder::Finish
+// gives each key once otherwise; the stream index and idempotency records
+// are deduplicated by SortFamilyFacts). A repeat is reported as such, never
+// compared; the stored key belongs to its first copy, and so to the part
+// that holds that copy, even when its repeats begin the next part.
 template <typename Expected, typename Same>
 Status WalkFamily(const store::EventStore& store, store::Family family,
                   const char* name, const char* separator,
@@ -869,31 +877,37 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
   auto end = expected.begin() + static_cast<ptrdiff_t>(to);
   std::optional<std::string_view> stop;
   if (end != expected.end()) stop = end->first;
+  auto repeat = [&expected](auto at) {
+    return at != expected.begin() && (at - 1)->first == at->first;
+  };
   auto it = store.NewCursor(family, /*scan=*/true);
   if (from == 0) {
     it->SeekToFirst();
   } else {
     it->Seek(want->first);
+    // The part before walked the key of the first copy.
+    if (repeat(want) && it->Valid() && it->key() == want->first) it->Next();
   }
   // A read that fails ends the walk (Valid() is false then): its error is
   // returned, not every key after it reported missing.
   while (it->status().ok()) {
     // How the stored key stands to the expected one: below it (< 0, not
     // expected), the same (0), or past it or past the part (> 0: the
-    // expected key is missing). One comparison of keys a step: a stored
-    // key up to an expected one is in the part (the expected keys are
-    // unique, so they all come before `stop`); only past the last one does
-    // `stop` decide. (Comparing each stored key with `stop` as well had
-    // tripled the comparisons, most of the walks' memcmp: a tenth of
-    // verify's CPU on the quick run's store, session 15.)
+    // expected key is missing, or a repeat). One comparison of keys a
+    // step: a stored key up to an expected one is in the part (the part's
+    // expected keys are below `stop`, but for a last one that the next part
+    // repeats, whose stored key is this part's: see above); only past the
+    // last one does `stop` decide. (Comparing each stored key with `stop` as
+    // well had tripled the comparisons: memcmp under the walks went from 6.8%
+    // to 4.8% of verify's samples on the quick run's store, session 15.) A
+    // repeat always comes > 0: the stored key is past its first copy by then.
     int order = 1;
     if (want == end) {
       if (!it->Valid() || (stop && !(it->key() < *stop))) break;
       order = -1;
     } else if (it->Valid()) {
-      // Held in arenas in log order, not key order: without asking ahead,
-      // reading each entry's key missed the cache, most of the walks'
-      // comparing time (session 15).
+      // Held in arenas in an order other than the keys': without asking
+      // ahead, reading each entry's key missed the cache (session 15).
       if (end - want > kPrefetchAhead) Prefetch(want[kPrefetchAhead]);
       order = std::max(it->key().compare(want->first), -1);
       order = std::min(order, 1);
@@ -908,7 +922,9 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
         Report(report, suppressed, where() + separator + problem);
       it->Next();
     } else if (order > 0) {
-      Report(report, suppressed, where() + " is missing");
+      Report(report, suppressed,
+             where() + (repeat(want) ? " is implied more than once by the log"
+                                     : " is missing"));
       ++want;
     } else {
       std::string problem = same(it->key(), it->value(), &want->second);
