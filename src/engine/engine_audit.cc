@@ -425,7 +425,13 @@ void EngineImpl::SortEntries(ViewEntries& out) {
   // Sorted in two halves on two threads, then merged: a large store has
   // millions of entries.
   auto& entries = out.sorted;
-  auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  // Equal keys (only from a damaged log: WalkFamily's repeats) by value,
+  // so that which copy is compared with the stored entry, and so the
+  // report, does not depend on how the sort went.
+  auto by_key = [](const auto& a, const auto& b) {
+    int order = a.first.compare(b.first);
+    return order < 0 || (order == 0 && a.second < b.second);
+  };
   auto middle = entries.begin() + static_cast<ptrdiff_t>(entries.size() / 2);
   std::thread first_half;
   if (entries.size() >= kParallelSortMin) {
@@ -885,7 +891,7 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
     it->SeekToFirst();
   } else {
     it->Seek(want->first);
-    // The part before walked the key of the first copy.
+    // The part holding the first copy walked its key.
     if (repeat(want) && it->Valid() && it->key() == want->first) it->Next();
   }
   // A read that fails ends the walk (Valid() is false then): its error is
@@ -895,12 +901,13 @@ Status WalkFamily(const store::EventStore& store, store::Family family,
     // expected), the same (0), or past it or past the part (> 0: the
     // expected key is missing, or a repeat). One comparison of keys a
     // step: a stored key up to an expected one is in the part (the part's
-    // expected keys are below `stop`, but for a last one that the next part
-    // repeats, whose stored key is this part's: see above); only past the
-    // last one does `stop` decide. (Comparing each stored key with `stop` as
-    // well had tripled the comparisons: memcmp under the walks went from 6.8%
-    // to 4.8% of verify's samples on the quick run's store, session 15.) A
-    // repeat always comes > 0: the stored key is past its first copy by then.
+    // expected keys are below `stop`, but for the last ones when the next
+    // part repeats them, whose stored key is this part's: see above); only
+    // past the last one does `stop` decide. (Comparing each stored key with
+    // `stop` as well had tripled the comparisons: memcmp under the walks went
+    // from 6.8% to 4.8% of verify's samples on the quick run's store,
+    // session 15.) A repeat always comes > 0: the stored key is past its first
+    // copy by then.
     int order = 1;
     if (want == end) {
       if (!it->Valid() || (stop && !(it->key() < *stop))) break;

@@ -1114,6 +1114,11 @@ TEST_CASE(
     // originals (their views by number among them) fall on every side of
     // the views' part boundaries in turn. Each copy of a key after the
     // first is reported as such, and no key that is stored is missing.
+    // (Where the boundaries fall depends on how many view entries the
+    // store has: with this one's, WalkFamily without its rule for a part
+    // that begins with a repeat failed at copies 2, 3, 5 and 6, session
+    // 15. A change to the views' layout should check that some copy still
+    // straddles a boundary.)
     std::set<std::string> stored;  // view keys, as verify prints them
     std::vector<Event> openings;
     EditStore(world.fixture().options(), [&](store::EventStore& s) {
@@ -1171,6 +1176,10 @@ TEST_CASE(
           INFO(key);
           CHECK(stored.count(key));
           CHECK(implied[key] == times);
+          // Equal keys sort by value: the original's ticket id, the lower,
+          // is the copy compared, and the stored entry is that.
+          CHECK(std::count(report.problems.begin(), report.problems.end(),
+                           "view key " + key + " differs from a rebuild") == 0);
         }
       }
     }
