@@ -1136,7 +1136,9 @@ TEST_CASE(
                }).ok());
     });
     REQUIRE(openings.size() == 4);
+    const std::string prefix = "view key ";
     const std::string twice = " is implied more than once by the log";
+    const std::string missing = " is missing";
     std::map<std::string, int> copies;  // by number key, as printed
     int forged = 0;
     for (int round = 0; round < 2; ++round) {
@@ -1164,12 +1166,13 @@ TEST_CASE(
         CHECK(report.problems.size() < 100);  // none left uncounted
         std::map<std::string, int> implied;
         for (const std::string& problem : report.problems) {
-          if (!problem.starts_with("view key ")) continue;
-          std::string key = problem.substr(9);
+          if (!problem.starts_with(prefix)) continue;
+          std::string key = problem.substr(prefix.size());
           if (key.ends_with(twice)) {
             ++implied[key.substr(0, key.size() - twice.size())];
-          } else if (key.ends_with(" is missing")) {
-            CHECK_FALSE(stored.count(key.substr(0, key.size() - 11)));
+          } else if (key.ends_with(missing)) {
+            CHECK_FALSE(
+                stored.count(key.substr(0, key.size() - missing.size())));
           }
         }
         for (const auto& [key, times] : copies) {
@@ -1179,7 +1182,7 @@ TEST_CASE(
           // Equal keys sort by value: the original's ticket id, the lower,
           // is the copy compared, and the stored entry is that.
           CHECK(std::count(report.problems.begin(), report.problems.end(),
-                           "view key " + key + " differs from a rebuild") == 0);
+                           prefix + key + " differs from a rebuild") == 0);
         }
       }
     }
